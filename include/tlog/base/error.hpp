@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace tlog::base {
+
+/// A recording that does not follow the format; what() names where.
+class FormatError : public std::runtime_error
+{
+public:
+	using std::runtime_error::runtime_error;
+};
+
+/// A bad configuration value or key; what() names the key and its source.
+class ConfigError : public std::runtime_error
+{
+public:
+	using std::runtime_error::runtime_error;
+};
+
+/// A bad command line; mains map it to exit status 2.
+class UsageError : public std::runtime_error
+{
+public:
+	using std::runtime_error::runtime_error;
+};
+
+/// Throws std::system_error for the current errno, with @p what as context.
+[[noreturn]] void throwErrno(std::string_view what);
+
+/// Throws std::system_error for error code @p code (an errno value).
+[[noreturn]] void throwSystem(int code, std::string_view what);
+
+/// Formats an exception and its nested causes as "a: b: c".
+std::string describe(const std::exception &e) noexcept;
+
+/// Formats the exception in flight (inside a catch block).
+std::string describeCurrent() noexcept;
+
+} // namespace tlog::base

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <string_view>
+
+namespace tlog::base {
+
+/// Sets the name that prefixes every diagnostic ("tlog-rec: ...").
+void setProgramName(std::string_view name) noexcept;
+
+/// The name set by setProgramName(), "tlog" before that.
+std::string_view programName() noexcept;
+
+/// Writes "PROGRAM: MESSAGE\n" to stderr in one write(2). When a raw
+/// terminal is active the line ends in "\r\n" so it does not staircase.
+void logLine(std::string_view message) noexcept;
+
+/// Tells logLine() whether stderr is a terminal in raw mode.
+void setRawTerminal(bool raw) noexcept;
+
+} // namespace tlog::base

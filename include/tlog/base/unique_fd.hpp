@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace tlog::base {
+
+/// Move-only owner of a file descriptor; closes it on destruction.
+class UniqueFd
+{
+public:
+	UniqueFd() noexcept = default;
+	explicit UniqueFd(int fd) noexcept : fd_(fd) {}
+	UniqueFd(UniqueFd &&other) noexcept : fd_(other.release()) {}
+	UniqueFd &operator=(UniqueFd &&other) noexcept
+	{
+		reset(other.release());
+		return *this;
+	}
+	UniqueFd(const UniqueFd &) = delete;
+	UniqueFd &operator=(const UniqueFd &) = delete;
+	~UniqueFd() { reset(); }
+
+	int get() const noexcept { return fd_; }
+	bool valid() const noexcept { return fd_ >= 0; }
+	explicit operator bool() const noexcept { return valid(); }
+	int release() noexcept
+	{
+		int fd = fd_;
+		fd_ = -1;
+		return fd;
+	}
+	/// Closes the current descriptor (if any) and takes @p fd.
+	void reset(int fd = -1) noexcept;
+
+private:
+	int fd_ = -1;
+};
+
+/// Reads at most @p size bytes, retrying EINTR. Returns the count, 0 at
+/// EOF, or -1 with errno EAGAIN when nothing is ready (non-blocking fd).
+/// EIO (a pty master whose slave side is gone) is reported as 0, EOF.
+/// Throws: std::system_error on any other failure.
+std::ptrdiff_t readSome(int fd, void *buf, std::size_t size);
+
+/// Writes all of @p data, retrying EINTR and short writes, waiting with
+/// poll() when the fd is non-blocking and full.
+/// Throws: std::system_error.
+void writeAll(int fd, std::string_view data);
+
+/// Sets or clears O_NONBLOCK. Throws: std::system_error.
+void setNonBlocking(int fd, bool on);
+
+} // namespace tlog::base

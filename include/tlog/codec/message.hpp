@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tlog::codec {
+
+/// The fields that are the same in every message of one recording.
+struct Envelope {
+	std::string host;
+	std::string rec;
+	std::string user;
+	std::string term;
+	std::uint32_t session = 0;
+};
+
+/// The kernel's audit session id meaning "no session".
+inline constexpr std::uint32_t kNoSession = 4294967295u;
+
+/// One message as read from a recording, validated but not yet decoded
+/// into packets (see ChunkDecoder).
+struct Message {
+	unsigned verMajor = 2;
+	unsigned verMinor = 3;
+	Envelope envelope;
+	std::uint64_t id = 0;
+	std::uint64_t pos = 0;           ///< ms since the start of the recording
+	std::optional<double> time;      ///< wall-clock seconds of pos (v2.3)
+	std::string timing;
+	std::string inTxt, outTxt;       ///< UTF-8 text
+	std::string inBin, outBin;       ///< raw bytes of the invalid sequences
+};
+
+/// Parses and validates one JSON message (one line of a file, one
+/// journal MESSAGE). @p location names it in errors ("rec.log:12",
+/// a journal cursor, an ES document id).
+/// Throws: base::FormatError "LOCATION: field 'F': what is wrong".
+Message parseMessage(std::string_view text, std::string_view location);
+
+} // namespace tlog::codec

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace tlog::sink {
+
+/// What a writer may index a message by (journal fields, file names).
+/// Views are valid for the duration of the write() call only.
+struct MessageFields {
+	std::string_view host;
+	std::string_view rec;
+	std::string_view user;
+	std::uint32_t session = 0;
+	std::uint64_t id = 0;
+};
+
+/// Where finished messages go. Writers receive whole messages only, at
+/// flush points, never partial ones.
+class Writer
+{
+public:
+	virtual ~Writer() = default;
+
+	/// Delivers one message (JSON text, no newline).
+	/// Throws: std::system_error or std::runtime_error when the message
+	/// cannot be delivered: the recording must not go on silently.
+	virtual void write(std::string_view message, const MessageFields &fields) = 0;
+
+	/// Makes everything written so far durable (fsync for files), at exit.
+	/// Throws: std::system_error.
+	virtual void flush() {}
+};
+
+} // namespace tlog::sink

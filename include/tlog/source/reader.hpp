@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace tlog::source {
+
+/// One message as it came from storage, with where it came from.
+struct RawMessage {
+	std::string text;     ///< the JSON message
+	std::string location; ///< "FILE:LINE", a journal cursor, an ES id
+};
+
+/// Where messages come from, oldest first.
+class Reader
+{
+public:
+	virtual ~Reader() = default;
+
+	/// The next message, or nullopt when there is none (yet).
+	/// Throws: std::system_error, base::FormatError (naming the location).
+	virtual std::optional<RawMessage> read() = 0;
+
+	/// For following a live recording: an fd that becomes readable when
+	/// read() may have more (inotify, the journal's fd), or -1 when the
+	/// source cannot be followed this way.
+	virtual int waitFd() const noexcept { return -1; }
+	/// Acknowledges readiness of waitFd() before read() is retried.
+	virtual void onWaitFdReady() {}
+};
+
+} // namespace tlog::source

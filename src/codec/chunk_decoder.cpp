@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tlog/codec/chunk_decoder.hpp"
+
+#include "tlog/base/error.hpp"
+#include "tlog/codec/timing.hpp"
+#include "utf8.hpp"
+
+namespace tlog::codec {
+
+namespace {
+
+// Walks one text field and its bin array as the timing records consume them.
+class StreamCursor
+{
+public:
+	StreamCursor(std::string_view txt, std::string_view bin, const char *txtName,
+		     const char *binName)
+		: txt_(txt), bin_(bin), txtName_(txtName), binName_(binName)
+	{
+	}
+
+	// Takes @p chars characters of text; nullopt names what ran out.
+	std::string_view text(std::uint64_t chars, std::string &error)
+	{
+		std::size_t start = txtPos_;
+		for (std::uint64_t i = 0; i < chars; i++) {
+			if (txtPos_ >= txt_.size()) {
+				error = std::string(txtName_) + " has " +
+					std::to_string(utf8::countChars(txt_.substr(start))) +
+					" characters left, the record needs " + std::to_string(chars);
+				return {};
+			}
+			txtPos_++;
+			while (txtPos_ < txt_.size() &&
+			       (static_cast<unsigned char>(txt_[txtPos_]) & 0xC0) == 0x80)
+				txtPos_++;
+		}
+		return txt_.substr(start, txtPos_ - start);
+	}
+
+	std::string_view binary(std::uint64_t chars, std::uint64_t bytes, std::string &error)
+	{
+		if (text(chars, error).data() == nullptr && chars != 0)
+			return {};
+		if (bytes > bin_.size() - binPos_) {
+			error = std::string(binName_) + " has " + std::to_string(bin_.size() - binPos_) +
+				" bytes left, the record needs " + std::to_string(bytes);
+			return {};
+		}
+		auto out = bin_.substr(binPos_, bytes);
+		binPos_ += bytes;
+		return out;
+	}
+
+	// What is left over, for the error message; empty when all was used.
+	std::string leftover() const
+	{
+		if (txtPos_ < txt_.size())
+			return std::string(txtName_) + " has " +
+			       std::to_string(utf8::countChars(txt_.substr(txtPos_))) +
+			       " characters that no timing record uses";
+		if (binPos_ < bin_.size())
+			return std::string(binName_) + " has " + std::to_string(bin_.size() - binPos_) +
+			       " bytes that no timing record uses";
+		return {};
+	}
+
+private:
+	std::string_view txt_, bin_;
+	const char *txtName_, *binName_;
+	std::size_t txtPos_ = 0, binPos_ = 0;
+};
+
+} // namespace
+
+std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view location,
+					std::vector<Packet> &out)
+{
+	auto fail = [&](std::string_view field, const std::string &what) {
+		throw base::FormatError(std::string(location) + ": field '" + std::string(field) +
+					"': " + what);
+	};
+
+	std::optional<Gap> gap;
+	if (started_ || !anyId_) {
+		if (message.id <= lastId_)
+			fail("id", "message " + std::to_string(message.id) + " comes after message " +
+					   std::to_string(lastId_) + " (repeated or out of order)");
+		if (message.id > lastId_ + 1) {
+			gap = Gap{lastId_ + 1, message.id - 1};
+			if (!lax_)
+				throw base::FormatError(
+					std::string(location) + ": messages " +
+					std::to_string(gap->firstMissing) + "-" +
+					std::to_string(gap->lastMissing) +
+					" are missing (use --lax to play on)");
+		}
+	}
+	if (started_ && message.pos < lastPos_)
+		fail("pos", std::to_string(message.pos) + " goes back from the previous message's " +
+				    std::to_string(lastPos_));
+
+	std::vector<TimingRecord> records;
+	try {
+		records = parseTiming(message.timing);
+	} catch (const base::FormatError &e) {
+		fail("timing", e.what());
+	}
+
+	using Kind = TimingRecord::Kind;
+	StreamCursor in(message.inTxt, message.inBin, "in_txt", "in_bin");
+	StreamCursor outs(message.outTxt, message.outBin, "out_txt", "out_bin");
+	const std::size_t first = out.size();
+	std::uint64_t ms = message.pos;
+	std::string error;
+
+	auto emit = [&](PacketType type, std::string_view data) {
+		base::Timestamp ts = std::chrono::milliseconds(ms);
+		// Records of one stream at one time make one packet.
+		if (out.size() > first && out.back().type == type && out.back().ts == ts)
+			out.back().data.append(data);
+		else
+			out.push_back(Packet::io(ts, type, std::string(data)));
+	};
+
+	for (const auto &r : records) {
+		switch (r.kind) {
+		case Kind::Delay: ms += r.a; break;
+		case Kind::Window:
+			out.push_back(Packet::window(std::chrono::milliseconds(ms),
+						     static_cast<std::uint16_t>(r.a),
+						     static_cast<std::uint16_t>(r.b)));
+			break;
+		case Kind::InText:
+		case Kind::OutText: {
+			auto &cur = r.kind == Kind::InText ? in : outs;
+			auto text = cur.text(r.a, error);
+			if (!error.empty())
+				fail("timing", error);
+			if (!text.empty())
+				emit(r.kind == Kind::InText ? PacketType::Input : PacketType::Output, text);
+			break;
+		}
+		case Kind::InBinary:
+		case Kind::OutBinary: {
+			auto &cur = r.kind == Kind::InBinary ? in : outs;
+			auto bytes = cur.binary(r.a, r.b, error);
+			if (!error.empty())
+				fail("timing", error);
+			if (!bytes.empty())
+				emit(r.kind == Kind::InBinary ? PacketType::Input : PacketType::Output,
+				     bytes);
+			break;
+		}
+		}
+	}
+	if (auto left = in.leftover(); !left.empty())
+		fail("timing", left);
+	if (auto left = outs.leftover(); !left.empty())
+		fail("timing", left);
+
+	started_ = true;
+	lastId_ = message.id;
+	lastPos_ = message.pos;
+	return gap;
+}
+
+} // namespace tlog::codec

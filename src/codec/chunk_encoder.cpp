@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tlog/codec/chunk_encoder.hpp"
+
+#include <cassert>
+#include <stdexcept>
+#include <utility>
+
+#include "tlog/json/escape.hpp"
+#include "utf8.hpp"
+
+namespace tlog::codec {
+
+namespace {
+
+constexpr std::size_t digits(std::uint64_t v) noexcept
+{
+	std::size_t n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+void appendNumber(std::string &out, std::uint64_t v)
+{
+	char buf[24];
+	char *end = buf + sizeof(buf);
+	char *p = end;
+	do {
+		*--p = static_cast<char>('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	out.append(p, static_cast<std::size_t>(end - p));
+}
+
+void appendQuoted(std::string &out, std::string_view text)
+{
+	out += '"';
+	json::appendEscaped(out, utf8::sanitize(text));
+	out += '"';
+}
+
+std::size_t windowRecordSize(std::uint16_t cols, std::uint16_t rows) noexcept
+{
+	return 2 + digits(cols) + digits(rows);
+}
+
+// Bytes a binary byte adds to an "in_bin"/"out_bin" array holding @p used bytes.
+std::size_t binSize(const std::string &array, std::string_view bytes) noexcept
+{
+	std::size_t size = 0;
+	bool first = array.empty();
+	for (unsigned char b : bytes) {
+		size += digits(b) + (first ? 0 : 1);
+		first = false;
+	}
+	return size;
+}
+
+} // namespace
+
+ChunkEncoder::ChunkEncoder(Envelope envelope, std::size_t payload, base::Timestamp start,
+			   base::Timestamp startRealtime)
+	: envelope_(std::move(envelope)), payload_(payload), start_(start),
+	  startRealtimeMs_(static_cast<std::uint64_t>(
+		  std::chrono::duration_cast<std::chrono::milliseconds>(startRealtime).count()))
+{
+	if (payload < kMinPayload)
+		throw std::invalid_argument("payload must be at least " + std::to_string(kMinPayload) +
+					    " bytes");
+	envelopeHead_ = "{\"ver\":\"2.3\",\"host\":";
+	appendQuoted(envelopeHead_, envelope_.host);
+	envelopeHead_ += ",\"rec\":";
+	appendQuoted(envelopeHead_, envelope_.rec);
+	envelopeHead_ += ",\"user\":";
+	appendQuoted(envelopeHead_, envelope_.user);
+	envelopeHead_ += ",\"term\":";
+	appendQuoted(envelopeHead_, envelope_.term);
+	envelopeHead_ += ",\"session\":";
+	appendNumber(envelopeHead_, envelope_.session);
+	envelopeHead_ += ",\"id\":";
+}
+
+std::uint64_t ChunkEncoder::msOf(base::Timestamp ts) const noexcept
+{
+	auto ms = ts <= start_ ? 0 : static_cast<std::uint64_t>((ts - start_).count() / 1000000);
+	// Time never goes back in a recording, whatever the caller's clock did.
+	return ms < lastMs_ ? lastMs_ : ms;
+}
+
+std::size_t ChunkEncoder::openRunSize() const noexcept
+{
+	switch (run_) {
+	case Run::None: return 0;
+	case Run::InText:
+	case Run::OutText: return 1 + digits(runChars_);
+	case Run::InBinary:
+	case Run::OutBinary: return 2 + digits(runChars_) + digits(runBytes_);
+	}
+	return 0;
+}
+
+std::size_t ChunkEncoder::size() const noexcept
+{
+	return timing_.size() + openRunSize() + inTxt_.size() + outTxt_.size() + inBin_.size() +
+	       outBin_.size();
+}
+
+// Would a record of kind @p run (None: a window record of @p extra bytes)
+// at @p ms, adding one character and @p extra content bytes, still fit?
+bool ChunkEncoder::fits(std::uint64_t ms, std::size_t extra, Run run) const noexcept
+{
+	std::size_t total;
+	if (empty_) {
+		total = extra;
+		if (window_ && run != Run::None)
+			total += windowRecordSize(window_->first, window_->second);
+		if (run != Run::None)
+			total += 2; // the record with a one-digit count
+		return total <= payload_;
+	}
+	total = size() + extra;
+	bool sameTime = ms == lastMs_;
+	if (!sameTime)
+		total += 1 + digits(ms - lastMs_);
+	if (run == Run::None)
+		return total <= payload_;
+	if (sameTime && run == run_)
+		total += digits(runChars_ + 1) - digits(runChars_);
+	else
+		total += 2;
+	return total <= payload_;
+}
+
+void ChunkEncoder::closeRun()
+{
+	switch (run_) {
+	case Run::None: return;
+	case Run::InText: timing_ += '<'; break;
+	case Run::OutText: timing_ += '>'; break;
+	case Run::InBinary: timing_ += '['; break;
+	case Run::OutBinary: timing_ += ']'; break;
+	}
+	appendNumber(timing_, runChars_);
+	if (run_ == Run::InBinary || run_ == Run::OutBinary) {
+		timing_ += '/';
+		appendNumber(timing_, runBytes_);
+	}
+	run_ = Run::None;
+	runChars_ = 0;
+	runBytes_ = 0;
+}
+
+// Positions the message at @p ms for a record of @p run: starts the
+// message (with the window record) or adds the delay, and opens the run.
+void ChunkEncoder::beginEvent(std::uint64_t ms, std::size_t, Run run)
+{
+	if (empty_) {
+		empty_ = false;
+		posMs_ = ms;
+		lastMs_ = ms;
+		if (window_ && run != Run::None) {
+			timing_ += '=';
+			appendNumber(timing_, window_->first);
+			timing_ += 'x';
+			appendNumber(timing_, window_->second);
+		}
+	} else if (ms != lastMs_) {
+		closeRun();
+		timing_ += '+';
+		appendNumber(timing_, ms - lastMs_);
+		lastMs_ = ms;
+	}
+	if (run != run_)
+		closeRun();
+	run_ = run;
+}
+
+void ChunkEncoder::addText(base::Timestamp ts, bool output, std::string_view ch)
+{
+	std::uint64_t ms = msOf(ts);
+	std::size_t extra = 0;
+	for (unsigned char c : ch)
+		extra += json::escapedSize(c);
+	Run run = output ? Run::OutText : Run::InText;
+	if (!fits(ms, extra, run)) {
+		finishMessage();
+		ms = msOf(ts);
+	}
+	if (empty_)
+		firstTs_ = ts;
+	beginEvent(ms, extra, run);
+	json::appendEscaped(output ? outTxt_ : inTxt_, ch);
+	runChars_++;
+}
+
+void ChunkEncoder::addBinary(base::Timestamp ts, bool output, std::string_view bytes)
+{
+	std::uint64_t ms = msOf(ts);
+	std::string &txt = output ? outTxt_ : inTxt_;
+	std::string &bin = output ? outBin_ : inBin_;
+	Run run = output ? Run::OutBinary : Run::InBinary;
+	// One U+FFFD in the text, the bytes in the array; the record's byte
+	// count may gain digits as well.
+	auto extraFor = [&]() {
+		std::size_t extra = utf8::kReplacement.size() + binSize(bin, bytes);
+		if (!empty_ && run_ == run && ms == lastMs_)
+			extra += digits(runBytes_ + bytes.size()) - digits(runBytes_);
+		else
+			extra += digits(bytes.size()) + 1;
+		return extra;
+	};
+	if (!fits(ms, extraFor(), run)) {
+		finishMessage();
+		ms = msOf(ts);
+	}
+	if (empty_)
+		firstTs_ = ts;
+	beginEvent(ms, 0, run);
+	txt += utf8::kReplacement;
+	for (unsigned char b : bytes) {
+		if (!bin.empty())
+			bin += ',';
+		appendNumber(bin, b);
+	}
+	runChars_++;
+	runBytes_ += bytes.size();
+}
+
+void ChunkEncoder::writeBytes(base::Timestamp ts, bool output, std::string_view bytes)
+{
+	auto p = reinterpret_cast<const unsigned char *>(bytes.data());
+	std::size_t n = bytes.size();
+	std::size_t i = 0;
+	std::string &held = held_[output ? 1 : 0];
+
+	// Complete a character cut at the end of the previous write. The held
+	// bytes are a valid prefix, so only the byte added now can cut it.
+	while (!held.empty() && i < n) {
+		held += static_cast<char>(p[i]);
+		auto h = reinterpret_cast<const unsigned char *>(held.data());
+		utf8::Unit u = utf8::next(h, held.size());
+		if (u.kind == utf8::Kind::Invalid) {
+			// The prefix is binary; the new byte is read again as a start.
+			addBinary(ts, output, std::string_view(held).substr(0, u.length));
+			held.clear();
+			break;
+		}
+		i++;
+		if (u.kind == utf8::Kind::Valid) {
+			addText(ts, output, held);
+			held.clear();
+		}
+	}
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			addText(ts, output, std::string_view(bytes.data() + i, 1));
+			i++;
+			continue;
+		}
+		utf8::Unit u = utf8::next(p + i, n - i);
+		std::string_view unit(bytes.data() + i, u.length);
+		switch (u.kind) {
+		case utf8::Kind::Valid: addText(ts, output, unit); break;
+		case utf8::Kind::Invalid: addBinary(ts, output, unit); break;
+		case utf8::Kind::Incomplete:
+			held.assign(unit);
+			heldTs_[output ? 1 : 0] = ts;
+			break;
+		}
+		i += u.length;
+	}
+}
+
+void ChunkEncoder::writeIo(base::Timestamp ts, PacketType type, std::string_view bytes)
+{
+	assert(type != PacketType::Window);
+	writeBytes(ts, type == PacketType::Output, bytes);
+}
+
+void ChunkEncoder::writeWindow(base::Timestamp ts, std::uint16_t cols, std::uint16_t rows)
+{
+	std::uint64_t ms = msOf(ts);
+	std::size_t extra = windowRecordSize(cols, rows);
+	if (!fits(ms, extra, Run::None)) {
+		finishMessage();
+		ms = msOf(ts);
+	}
+	if (empty_)
+		firstTs_ = ts;
+	beginEvent(ms, extra, Run::None);
+	timing_ += '=';
+	appendNumber(timing_, cols);
+	timing_ += 'x';
+	appendNumber(timing_, rows);
+	window_ = std::make_pair(cols, rows);
+}
+
+void ChunkEncoder::write(const Packet &packet)
+{
+	if (packet.type == PacketType::Window)
+		writeWindow(packet.ts, packet.cols, packet.rows);
+	else
+		writeIo(packet.ts, packet.type, packet.data);
+}
+
+void ChunkEncoder::flush()
+{
+	if (!empty_)
+		finishMessage();
+}
+
+void ChunkEncoder::finish()
+{
+	for (int s = 0; s < 2; s++) {
+		if (held_[s].empty())
+			continue;
+		std::string bytes = std::move(held_[s]);
+		held_[s].clear();
+		addBinary(heldTs_[s], s == 1, bytes);
+	}
+	flush();
+}
+
+std::optional<base::Timestamp> ChunkEncoder::firstRecordTime() const noexcept
+{
+	if (empty_)
+		return std::nullopt;
+	return firstTs_;
+}
+
+std::vector<EncodedMessage> ChunkEncoder::takeMessages() noexcept
+{
+	return std::exchange(ready_, {});
+}
+
+void ChunkEncoder::finishMessage()
+{
+	closeRun();
+	EncodedMessage msg;
+	msg.id = nextId_++;
+	std::string &t = msg.text;
+	t.reserve(envelopeHead_.size() + size() + 128);
+	t += envelopeHead_;
+	appendNumber(t, msg.id);
+	t += ",\"pos\":";
+	appendNumber(t, posMs_);
+	t += ",\"time\":";
+	std::uint64_t timeMs = startRealtimeMs_ + posMs_;
+	appendNumber(t, timeMs / 1000);
+	t += '.';
+	t += static_cast<char>('0' + timeMs / 100 % 10);
+	t += static_cast<char>('0' + timeMs / 10 % 10);
+	t += static_cast<char>('0' + timeMs % 10);
+	t += ",\"timing\":\"";
+	t += timing_;
+	t += "\",\"in_txt\":\"";
+	t += inTxt_;
+	t += "\",\"in_bin\":[";
+	t += inBin_;
+	t += "],\"out_txt\":\"";
+	t += outTxt_;
+	t += "\",\"out_bin\":[";
+	t += outBin_;
+	t += "]}";
+	ready_.push_back(std::move(msg));
+
+	empty_ = true;
+	timing_.clear();
+	inTxt_.clear();
+	outTxt_.clear();
+	inBin_.clear();
+	outBin_.clear();
+}
+
+} // namespace tlog::codec

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "utf8.hpp"
+
+namespace tlog::codec::utf8 {
+
+bool isValid(std::string_view text) noexcept
+{
+	auto p = reinterpret_cast<const unsigned char *>(text.data());
+	std::size_t n = text.size();
+	for (std::size_t i = 0; i < n;) {
+		Unit u = next(p + i, n - i);
+		if (u.kind != Kind::Valid)
+			return false;
+		i += u.length;
+	}
+	return true;
+}
+
+std::string sanitize(std::string_view text)
+{
+	std::string out;
+	out.reserve(text.size());
+	auto p = reinterpret_cast<const unsigned char *>(text.data());
+	std::size_t n = text.size();
+	for (std::size_t i = 0; i < n;) {
+		Unit u = next(p + i, n - i);
+		if (u.kind == Kind::Valid)
+			out.append(text.substr(i, u.length));
+		else
+			out.append(kReplacement);
+		i += u.length;
+	}
+	return out;
+}
+
+} // namespace tlog::codec::utf8
