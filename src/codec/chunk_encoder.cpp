@@ -195,6 +195,45 @@ void ChunkEncoder::addText(base::Timestamp ts, bool output, std::string_view ch)
 	runChars_++;
 }
 
+void ChunkEncoder::addAscii(base::Timestamp ts, bool output, std::string_view text)
+{
+	Run run = output ? Run::OutText : Run::InText;
+	std::string &txt = output ? outTxt_ : inTxt_;
+	while (!text.empty()) {
+		std::uint64_t ms = msOf(ts);
+		if (!fits(ms, json::escapedSize(static_cast<unsigned char>(text[0])), run)) {
+			finishMessage();
+			ms = msOf(ts);
+		}
+		if (empty_)
+			firstTs_ = ts;
+		beginEvent(ms, 0, run);
+		// The run is open at this time: take as many characters as fit,
+		// counting the digits the run's count gains on the way.
+		std::size_t budget = payload_ - size();
+		std::size_t used = 0, k = 0;
+		std::uint64_t nextPower = 10;
+		while (nextPower <= runChars_)
+			nextPower *= 10;
+		for (; k < text.size(); k++) {
+			std::size_t cost = json::escapedSize(static_cast<unsigned char>(text[k]));
+			std::size_t grow = 0;
+			if (runChars_ + k + 1 >= nextPower)
+				grow = 1;
+			if (used + cost + grow > budget)
+				break;
+			used += cost + grow;
+			if (grow)
+				nextPower *= 10;
+		}
+		json::appendEscaped(txt, text.substr(0, k));
+		runChars_ += k;
+		text.remove_prefix(k);
+		if (!text.empty())
+			finishMessage();
+	}
+}
+
 void ChunkEncoder::addBinary(base::Timestamp ts, bool output, std::string_view bytes)
 {
 	std::uint64_t ms = msOf(ts);
@@ -256,8 +295,12 @@ void ChunkEncoder::writeBytes(base::Timestamp ts, bool output, std::string_view 
 
 	while (i < n) {
 		if (p[i] < 0x80) {
-			addText(ts, output, std::string_view(bytes.data() + i, 1));
-			i++;
+			// The hot path: a run of ASCII goes in as one piece.
+			std::size_t j = i + 1;
+			while (j < n && p[j] < 0x80)
+				j++;
+			addAscii(ts, output, std::string_view(bytes.data() + i, j - i));
+			i = j;
 			continue;
 		}
 		utf8::Unit u = utf8::next(p + i, n - i);
