@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define BOOST_TEST_MODULE base
+#include <boost/test/unit_test.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+#include "tlog/base/clock.hpp"
+#include "tlog/base/error.hpp"
+
+using namespace tlog::base;
+
+namespace {
+
+[[noreturn]] void throwNested()
+{
+	try {
+		try {
+			throwSystem(ENOENT, "open /nowhere");
+		} catch (...) {
+			std::throw_with_nested(std::runtime_error("loading the configuration"));
+		}
+	} catch (...) {
+		std::throw_with_nested(ConfigError("tlog-rec"));
+	}
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(describe_plain)
+{
+	std::runtime_error e("plain");
+	BOOST_TEST(describe(e) == "plain");
+}
+
+BOOST_AUTO_TEST_CASE(describe_nested_chain)
+{
+	try {
+		throwNested();
+	} catch (const std::exception &e) {
+		std::string text = describe(e);
+		BOOST_TEST(text.rfind("tlog-rec: loading the configuration: open /nowhere: ", 0) == 0,
+			   text);
+		BOOST_TEST(text.find(std::generic_category().message(ENOENT)) != std::string::npos,
+			   text);
+		BOOST_TEST(describeCurrent() == text);
+		return;
+	}
+	BOOST_FAIL("nothing thrown");
+}
+
+BOOST_AUTO_TEST_CASE(describe_nested_non_std)
+{
+	try {
+		try {
+			throw 42;
+		} catch (...) {
+			std::throw_with_nested(FormatError("rec.log:3"));
+		}
+	} catch (const std::exception &e) {
+		BOOST_TEST(describe(e) == "rec.log:3: unknown error");
+		return;
+	}
+	BOOST_FAIL("nothing thrown");
+}
+
+BOOST_AUTO_TEST_CASE(describe_current_unknown)
+{
+	try {
+		throw 1;
+	} catch (...) {
+		BOOST_TEST(describeCurrent() == "unknown error");
+	}
+}
+
+BOOST_AUTO_TEST_CASE(throw_errno_keeps_code)
+{
+	errno = EACCES;
+	try {
+		throwErrno("ctx");
+	} catch (const std::system_error &e) {
+		BOOST_TEST(e.code().value() == EACCES);
+		BOOST_TEST((e.code().category() == std::system_category()));
+		BOOST_TEST(std::string(e.what()).rfind("ctx: ", 0) == 0);
+	}
+}
+
+BOOST_AUTO_TEST_CASE(error_types_are_runtime_errors)
+{
+	BOOST_CHECK_THROW(throw FormatError("x"), std::runtime_error);
+	BOOST_CHECK_THROW(throw ConfigError("x"), std::runtime_error);
+	BOOST_CHECK_THROW(throw UsageError("x"), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(clocks_advance)
+{
+	auto m1 = monotonicNow();
+	auto r = realtimeNow();
+	auto m2 = monotonicNow();
+	BOOST_TEST(m2.count() >= m1.count());
+	// After 2020-01-01 and before 2200.
+	BOOST_TEST(r > std::chrono::seconds(1577836800));
+	BOOST_TEST(r < std::chrono::seconds(7258118400));
+}
