@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tlog/source/journal_reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include <systemd/sd-journal.h>
+
+#include "tlog/base/error.hpp"
+
+namespace tlog::source {
+
+namespace {
+
+void check(int r, std::string_view what)
+{
+	if (r < 0)
+		base::throwSystem(-r, what);
+}
+
+std::optional<std::string> getField(sd_journal *j, const std::string &name)
+{
+	const void *data = nullptr;
+	std::size_t length = 0;
+	int r = sd_journal_get_data(j, name.c_str(), &data, &length);
+	if (r == -ENOENT || r == -EBADMSG)
+		return std::nullopt;
+	check(r, "reading journal field " + name);
+	std::string_view entry(static_cast<const char *>(data), length);
+	// The data is "NAME=VALUE".
+	return std::string(entry.substr(std::min(entry.size(), name.size() + 1)));
+}
+
+sd_journal *openJournal(const JournalSpec &spec)
+{
+	sd_journal *j = nullptr;
+	int r;
+	if (!spec.directories.empty()) {
+		if (spec.directories.size() > 1)
+			throw base::UsageError("only one journal directory (-D) can be read at a time");
+		r = sd_journal_open_directory(&j, spec.directories[0].c_str(), 0);
+		check(r, "opening journal directory " + spec.directories[0]);
+	} else if (!spec.files.empty()) {
+		std::vector<const char *> paths;
+		for (auto &f : spec.files)
+			paths.push_back(f.c_str());
+		paths.push_back(nullptr);
+		r = sd_journal_open_files(&j, paths.data(), 0);
+		check(r, "opening journal file " + spec.files[0]);
+	} else if (!spec.nameSpace.empty()) {
+		r = sd_journal_open_namespace(&j, spec.nameSpace.c_str(), SD_JOURNAL_LOCAL_ONLY);
+		check(r, "opening journal namespace " + spec.nameSpace);
+	} else {
+		r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+		check(r, "opening the journal");
+	}
+	// MESSAGE fields can be large: never truncate them.
+	sd_journal_set_data_threshold(j, 0);
+	return j;
+}
+
+void addMatches(sd_journal *j, const std::vector<std::string> &matches)
+{
+	for (auto &m : matches) {
+		int r;
+		if (m == "+")
+			r = sd_journal_add_disjunction(j);
+		else
+			r = sd_journal_add_match(j, m.data(), m.size());
+		if (r < 0)
+			base::throwSystem(-r, "journal match '" + m + "' (expected FIELD=VALUE or +)");
+	}
+}
+
+std::optional<uid_t> entryUid(sd_journal *j)
+{
+	auto uid = getField(j, "_UID");
+	if (!uid)
+		return std::nullopt;
+	try {
+		return static_cast<uid_t>(std::stoul(*uid));
+	} catch (...) {
+		return std::nullopt;
+	}
+}
+
+} // namespace
+
+JournalReader::JournalReader(const JournalSpec &spec) : journal_(openJournal(spec)), spec_(spec)
+{
+	sd_journal *j = journal_.get();
+	addMatches(j, spec.matches);
+	if (!spec.cursor.empty()) {
+		check(sd_journal_seek_cursor(j, spec.cursor.c_str()),
+		      "seeking to cursor " + spec.cursor);
+		if (spec.afterCursor) {
+			// Step onto the cursor's entry; the next read() moves past it.
+			int r = sd_journal_next(j);
+			check(r, "seeking to cursor " + spec.cursor);
+			if (r > 0 && sd_journal_test_cursor(j, spec.cursor.c_str()) <= 0)
+				sd_journal_previous(j); // the entry is gone: start at the next one
+		}
+	} else if (spec.sinceUsec) {
+		check(sd_journal_seek_realtime_usec(j, *spec.sinceUsec), "seeking the journal");
+	} else {
+		check(sd_journal_seek_head(j), "seeking the journal");
+	}
+}
+
+JournalReader::~JournalReader() = default;
+
+std::optional<RawMessage> JournalReader::read()
+{
+	sd_journal *j = journal_.get();
+	while (!atEnd_) {
+		int r = sd_journal_next(j);
+		check(r, "reading the journal");
+		if (r == 0)
+			return std::nullopt;
+		std::uint64_t usec = 0;
+		check(sd_journal_get_realtime_usec(j, &usec), "reading an entry's time");
+		if (spec_.untilUsec && usec > *spec_.untilUsec) {
+			atEnd_ = true;
+			return std::nullopt;
+		}
+		char *cursor = nullptr;
+		check(sd_journal_get_cursor(j, &cursor), "reading an entry's cursor");
+		cursor_ = cursor;
+		std::free(cursor);
+		realtimeUsec_ = usec;
+		if (spec_.trustedUid && entryUid(j) != spec_.trustedUid) {
+			skippedUntrusted_++;
+			continue;
+		}
+		auto message = getField(j, "MESSAGE");
+		if (!message)
+			continue; // not a tlog entry at all
+		return RawMessage{std::move(*message), "journal entry " + cursor_};
+	}
+	return std::nullopt;
+}
+
+int JournalReader::waitFd() const noexcept
+{
+	if (fd_ < 0)
+		fd_ = sd_journal_get_fd(journal_.get());
+	return fd_;
+}
+
+void JournalReader::onWaitFdReady()
+{
+	check(sd_journal_process(journal_.get()), "processing journal changes");
+}
+
+std::optional<std::string> JournalReader::field(const std::string &name) const
+{
+	return getField(journal_.get(), name);
+}
+
+namespace {
+
+// Positions @p j on the first (or last) entry of the current matches that
+// lies within the spec's time bounds. Returns false when there is none.
+bool seekEdge(sd_journal *j, const JournalSpec &spec, bool last)
+{
+	int r;
+	if (last) {
+		if (spec.untilUsec)
+			check(sd_journal_seek_realtime_usec(j, *spec.untilUsec + 1), "seeking the journal");
+		else
+			check(sd_journal_seek_tail(j), "seeking the journal");
+		r = sd_journal_previous(j);
+	} else {
+		if (spec.sinceUsec)
+			check(sd_journal_seek_realtime_usec(j, *spec.sinceUsec), "seeking the journal");
+		else
+			check(sd_journal_seek_head(j), "seeking the journal");
+		r = sd_journal_next(j);
+	}
+	check(r, "reading the journal");
+	if (r == 0)
+		return false;
+	std::uint64_t usec = 0;
+	check(sd_journal_get_realtime_usec(j, &usec), "reading an entry's time");
+	if (spec.sinceUsec && usec < *spec.sinceUsec)
+		return false;
+	if (spec.untilUsec && usec > *spec.untilUsec)
+		return false;
+	return true;
+}
+
+} // namespace
+
+std::vector<JournalRecording> listJournalRecordings(const JournalSpec &spec)
+{
+	JournalPtr journal(openJournal(spec));
+	sd_journal *j = journal.get();
+
+	// The TLOG_REC index lists every recording without reading entries.
+	std::vector<std::string> recs;
+	check(sd_journal_query_unique(j, "TLOG_REC"), "listing TLOG_REC values");
+	const void *data = nullptr;
+	std::size_t length = 0;
+	SD_JOURNAL_FOREACH_UNIQUE(j, data, length)
+	{
+		std::string_view v(static_cast<const char *>(data), length);
+		recs.emplace_back(v.substr(std::min(v.size(), sizeof("TLOG_REC"))));
+	}
+
+	std::vector<JournalRecording> list;
+	for (auto &rec : recs) {
+		sd_journal_flush_matches(j);
+		addMatches(j, spec.matches);
+		if (!spec.matches.empty())
+			check(sd_journal_add_conjunction(j), "combining journal matches");
+		std::string match = "TLOG_REC=" + rec;
+		check(sd_journal_add_match(j, match.data(), match.size()), "journal match " + match);
+		if (spec.trustedUid) {
+			std::string uid = "_UID=" + std::to_string(*spec.trustedUid);
+			check(sd_journal_add_match(j, uid.data(), uid.size()), "journal match " + uid);
+		}
+		if (!seekEdge(j, spec, false))
+			continue;
+		JournalRecording r;
+		r.rec = rec;
+		r.user = getField(j, "TLOG_USER").value_or("");
+		r.host = getField(j, "TLOG_HOST").value_or(getField(j, "_HOSTNAME").value_or(""));
+		r.session = getField(j, "TLOG_SESSION").value_or("");
+		check(sd_journal_get_realtime_usec(j, &r.firstUsec), "reading an entry's time");
+		r.firstMessage = getField(j, "MESSAGE").value_or("");
+		if (!seekEdge(j, spec, true))
+			continue;
+		check(sd_journal_get_realtime_usec(j, &r.lastUsec), "reading an entry's time");
+		r.lastMessage = getField(j, "MESSAGE").value_or("");
+		char *cursor = nullptr;
+		check(sd_journal_get_cursor(j, &cursor), "reading an entry's cursor");
+		r.lastCursor = cursor;
+		std::free(cursor);
+		list.push_back(std::move(r));
+	}
+	std::sort(list.begin(), list.end(),
+		  [](const auto &a, const auto &b) { return a.firstUsec < b.firstUsec; });
+	return list;
+}
+
+} // namespace tlog::source
