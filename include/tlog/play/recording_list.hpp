@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tlog/json/json_ref.hpp"
+
+namespace tlog::play {
+
+/// What `tlog-play --list` shows of one recording.
+struct RecordingInfo {
+	std::string rec;
+	std::string user;
+	std::string host;
+	std::uint32_t session = 0;
+	double start = 0;             ///< wall-clock seconds of its first message
+	std::uint64_t durationMs = 0; ///< end of its last record
+	std::uint64_t messages = 0;   ///< id of its last message
+	bool live = false;            ///< its recorder is still running here
+	std::string lastCursor;       ///< where --follow would resume
+};
+
+/// Builds the summary from a recording's first and last messages, as the
+/// journal's index hands them over (no scan of the ones between).
+/// @p firstUsec is the realtime of the first entry, used when the
+/// message has no "time" field. Throws: base::FormatError.
+RecordingInfo summarize(const std::string &rec, const std::string &firstMessage,
+			const std::string &lastMessage, std::uint64_t firstUsec,
+			const std::string &location);
+
+/// True when the recorder that made @p rec (boot id, pid, start time in
+/// jiffies, as the recording id spells them) runs on this machine now.
+bool isLive(const std::string &rec) noexcept;
+
+/// One aligned line per recording, with a header line.
+std::string formatTable(const std::vector<RecordingInfo> &list);
+
+/// A JSON array of objects, for scripts.
+json::JsonRef toJson(const std::vector<RecordingInfo> &list);
+
+/// "1:02:03.456" (hours only when needed).
+std::string formatDuration(std::uint64_t ms);
+
+} // namespace tlog::play

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tlog/play/recording_list.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "tlog/codec/message.hpp"
+#include "tlog/codec/timing.hpp"
+
+namespace tlog::play {
+
+namespace {
+
+std::uint64_t endOf(const codec::Message &m)
+{
+	std::uint64_t ms = m.pos;
+	for (const auto &r : codec::parseTiming(m.timing))
+		if (r.kind == codec::TimingRecord::Kind::Delay)
+			ms += r.a;
+	return ms;
+}
+
+std::string readFirstLine(const std::string &path)
+{
+	std::ifstream in(path);
+	std::string line;
+	std::getline(in, line);
+	return line;
+}
+
+std::string formatTime(double seconds)
+{
+	std::time_t t = static_cast<std::time_t>(seconds);
+	std::tm tm{};
+	localtime_r(&t, &tm);
+	char buf[32];
+	std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+	return buf;
+}
+
+} // namespace
+
+RecordingInfo summarize(const std::string &rec, const std::string &firstMessage,
+			const std::string &lastMessage, std::uint64_t firstUsec,
+			const std::string &location)
+{
+	auto first = codec::parseMessage(firstMessage, location);
+	auto last = codec::parseMessage(lastMessage, location);
+	RecordingInfo info;
+	info.rec = rec;
+	info.user = first.envelope.user;
+	info.host = first.envelope.host;
+	info.session = first.envelope.session;
+	info.start = first.time ? *first.time - static_cast<double>(first.pos) / 1000.0
+				: static_cast<double>(firstUsec) / 1e6;
+	info.durationMs = endOf(last);
+	info.messages = last.id;
+	info.live = isLive(rec);
+	return info;
+}
+
+bool isLive(const std::string &rec) noexcept
+{
+	try {
+		// BOOTID-PID-START, the parts in hex.
+		auto d1 = rec.find('-');
+		auto d2 = rec.find('-', d1 + 1);
+		if (d1 == std::string::npos || d2 == std::string::npos)
+			return false;
+		std::string boot = readFirstLine("/proc/sys/kernel/random/boot_id");
+		boot.erase(std::remove(boot.begin(), boot.end(), '-'), boot.end());
+		if (boot != rec.substr(0, d1))
+			return false;
+		unsigned long pid = std::stoul(rec.substr(d1 + 1, d2 - d1 - 1), nullptr, 16);
+		unsigned long long start = std::stoull(rec.substr(d2 + 1), nullptr, 16);
+		std::string stat = readFirstLine("/proc/" + std::to_string(pid) + "/stat");
+		// Field 22 (starttime) counted after the ")" that ends the name.
+		auto paren = stat.rfind(')');
+		if (paren == std::string::npos)
+			return false;
+		std::istringstream fields(stat.substr(paren + 2));
+		std::string field;
+		for (int i = 3; i <= 22 && fields >> field; i++)
+			if (i == 22)
+				return std::stoull(field) == start;
+		return false;
+	} catch (...) {
+		return false;
+	}
+}
+
+std::string formatDuration(std::uint64_t ms)
+{
+	char buf[48];
+	std::uint64_t s = ms / 1000;
+	if (s >= 3600)
+		std::snprintf(buf, sizeof(buf), "%llu:%02llu:%02llu.%03llu",
+			      static_cast<unsigned long long>(s / 3600),
+			      static_cast<unsigned long long>(s / 60 % 60),
+			      static_cast<unsigned long long>(s % 60),
+			      static_cast<unsigned long long>(ms % 1000));
+	else
+		std::snprintf(buf, sizeof(buf), "%llu:%02llu.%03llu",
+			      static_cast<unsigned long long>(s / 60),
+			      static_cast<unsigned long long>(s % 60),
+			      static_cast<unsigned long long>(ms % 1000));
+	return buf;
+}
+
+std::string formatTable(const std::vector<RecordingInfo> &list)
+{
+	std::vector<std::vector<std::string>> rows;
+	rows.push_back({"REC", "USER", "HOST", "SESSION", "START", "DURATION", "MESSAGES", "STATE"});
+	for (const auto &r : list)
+		rows.push_back({r.rec, r.user, r.host, std::to_string(r.session), formatTime(r.start),
+				formatDuration(r.durationMs), std::to_string(r.messages),
+				r.live ? "live" : "ended"});
+	std::vector<std::size_t> width(rows[0].size(), 0);
+	for (const auto &row : rows)
+		for (std::size_t i = 0; i < row.size(); i++)
+			width[i] = std::max(width[i], row[i].size());
+	std::string out;
+	for (const auto &row : rows) {
+		std::string line;
+		for (std::size_t i = 0; i < row.size(); i++) {
+			line += row[i];
+			if (i + 1 < row.size())
+				line += std::string(width[i] - row[i].size() + 2, ' ');
+		}
+		out += line + "\n";
+	}
+	return out;
+}
+
+json::JsonRef toJson(const std::vector<RecordingInfo> &list)
+{
+	auto array = json::JsonRef::makeArray();
+	for (const auto &r : list) {
+		auto o = json::JsonRef::makeObject();
+		o.set("rec", json::JsonRef::makeString(r.rec));
+		o.set("user", json::JsonRef::makeString(r.user));
+		o.set("host", json::JsonRef::makeString(r.host));
+		o.set("session", json::JsonRef::makeInt(r.session));
+		o.set("start", json::JsonRef::makeDouble(r.start));
+		o.set("duration_ms", json::JsonRef::makeInt(static_cast<std::int64_t>(r.durationMs)));
+		o.set("messages", json::JsonRef::makeInt(static_cast<std::int64_t>(r.messages)));
+		o.set("live", json::JsonRef::makeBool(r.live));
+		array.append(std::move(o));
+	}
+	return array;
+}
+
+} // namespace tlog::play
