@@ -1,4 +1,107 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Placeholder: the rec configuration lands here.
+#include "tlog/conf/rec_config.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+
+#include "config.h"
+#include "tlog/base/error.hpp"
+#include "tlog/conf/config_schema.hpp"
+
 namespace tlog::conf {
+
+namespace {
+
+// The names the sinks understand. conf may not use sink/, so they are
+// listed here too; the writers reject anything else again.
+const std::vector<std::string> kFacilities = {
+	"auth",   "authpriv", "cron",   "daemon", "ftp",    "kern", "local0",
+	"local1", "local2",   "local3", "local4", "local5", "local6", "local7",
+	"lpr",    "mail",     "news",   "syslog", "user",   "uucp",
+};
+const std::vector<std::string> kPriorities = {
+	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+};
+
+constexpr std::int64_t kMaxLatency = std::numeric_limits<std::int32_t>::max();
+constexpr std::int64_t kMaxPayload = std::int64_t(1) << 30;
+constexpr std::int64_t kMaxLimit = std::numeric_limits<std::int32_t>::max() * std::int64_t(1024);
+
+} // namespace
+
+ConfigOrigin recConfigOrigin()
+{
+	return ConfigOrigin{std::string(TLOG_SYSCONFDIR) + "/tlog/tlog-rec.conf",
+			    "TLOG_REC_CONF_FILE", "TLOG_REC_CONF_TEXT"};
+}
+
+void RecConfig::bind(ConfigSchema &schema)
+{
+	schema.integer("latency", latency, 1, kMaxLatency);
+	schema.integer("payload", payload, 32, kMaxPayload);
+	schema.string("writer", writer, {"journal", "syslog", "file"});
+	schema.boolean("log.input", logInput);
+	schema.boolean("log.output", logOutput);
+	schema.boolean("log.window", logWindow);
+	schema.integer("limit.rate", limitRate, 0, kMaxLimit);
+	schema.integer("limit.burst", limitBurst, 0, kMaxLimit);
+	schema.string("limit.action", limitAction, {"pass", "delay", "drop"});
+	schema.string("file.path", filePath);
+	schema.string("syslog.facility", syslogFacility, kFacilities);
+	schema.string("syslog.priority", syslogPriority, kPriorities);
+	schema.string("journal.priority", journalPriority, kPriorities);
+	schema.boolean("journal.augment", journalAugment);
+}
+
+void RecConfig::validate() const
+{
+	if (writer == "file" && filePath.empty())
+		throw base::ConfigError("the file writer needs a file path: set file.path "
+					"(-o FILE) or choose another writer (-w)");
+	if (limitAction == "delay" && limitRate == 0)
+		throw base::ConfigError("limit.rate: must be above 0 when limit.action is \"delay\"");
+}
+
+void applyLayers(const ConfigSchema &schema, const ConfigOrigin &origin,
+		 const std::vector<Setting> &commandLine)
+{
+	if (!origin.systemFile.empty())
+		if (auto system = loadConfigFile(origin.systemFile, false); !system.isNull())
+			schema.apply(system, origin.systemFile);
+	if (const char *file = std::getenv(origin.fileVar.c_str()); file != nullptr) {
+		if (*file == '\0')
+			throw base::ConfigError(origin.fileVar + ": names no file");
+		// Errors name the file; say which variable pointed there too.
+		try {
+			schema.apply(loadConfigFile(file, true), file);
+		} catch (const base::ConfigError &e) {
+			throw base::ConfigError(std::string(e.what()) + " (from " + origin.fileVar +
+						")");
+		}
+	}
+	if (const char *text = std::getenv(origin.textVar.c_str()); text != nullptr)
+		schema.apply(parseConfigText(text, origin.textVar), origin.textVar);
+	for (auto &[key, value] : commandLine)
+		schema.applyText(key, value, kCommandLine);
+}
+
+RecConfig loadRecConfig(const ConfigOrigin &origin, const std::vector<Setting> &commandLine)
+{
+	RecConfig config;
+	ConfigSchema schema;
+	config.bind(schema);
+	applyLayers(schema, origin, commandLine);
+	return config;
+}
+
+std::string configurationJson(const RecConfig &config)
+{
+	// The schema binds non-const fields; toJson() only reads them.
+	RecConfig copy = config;
+	ConfigSchema schema;
+	copy.bind(schema);
+	return schema.toJson().toString(true);
+}
+
 } // namespace tlog::conf

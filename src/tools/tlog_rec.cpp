@@ -1,6 +1,253 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Placeholder until tlog-rec lands.
-int main()
+// tlog-rec: record the terminal I/O of a program or a shell.
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <getopt.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tlog/base/error.hpp"
+#include "tlog/base/log.hpp"
+#include "tlog/conf/rec_config.hpp"
+#include "tlog/rec/envelope.hpp"
+#include "tlog/rec/recorder.hpp"
+#include "tlog/sink/rate_limit_writer.hpp"
+#include "tlog/sink/writer_factory.hpp"
+#include "tlog/term/signal_set.hpp"
+
+namespace {
+
+constexpr const char *kUsage = R"(Usage: tlog-rec [OPTION...] [CMD [ARG...]]
+Record the terminal I/O of a program (CMD with ARGs) or of a shell
+($SHELL, else /bin/sh).
+
+General options:
+  -h, --help                 print this help and exit
+  -v, --version              print the version and exit
+      --configuration        print the merged configuration as JSON and exit
+  -c CMD_STRING              run CMD_STRING with "$SHELL -c" (instead of CMD)
+      --latency=SECONDS      log buffered data at least every SECONDS (default 10)
+      --payload=BYTES        limit the data in one message to BYTES (default 2048)
+  -w, --writer=NAME          log with writer NAME: file, syslog or journal
+                             (default file)
+
+What to log:
+      --log-input[=BOOL]     log what the user types (default false)
+      --log-output[=BOOL]    log what the program writes (default true)
+      --log-window[=BOOL]    log window size changes (default true)
+
+Rate limit:
+      --limit-rate=BYTES     allow BYTES of messages per second (default 16384)
+      --limit-burst=BYTES    allow BYTES above the rate at once (default 32768)
+      --limit-action=ACTION  above the limit: pass, delay or drop (default pass)
+
+File writer:
+  -o, --file-path=FILE       append messages to FILE
+
+Syslog writer:
+      --syslog-facility=NAME facility (default authpriv)
+      --syslog-priority=NAME priority (default info)
+
+Journal writer:
+      --journal-priority=NAME   priority (default info)
+      --journal-augment[=BOOL]  add TLOG_* fields (default true)
+
+BOOL is true/false, yes/no, on/off or 1/0; without a value it is true.
+Configuration: )" TLOG_SYSCONFDIR R"(/tlog/tlog-rec.conf, then the file named by
+$TLOG_REC_CONF_FILE, then the JSON in $TLOG_REC_CONF_TEXT, then options.
+See tlog-rec(8) and tlog-rec.conf(5).
+)";
+
+enum Option : int {
+	kConfiguration = 256,
+	kLatency,
+	kPayload,
+	kLogInput,
+	kLogOutput,
+	kLogWindow,
+	kLimitRate,
+	kLimitBurst,
+	kLimitAction,
+	kSyslogFacility,
+	kSyslogPriority,
+	kJournalPriority,
+	kJournalAugment,
+};
+
+const option kOptions[] = {
+	{"help", no_argument, nullptr, 'h'},
+	{"version", no_argument, nullptr, 'v'},
+	{"configuration", no_argument, nullptr, kConfiguration},
+	{"latency", required_argument, nullptr, kLatency},
+	{"payload", required_argument, nullptr, kPayload},
+	{"writer", required_argument, nullptr, 'w'},
+	{"log-input", optional_argument, nullptr, kLogInput},
+	{"log-output", optional_argument, nullptr, kLogOutput},
+	{"log-window", optional_argument, nullptr, kLogWindow},
+	{"limit-rate", required_argument, nullptr, kLimitRate},
+	{"limit-burst", required_argument, nullptr, kLimitBurst},
+	{"limit-action", required_argument, nullptr, kLimitAction},
+	{"file-path", required_argument, nullptr, 'o'},
+	{"syslog-facility", required_argument, nullptr, kSyslogFacility},
+	{"syslog-priority", required_argument, nullptr, kSyslogPriority},
+	{"journal-priority", required_argument, nullptr, kJournalPriority},
+	{"journal-augment", optional_argument, nullptr, kJournalAugment},
+	{nullptr, 0, nullptr, 0},
+};
+
+/// The configuration key an option sets, or nullptr.
+const char *keyOf(int opt) noexcept
 {
-	return 1;
+	switch (opt) {
+	case kLatency: return "latency";
+	case kPayload: return "payload";
+	case 'w': return "writer";
+	case kLogInput: return "log.input";
+	case kLogOutput: return "log.output";
+	case kLogWindow: return "log.window";
+	case kLimitRate: return "limit.rate";
+	case kLimitBurst: return "limit.burst";
+	case kLimitAction: return "limit.action";
+	case 'o': return "file.path";
+	case kSyslogFacility: return "syslog.facility";
+	case kSyslogPriority: return "syslog.priority";
+	case kJournalPriority: return "journal.priority";
+	case kJournalAugment: return "journal.augment";
+	default: return nullptr;
+	}
+}
+
+struct CommandLine {
+	bool help = false;
+	bool version = false;
+	bool configuration = false;
+	std::vector<tlog::conf::Setting> settings;
+	std::vector<std::string> command;
+};
+
+/// Throws: base::UsageError.
+CommandLine parseCommandLine(int argc, char *argv[])
+{
+	CommandLine cl;
+	std::string shellCommand;
+	bool haveShellCommand = false;
+	opterr = 0;
+	int opt;
+	// "+": stop at the first non-option, so CMD's own options stay its own.
+	while ((opt = ::getopt_long(argc, argv, "+hvw:o:c:", kOptions, nullptr)) != -1) {
+		switch (opt) {
+		case 'h': cl.help = true; break;
+		case 'v': cl.version = true; break;
+		case kConfiguration: cl.configuration = true; break;
+		case 'c':
+			shellCommand = optarg;
+			haveShellCommand = true;
+			break;
+		case '?':
+			if (optopt != 0 && optopt < 256)
+				throw tlog::base::UsageError(std::string("unknown or incomplete option -") +
+							     static_cast<char>(optopt));
+			throw tlog::base::UsageError(std::string("unknown or incomplete option ") +
+						     argv[optind - 1]);
+		default: {
+			const char *key = keyOf(opt);
+			// An optional BOOL given without a value means true.
+			cl.settings.emplace_back(key, optarg != nullptr ? optarg : "true");
+			break;
+		}
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		cl.command.emplace_back(argv[i]);
+	if (haveShellCommand) {
+		const char *shell = std::getenv("SHELL");
+		std::vector<std::string> command{shell != nullptr && *shell != '\0' ? shell : "/bin/sh",
+						 "-c", shellCommand};
+		// Like sh -c: the remaining arguments become $0, $1, ...
+		command.insert(command.end(), cl.command.begin(), cl.command.end());
+		cl.command = std::move(command);
+	}
+	return cl;
+}
+
+int record(const CommandLine &cl)
+{
+	using namespace tlog;
+	conf::RecConfig config = conf::loadRecConfig(conf::recConfigOrigin(), cl.settings);
+	if (cl.configuration) {
+		std::cout << conf::configurationJson(config) << '\n';
+		return 0;
+	}
+	config.validate();
+
+	sink::WriterSpec spec;
+	spec.type = config.writer;
+	spec.filePath = config.filePath;
+	spec.syslogFacility = config.syslogFacility;
+	spec.syslogPriority = config.syslogPriority;
+	spec.journalPriority = config.journalPriority;
+	spec.journalAugment = config.journalAugment;
+	spec.identifier = std::string(base::programName());
+	std::unique_ptr<sink::Writer> writer = sink::makeWriter(spec);
+	auto action = sink::parseLimitAction(config.limitAction);
+	if (action != sink::LimitAction::Pass)
+		writer = std::make_unique<sink::RateLimitWriter>(
+			std::move(writer), static_cast<std::uint64_t>(config.limitRate),
+			static_cast<std::uint64_t>(config.limitBurst), action);
+
+	rec::RecorderOptions options;
+	options.command = cl.command;
+	options.latency = std::chrono::seconds(config.latency);
+	options.payload = static_cast<std::size_t>(config.payload);
+	options.logInput = config.logInput;
+	options.logOutput = config.logOutput;
+	options.logWindow = config.logWindow;
+	rec::Recorder recorder(std::move(options), rec::makeEnvelope(), *writer);
+	auto result = recorder.run();
+	writer.reset(); // reports dropped messages before we go
+	if (result.signal)
+		term::SignalSet::reraise(*result.signal);
+	return result.exitStatus;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+	using namespace tlog;
+	base::setProgramName("tlog-rec");
+	CommandLine cl;
+	try {
+		cl = parseCommandLine(argc, argv);
+		if (cl.help) {
+			std::cout << kUsage;
+			return 0;
+		}
+		if (cl.version) {
+			std::cout << "tlog-rec " TLOG_VERSION "\n";
+			return 0;
+		}
+	} catch (const base::UsageError &e) {
+		base::logLine(base::describe(e));
+		base::logLine("try 'tlog-rec --help'");
+		return 2;
+	}
+	try {
+		return record(cl);
+	} catch (const base::ConfigError &e) {
+		base::logLine(base::describe(e));
+		// A bad option value is a usage error; a bad file is not.
+		std::string_view what = e.what();
+		return what.rfind(conf::kCommandLine, 0) == 0 ? 2 : 1;
+	} catch (const std::exception &e) {
+		base::logLine(base::describe(e));
+		return 1;
+	}
 }

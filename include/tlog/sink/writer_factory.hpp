@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tlog/sink/writer.hpp"
+
+namespace tlog::sink {
+
+/// Everything any writer needs to be made, as plain values.
+struct WriterSpec {
+	std::string type = "file"; ///< "file", "syslog", "journal"
+	std::string filePath;
+	std::string syslogFacility = "authpriv";
+	std::string syslogPriority = "info";
+	std::string syslogSocket = "/dev/log";
+	std::string journalPriority = "info";
+	bool journalAugment = true;
+	std::string identifier = "tlog-rec"; ///< the program name, for the journal
+};
+
+/// Makes the writer named by @p spec.type.
+/// Throws: std::invalid_argument for an unknown (or not built) type or a
+/// missing file path; whatever the writer's constructor throws.
+std::unique_ptr<Writer> makeWriter(const WriterSpec &spec);
+
+/// The writer types this build can make.
+std::vector<std::string> writerTypes();
+
+} // namespace tlog::sink

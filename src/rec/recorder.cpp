@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tlog/rec/recorder.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+
+#include "tlog/base/clock.hpp"
+#include "tlog/base/error.hpp"
+#include "tlog/base/log.hpp"
+#include "tlog/base/unique_fd.hpp"
+#include "tlog/codec/chunk_encoder.hpp"
+#include "tlog/sink/writer.hpp"
+#include "tlog/term/child.hpp"
+#include "tlog/term/event_loop.hpp"
+#include "tlog/term/signal_set.hpp"
+#include "tlog/term/termios_guard.hpp"
+#include "tlog/term/window.hpp"
+
+namespace tlog::rec {
+
+namespace {
+
+// Big enough that bulk output moves in few system calls.
+constexpr std::size_t kBufferSize = 64 * 1024;
+
+/// Restores an fd's status flags (O_NONBLOCK) on destruction. The flags
+/// belong to the open file description, which the user's shell shares:
+/// leaving the terminal non-blocking would break it.
+class FlagsGuard
+{
+public:
+	explicit FlagsGuard(int fd) : fd_(fd), saved_(::fcntl(fd, F_GETFL))
+	{
+		if (saved_ < 0)
+			base::throwErrno("fcntl(F_GETFL)");
+		base::setNonBlocking(fd, true);
+	}
+	FlagsGuard(const FlagsGuard &) = delete;
+	FlagsGuard &operator=(const FlagsGuard &) = delete;
+	~FlagsGuard() { ::fcntl(fd_, F_SETFL, saved_); }
+
+private:
+	int fd_;
+	int saved_;
+};
+
+/// Ignores SIGPIPE while alive: a closed stdout or child stdin is an
+/// EPIPE to handle, not a reason to die before the log is flushed.
+class IgnorePipe
+{
+public:
+	IgnorePipe()
+	{
+		struct sigaction ign {};
+		ign.sa_handler = SIG_IGN;
+		::sigaction(SIGPIPE, &ign, &saved_);
+	}
+	IgnorePipe(const IgnorePipe &) = delete;
+	IgnorePipe &operator=(const IgnorePipe &) = delete;
+	~IgnorePipe() { ::sigaction(SIGPIPE, &saved_, nullptr); }
+
+private:
+	struct sigaction saved_ {};
+};
+
+base::UniqueFd duplicate(int fd)
+{
+	base::UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+	if (!copy)
+		base::throwErrno("dup");
+	return copy;
+}
+
+/// One direction of copying: bytes read from `from` are recorded (when
+/// `record`) and written to `to`. While `to` cannot take them, they wait
+/// in the buffer and `from` is not read: back-pressure instead of
+/// unbounded memory or blocking.
+struct Relay {
+	const char *name;
+	int from = -1;
+	int to = -1;
+	codec::PacketType type;
+	bool record = false;
+	std::unique_ptr<char[]> buf = std::make_unique<char[]>(kBufferSize);
+	std::size_t begin = 0, end = 0; // pending bytes
+	bool sourceOpen = true;
+	bool sinkGone = false; // EPIPE: the reader went away, discard
+};
+
+class Session
+{
+public:
+	Session(const RecorderOptions &options, const codec::Envelope &envelope,
+		sink::Writer &writer);
+	~Session();
+	RecordResult run();
+
+private:
+	void deliver();
+	void onSignal();
+	void onChildExit(int status);
+	void onWindowChange();
+	void onReadable(Relay &relay, short revents);
+	void onWritable(Relay &relay);
+	/// Reads what is there; false when the source reached EOF.
+	bool readInto(Relay &relay);
+	/// Writes pending bytes without waiting; true when all are out.
+	bool writePending(Relay &relay);
+	void closeSource(Relay &relay);
+	void drain(Relay &relay);
+	void finish();
+
+	const RecorderOptions &options_;
+	const codec::Envelope &envelope_;
+	sink::Writer &writer_;
+	term::SignalSet signals_;
+	IgnorePipe ignorePipe_;
+	base::UniqueFd in_, out_, err_;
+	std::optional<term::TermiosGuard> termios_;
+	int termFd_ = -1; // the user's terminal, for window sizes
+	std::optional<term::WindowSize> window_;
+	term::Child child_;
+	bool reaped_ = false;
+	std::optional<FlagsGuard> inFlags_, outFlags_, errFlags_;
+	std::optional<codec::ChunkEncoder> encoder_;
+	term::EventLoop loop_;
+	Relay input_{"input", -1, -1, codec::PacketType::Input};
+	Relay output_{"output", -1, -1, codec::PacketType::Output};
+	Relay error_{"error", -1, -1, codec::PacketType::Output};
+	RecordResult result_;
+};
+
+Session::Session(const RecorderOptions &options, const codec::Envelope &envelope,
+		 sink::Writer &writer)
+	: options_(options), envelope_(envelope), writer_(writer),
+	  // Blocked before the child exists, so its exit cannot be missed.
+	  signals_({SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP})
+{
+	// Own copies: distinct fd numbers for the loop even when the caller
+	// passes one terminal fd for both directions.
+	in_ = duplicate(options.inFd);
+	out_ = duplicate(options.outFd);
+	err_ = duplicate(options.errFd);
+	bool inTty = ::isatty(in_.get()) != 0;
+	bool outTty = ::isatty(out_.get()) != 0;
+	bool onPty = inTty || outTty;
+	termFd_ = inTty ? in_.get() : outTty ? out_.get() : -1;
+	if (termFd_ >= 0)
+		window_ = term::getWindowSize(termFd_);
+
+	auto argv = resolveCommand(options.command);
+	if (onPty) {
+		if (inTty) {
+			termios_.emplace(in_.get(), true);
+			base::setRawTerminal(::isatty(STDERR_FILENO) != 0);
+		}
+		child_ = term::spawnOnPty(argv, termios_ ? &termios_->saved() : nullptr, window_);
+	} else {
+		child_ = term::spawnOnPipes(argv);
+	}
+
+	auto start = base::monotonicNow();
+	encoder_.emplace(envelope_, options.payload, start, base::realtimeNow());
+	if (onPty && options.logWindow && window_)
+		encoder_->writeWindow(start, window_->cols, window_->rows);
+
+	base::setNonBlocking(child_.input.get(), true);
+	base::setNonBlocking(child_.output.get(), true);
+	inFlags_.emplace(in_.get());
+	outFlags_.emplace(out_.get());
+
+	input_.from = in_.get();
+	input_.to = child_.input.get();
+	input_.record = options.logInput;
+	output_.from = child_.output.get();
+	output_.to = out_.get();
+	output_.record = options.logOutput;
+	if (child_.error) {
+		base::setNonBlocking(child_.error.get(), true);
+		errFlags_.emplace(err_.get());
+		error_.from = child_.error.get();
+		error_.to = err_.get();
+		error_.record = options.logOutput;
+	} else {
+		error_.sourceOpen = false;
+	}
+}
+
+Session::~Session()
+{
+	// Cut short (a writer failed): do not leave the program running
+	// detached from its user.
+	if (!reaped_ && child_.pid > 0) {
+		::kill(child_.pid, SIGHUP);
+		int status;
+		::waitpid(child_.pid, &status, WNOHANG);
+	}
+	base::setRawTerminal(false);
+}
+
+void Session::deliver()
+{
+	if (!encoder_->hasMessages())
+		return;
+	try {
+		for (auto &m : encoder_->takeMessages()) {
+			sink::MessageFields fields{envelope_.host, envelope_.rec, envelope_.user,
+						   envelope_.session, m.id};
+			writer_.write(m.text, fields);
+		}
+	} catch (...) {
+		std::throw_with_nested(std::runtime_error("cannot log the recording"));
+	}
+}
+
+bool Session::readInto(Relay &relay)
+{
+	auto n = base::readSome(relay.from, relay.buf.get(), kBufferSize);
+	if (n < 0)
+		return true; // EAGAIN
+	if (n == 0)
+		return false;
+	relay.begin = 0;
+	relay.end = static_cast<std::size_t>(n);
+	if (relay.record) {
+		encoder_->writeIo(base::monotonicNow(), relay.type,
+				  std::string_view(relay.buf.get(), relay.end));
+		deliver();
+	}
+	return true;
+}
+
+bool Session::writePending(Relay &relay)
+{
+	while (relay.begin < relay.end) {
+		if (relay.sinkGone) {
+			relay.begin = relay.end;
+			break;
+		}
+		ssize_t n = ::write(relay.to, relay.buf.get() + relay.begin, relay.end - relay.begin);
+		if (n >= 0) {
+			relay.begin += static_cast<std::size_t>(n);
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			return false;
+		// The reader is gone (stdout closed, the program closed its
+		// stdin, the pty hung up): keep recording, stop copying.
+		if (errno == EPIPE || errno == EIO) {
+			relay.sinkGone = true;
+			continue;
+		}
+		base::throwErrno(std::string("writing ") + relay.name);
+	}
+	relay.begin = relay.end = 0;
+	return true;
+}
+
+void Session::closeSource(Relay &relay)
+{
+	loop_.unwatch(relay.from);
+	relay.sourceOpen = false;
+	if (&relay != &input_ || reaped_)
+		return;
+	// The user's input ended: pass the end on to the program.
+	if (child_.error) {
+		loop_.unwatch(child_.input.get());
+		child_.input.reset();
+	} else if (termios_ || child_.input) {
+		// On a pty an EOF is the terminal's EOF character.
+		termios attrs{};
+		char eof = 4;
+		if (::tcgetattr(child_.input.get(), &attrs) == 0 && attrs.c_cc[VEOF] != 0)
+			eof = static_cast<char>(attrs.c_cc[VEOF]);
+		relay.buf[0] = eof;
+		relay.begin = 0;
+		relay.end = 1;
+		if (!writePending(relay))
+			loop_.watch(relay.to, POLLOUT, [this, &relay](short) { onWritable(relay); });
+	}
+}
+
+void Session::onReadable(Relay &relay, short revents)
+{
+	if ((revents & POLLNVAL) != 0) {
+		closeSource(relay);
+		return;
+	}
+	if (!readInto(relay)) {
+		closeSource(relay);
+		return;
+	}
+	if (!writePending(relay)) {
+		// Stop reading until the other side takes what we have.
+		loop_.setEvents(relay.from, 0);
+		loop_.watch(relay.to, POLLOUT, [this, &relay](short) { onWritable(relay); });
+	}
+}
+
+void Session::onWritable(Relay &relay)
+{
+	if (!writePending(relay))
+		return;
+	loop_.unwatch(relay.to);
+	if (relay.sourceOpen)
+		loop_.setEvents(relay.from, POLLIN);
+}
+
+void Session::drain(Relay &relay)
+{
+	auto flushOut = [&relay] {
+		if (relay.sinkGone || relay.begin == relay.end)
+			return;
+		try {
+			base::writeAll(relay.to, std::string_view(relay.buf.get() + relay.begin,
+								  relay.end - relay.begin));
+		} catch (const std::system_error &e) {
+			if (e.code().value() != EPIPE && e.code().value() != EIO)
+				throw;
+			relay.sinkGone = true;
+		}
+		relay.begin = relay.end = 0;
+	};
+	flushOut();
+	// After the exit, EOF (EIO on a pty) comes once the kernel handed us
+	// everything; EAGAIN means someone else (a background job) still
+	// holds the other end, and we do not wait for it.
+	while (relay.sourceOpen) {
+		auto n = base::readSome(relay.from, relay.buf.get(), kBufferSize);
+		if (n <= 0) {
+			if (n == 0)
+				relay.sourceOpen = false;
+			break;
+		}
+		relay.begin = 0;
+		relay.end = static_cast<std::size_t>(n);
+		if (relay.record) {
+			encoder_->writeIo(base::monotonicNow(), relay.type,
+					  std::string_view(relay.buf.get(), relay.end));
+			deliver();
+		}
+		flushOut();
+	}
+}
+
+void Session::finish()
+{
+	drain(output_);
+	if (error_.from >= 0)
+		drain(error_);
+	encoder_->finish();
+	deliver();
+	try {
+		writer_.flush();
+	} catch (...) {
+		std::throw_with_nested(std::runtime_error("cannot log the recording"));
+	}
+	loop_.stop();
+}
+
+void Session::onChildExit(int status)
+{
+	reaped_ = true;
+	result_.exitStatus = term::shellStatus(status);
+	finish();
+}
+
+void Session::onWindowChange()
+{
+	if (termFd_ < 0 || child_.error)
+		return;
+	auto size = term::getWindowSize(termFd_);
+	if (!size || size == window_)
+		return;
+	window_ = size;
+	term::setWindowSize(child_.input.get(), *size);
+	if (options_.logWindow) {
+		encoder_->writeWindow(base::monotonicNow(), size->cols, size->rows);
+		deliver();
+	}
+}
+
+void Session::onSignal()
+{
+	while (auto sig = signals_.read()) {
+		switch (*sig) {
+		case SIGCHLD: {
+			int status = 0;
+			pid_t r;
+			do
+				r = ::waitpid(child_.pid, &status, WNOHANG);
+			while (r < 0 && errno == EINTR);
+			if (r == child_.pid) {
+				onChildExit(status);
+				return;
+			}
+			break;
+		}
+		case SIGWINCH:
+			onWindowChange();
+			break;
+		default:
+			// Pass it on, save what we have, and let the caller die of
+			// the same signal once the terminal is restored.
+			result_.signal = *sig;
+			::kill(child_.pid, *sig);
+			finish();
+			return;
+		}
+	}
+}
+
+RecordResult Session::run()
+{
+	loop_.watch(signals_.fd(), POLLIN, [this](short) { onSignal(); });
+	loop_.watch(input_.from, POLLIN, [this](short ev) { onReadable(input_, ev); });
+	loop_.watch(output_.from, POLLIN, [this](short ev) { onReadable(output_, ev); });
+	if (error_.sourceOpen)
+		loop_.watch(error_.from, POLLIN, [this](short ev) { onReadable(error_, ev); });
+	auto latency = std::chrono::duration_cast<base::Timestamp>(options_.latency);
+	loop_.addTimer(
+		[this, latency]() -> std::optional<base::Timestamp> {
+			auto first = encoder_->firstRecordTime();
+			if (!first)
+				return std::nullopt;
+			return *first + latency;
+		},
+		[this] {
+			encoder_->flush();
+			deliver();
+		});
+	// A child that is already gone before the loop starts still sends
+	// SIGCHLD, which is blocked and therefore pending on the signalfd.
+	loop_.run();
+	return result_;
+}
+
+} // namespace
+
+std::vector<std::string> resolveCommand(const std::vector<std::string> &command)
+{
+	if (!command.empty())
+		return command;
+	const char *shell = std::getenv("SHELL");
+	return {shell != nullptr && *shell != '\0' ? shell : "/bin/sh"};
+}
+
+Recorder::Recorder(RecorderOptions options, codec::Envelope envelope, sink::Writer &writer)
+	: options_(std::move(options)), envelope_(std::move(envelope)), writer_(writer)
+{
+}
+
+RecordResult Recorder::run()
+{
+	Session session(options_, envelope_, writer_);
+	return session.run();
+}
+
+} // namespace tlog::rec

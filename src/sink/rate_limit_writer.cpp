@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tlog/sink/rate_limit_writer.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include <time.h>
+
+#include "tlog/base/log.hpp"
+
+namespace tlog::sink {
+
+LimitAction parseLimitAction(std::string_view name)
+{
+	if (name == "pass")
+		return LimitAction::Pass;
+	if (name == "delay")
+		return LimitAction::Delay;
+	if (name == "drop")
+		return LimitAction::Drop;
+	throw std::invalid_argument("unknown limit action '" + std::string(name) +
+				    "' (pass, delay or drop)");
+}
+
+LimitClock LimitClock::system()
+{
+	return LimitClock{base::monotonicNow, [](base::Timestamp d) {
+				  timespec ts{static_cast<time_t>(d.count() / 1000000000),
+					      static_cast<long>(d.count() % 1000000000)};
+				  while (::nanosleep(&ts, &ts) < 0) {
+				  }
+			  }};
+}
+
+RateLimitWriter::RateLimitWriter(std::unique_ptr<Writer> below, std::uint64_t rate,
+				 std::uint64_t burst, LimitAction action, LimitClock clock)
+	: below_(std::move(below)), rate_(static_cast<double>(rate)),
+	  capacity_(static_cast<double>(burst)), action_(action), clock_(std::move(clock)),
+	  tokens_(capacity_), last_(clock_.now())
+{
+	if (action_ == LimitAction::Delay && rate == 0)
+		throw std::invalid_argument("a rate limit of 0 with action \"delay\" would stop "
+					    "the recording forever");
+}
+
+RateLimitWriter::~RateLimitWriter()
+{
+	reportDrops();
+}
+
+void RateLimitWriter::refill()
+{
+	auto now = clock_.now();
+	if (now > last_) {
+		double seconds = std::chrono::duration<double>(now - last_).count();
+		tokens_ = std::min(capacity_, tokens_ + seconds * rate_);
+		last_ = now;
+	}
+}
+
+void RateLimitWriter::write(std::string_view message, const MessageFields &fields)
+{
+	if (action_ == LimitAction::Pass) {
+		below_->write(message, fields);
+		return;
+	}
+	refill();
+	double size = static_cast<double>(message.size());
+	// A message bigger than the bucket needs a full bucket, not more.
+	double needed = std::min(size, capacity_);
+	if (tokens_ < needed) {
+		if (action_ == LimitAction::Drop) {
+			if (droppedMessages_ == 0)
+				base::logLine("logging rate limit reached: dropping messages");
+			droppedMessages_++;
+			droppedBytes_ += message.size();
+			return;
+		}
+		double seconds = (needed - tokens_) / rate_;
+		clock_.sleep(std::chrono::ceil<base::Timestamp>(std::chrono::duration<double>(seconds)));
+		refill();
+		// A sleep that came back early still owes the difference.
+		tokens_ = std::max(tokens_, needed);
+	}
+	tokens_ -= size;
+	below_->write(message, fields);
+}
+
+void RateLimitWriter::flush()
+{
+	reportDrops();
+	below_->flush();
+}
+
+void RateLimitWriter::reportDrops() noexcept
+{
+	if (droppedMessages_ == reportedMessages_)
+		return;
+	reportedMessages_ = droppedMessages_;
+	base::logLine("logging rate limit: dropped " + std::to_string(droppedMessages_) +
+		      " messages (" + std::to_string(droppedBytes_) + " bytes)");
+}
+
+} // namespace tlog::sink
