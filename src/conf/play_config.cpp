@@ -1,4 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Placeholder: the play configuration lands here.
+#include "tlog/conf/play_config.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+
+#include "config.h"
+
 namespace tlog::conf {
+
+PlayConfigSources PlayConfigSources::fromEnvironment()
+{
+	PlayConfigSources sources;
+	sources.systemFile = TLOG_SYSCONFDIR "/tlog/tlog-play.conf";
+	if (const char *file = std::getenv("TLOG_PLAY_CONF_FILE"))
+		sources.envFile = file;
+	if (const char *text = std::getenv("TLOG_PLAY_CONF_TEXT"))
+		sources.envText = text;
+	return sources;
+}
+
+PlayConfig::PlayConfig()
+{
+	schema_.string("reader", reader, {"file", "journal", "es"});
+	schema_.string("file.path", filePath);
+	schema_.string("file.match", fileMatch);
+	schema_.string("es.baseurl", esBaseurl);
+	schema_.string("es.query", esQuery);
+	schema_.boolean("es.verbose", esVerbose);
+	schema_.strings("journal.match", journalMatch);
+	schema_.integer("journal.since", journalSince, 0, INT64_MAX);
+	schema_.integer("journal.until", journalUntil, 0, INT64_MAX);
+	schema_.string("journal.namespace", journalNamespace);
+	schema_.boolean("persist", persist);
+	schema_.boolean("lax", lax);
+	schema_.boolean("follow", follow);
+	schema_.boolean("paused", paused);
+	schema_.number("speed", speed, kMinSpeed, kMaxSpeed);
+	schema_.string("goto", goTo);
+}
+
+void PlayConfig::loadLayers(const PlayConfigSources &sources)
+{
+	if (!sources.systemFile.empty())
+		if (auto layer = loadConfigFile(sources.systemFile, false); !layer.isNull())
+			schema_.apply(layer, sources.systemFile);
+	if (sources.envFile)
+		schema_.apply(loadConfigFile(*sources.envFile, true), *sources.envFile);
+	if (sources.envText)
+		schema_.apply(parseConfigText(*sources.envText, "TLOG_PLAY_CONF_TEXT"),
+			      "TLOG_PLAY_CONF_TEXT");
+}
+
+void PlayConfig::set(std::string_view key, std::string_view text, std::string_view source)
+{
+	schema_.applyText(key, text, source);
+}
+
 } // namespace tlog::conf

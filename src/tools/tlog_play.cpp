@@ -1,6 +1,100 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Placeholder until tlog-play lands.
-int main()
+// tlog-play: plays back a recording made by tlog-rec.
+#include <cerrno>
+#include <exception>
+#include <string>
+#include <system_error>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tlog/base/error.hpp"
+#include "tlog/base/log.hpp"
+#include "tlog/base/unique_fd.hpp"
+#include "tlog/conf/play_config.hpp"
+#include "tlog/play/command_line.hpp"
+#include "tlog/play/player.hpp"
+#include "tlog/play/position.hpp"
+#include "tlog/source/reader_factory.hpp"
+#include "tlog/term/signal_set.hpp"
+
+namespace {
+
+int runTlogPlay(int argc, char *argv[])
 {
-	return 1;
+	using namespace tlog;
+	auto commandLine = play::parseCommandLine(argc, argv);
+	if (commandLine.help) {
+		base::writeAll(STDOUT_FILENO, play::usageText());
+		return 0;
+	}
+	if (commandLine.version) {
+		base::writeAll(STDOUT_FILENO, "tlog-play " TLOG_VERSION "\n");
+		return 0;
+	}
+	conf::PlayConfig config;
+	config.loadLayers(conf::PlayConfigSources::fromEnvironment());
+	play::applyCommandLine(commandLine, config);
+	if (commandLine.configuration) {
+		base::writeAll(STDOUT_FILENO, config.toJson().toString(true) + "\n");
+		return 0;
+	}
+
+	play::PlayerOptions options;
+	try {
+		options.goTo = play::parsePosition(config.goTo);
+	} catch (const base::UsageError &e) {
+		throw base::UsageError(std::string("goto: ") + e.what());
+	}
+	options.match = config.fileMatch;
+	options.follow = config.follow;
+	options.lax = config.lax;
+	options.paused = config.paused;
+	options.persist = config.persist;
+	options.speed = config.speed;
+
+	auto reader = source::makeReader(
+		source::ReaderSpec{config.reader, config.filePath, config.follow});
+	// Keys come from standard input when it is a terminal and not the
+	// recording itself.
+	bool recordingOnStdin = config.reader == "file" && config.filePath == "-";
+	int keyFd = !recordingOnStdin && ::isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : -1;
+	play::PlayResult result;
+	{
+		play::Player player(*reader, options, STDOUT_FILENO, keyFd);
+		result = player.run();
+	}
+	if (result.signal != 0) {
+		// The terminal is restored: die of the signal, as the shell expects.
+		term::SignalSet::reraise(result.signal);
+		return 128 + result.signal;
+	}
+	return 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+	using namespace tlog;
+	base::setProgramName("tlog-play");
+	// A closed output pipe is an EPIPE error, handled below after the
+	// terminal is restored, rather than a death in raw mode.
+	::signal(SIGPIPE, SIG_IGN);
+	try {
+		return runTlogPlay(argc, argv);
+	} catch (const base::UsageError &e) {
+		base::logLine(e.what());
+		base::logLine("try 'tlog-play --help' for more information");
+		return 2;
+	} catch (const std::system_error &e) {
+		if (e.code() == std::errc::broken_pipe)
+			term::SignalSet::reraise(SIGPIPE);
+		base::logLine(base::describe(e));
+		return 1;
+	} catch (const std::exception &e) {
+		base::logLine(base::describe(e));
+		return 1;
+	}
 }

@@ -28,6 +28,16 @@ public:
 	virtual int waitFd() const noexcept { return -1; }
 	/// Acknowledges readiness of waitFd() before read() is retried.
 	virtual void onWaitFdReady() {}
+
+	/// True when the last nullopt from read() means "no more, ever" (a
+	/// file read to its end without following, a closed pipe), false when
+	/// more may come once waitFd() is readable. A reader without a waitFd()
+	/// is finished at its first nullopt.
+	virtual bool finished() const noexcept { return waitFd() < 0; }
+
+	/// What the messages come from, for diagnostics: a file path, "the
+	/// journal".
+	virtual std::string name() const { return "the recording"; }
 };
 
 } // namespace tlog::source

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tlog/conf/config_schema.hpp"
+#include "tlog/json/json_ref.hpp"
+
+namespace tlog::conf {
+
+/// Where tlog-play's configuration layers come from, lowest first (the
+/// defaults and the command line are not here: they are the ends).
+struct PlayConfigSources {
+	std::string systemFile;             ///< may be missing
+	std::optional<std::string> envFile; ///< $TLOG_PLAY_CONF_FILE: must exist
+	std::optional<std::string> envText; ///< $TLOG_PLAY_CONF_TEXT
+
+	/// TLOG_SYSCONFDIR "/tlog/tlog-play.conf" and the environment.
+	static PlayConfigSources fromEnvironment();
+};
+
+/// tlog-play's settings. The keys are the reference's (reader, file.*,
+/// es.*, journal.*, persist, lax, speed, follow, paused, goto), so its
+/// configuration files load unchanged. The fields are bound to schema()
+/// at construction, so a PlayConfig neither copies nor moves.
+class PlayConfig
+{
+public:
+	PlayConfig();
+	PlayConfig(const PlayConfig &) = delete;
+	PlayConfig &operator=(const PlayConfig &) = delete;
+
+	std::string reader = "file"; ///< file, journal, es
+	std::string filePath;        ///< file.path; "-" is standard input
+	std::string fileMatch;       ///< file.match: recording id to play
+	std::string esBaseurl;       ///< es.baseurl
+	std::string esQuery;         ///< es.query
+	bool esVerbose = false;      ///< es.verbose
+	std::vector<std::string> journalMatch; ///< journal.match
+	std::int64_t journalSince = 0;         ///< journal.since, 0: unset
+	std::int64_t journalUntil = 0;         ///< journal.until, 0: unset
+	std::string journalNamespace;          ///< journal.namespace
+	bool persist = false;
+	bool lax = false;
+	bool follow = false;
+	bool paused = false;
+	double speed = 1.0;
+	std::string goTo = "start"; ///< goto: start, end or [[H:]M:]S[.f]
+
+	/// The schema binding every key above.
+	const ConfigSchema &schema() const noexcept { return schema_; }
+
+	/// Applies the file and environment layers, lowest first.
+	/// Throws: base::ConfigError "SOURCE: KEY: what is wrong".
+	void loadLayers(const PlayConfigSources &sources);
+
+	/// Sets one key from command-line text (@p source names the option).
+	/// Throws: base::ConfigError.
+	void set(std::string_view key, std::string_view text, std::string_view source);
+
+	/// The merged configuration, for --configuration.
+	json::JsonRef toJson() const { return schema_.toJson(); }
+
+private:
+	ConfigSchema schema_;
+};
+
+/// Lowest and highest playback speed multipliers accepted as settings.
+inline constexpr double kMinSpeed = 0.001;
+inline constexpr double kMaxSpeed = 1000.0;
+
+} // namespace tlog::conf

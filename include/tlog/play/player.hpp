@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tlog/base/clock.hpp"
+#include "tlog/codec/chunk_decoder.hpp"
+#include "tlog/codec/packet.hpp"
+#include "tlog/play/playback_clock.hpp"
+#include "tlog/play/position.hpp"
+#include "tlog/term/event_loop.hpp"
+#include "tlog/term/window.hpp"
+
+namespace tlog::source {
+class Reader;
+} // namespace tlog::source
+
+namespace tlog::play {
+
+/// How to play (filled from PlayConfig by the tool).
+struct PlayerOptions {
+	std::string match;     ///< recording id to play; empty: the first seen
+	bool follow = false;   ///< at the end, wait for more (the reader's waitFd)
+	bool lax = false;      ///< an id gap is one stderr line, not an error
+	bool paused = false;   ///< start paused
+	bool persist = false;  ///< ignore 'q' and keyboard signals
+	double speed = 1.0;    ///< positive multiplier
+	PlayPosition goTo;     ///< fast-forward to here first
+	bool handleSignals = true; ///< SIGINT/SIGTERM/SIGHUP end playback
+};
+
+/// Lowest and highest speed the '{' and '}' keys reach.
+inline constexpr double kMinKeySpeed = 1.0 / 16;
+inline constexpr double kMaxKeySpeed = 16.0;
+
+/// How playback ended.
+struct PlayResult {
+	int signal = 0; ///< the signal that ended it, 0 for the end or 'q'
+};
+
+/// Plays one recording: reads messages from a Reader, keeps those of one
+/// recording (the first seen or options.match; others are named at the
+/// end, never interleaved), decodes them and writes their output to an fd
+/// paced by their timestamps on a PlaybackClock. Input is not written.
+///
+/// Everything runs in one term::EventLoop: a timer for the next packet's
+/// due time, the reader's waitFd() while following, a signalfd, and the
+/// key terminal when there is one (put in raw mode for the duration of
+/// run(); every exit path restores it). With no key terminal (stdin is a
+/// file or pipe) no keys are read and playback runs to the end.
+///
+/// Malformed messages end playback with a base::FormatError naming the
+/// message's location; with lax only id gaps are forgiven.
+class Player
+{
+public:
+	/// @p reader is borrowed for the player's life. @p outFd receives the
+	/// output; @p keyFd is a terminal to read keys from, or -1.
+	Player(source::Reader &reader, PlayerOptions options, int outFd, int keyFd);
+	~Player();
+	Player(const Player &) = delete;
+	Player &operator=(const Player &) = delete;
+
+	/// Plays until the end (without follow), 'q' or a signal.
+	/// Throws: base::FormatError for a message that does not decode or a
+	/// missing message (without lax), std::runtime_error when the chosen
+	/// recording is not there, std::system_error on I/O failures.
+	PlayResult run();
+
+	/// Handles typed key bytes as the terminal would deliver them (public
+	/// for tests; run() feeds it from the key terminal).
+	/// Throws: as run().
+	void onKeys(std::string_view keys);
+
+	/// The current playback speed and pause state (for tests).
+	double speed() const noexcept { return clock_.speed(); }
+	bool paused() const noexcept { return clock_.paused(); }
+
+private:
+	bool readOne();
+	void pump();
+	std::optional<base::Timestamp> nextDeadline() const;
+	void emit(const codec::Packet &packet);
+	void flushOutput();
+	void setDry(bool dry);
+	void jump(PlayPosition target);
+	void finishCatchUp(base::Timestamp now);
+	void onKeyFdReadable();
+	void finish();
+
+	source::Reader &reader_;
+	PlayerOptions options_;
+	int outFd_;
+	int keyFd_;
+	bool outIsTty_ = false;
+	term::EventLoop loop_;
+	codec::ChunkDecoder decoder_;
+	PlaybackClock clock_;
+
+	std::optional<std::string> rec_;  // the recording being played
+	std::vector<std::string> others_; // other recordings seen, in order
+	std::deque<codec::Packet> queue_; // decoded, not yet written
+	std::string pending_;             // output gathered in one pump()
+	bool started_ = false;            // the clock runs from the first message
+	bool dry_ = false;                // read() came back empty
+	int watchedFd_ = -1;              // the reader's waitFd() in the loop
+	bool done_ = false;
+
+	// Fast-forward: packets up to ffTarget_ (or all, to the end) are
+	// written at once, even while paused.
+	std::optional<base::Timestamp> ffTarget_;
+	bool ffEnd_ = false;
+	int steps_ = 0;       // '.' presses waiting for a packet
+	std::string typed_;   // digits typed before 'G'
+
+	base::Timestamp lastTs_{};       // time of the last decoded packet
+	std::uint64_t lastPos_ = 0;      // pos and time of the last message
+	std::optional<double> lastTime_;
+	std::optional<term::WindowSize> reportedRecorded_;
+	int signal_ = 0;
+};
+
+} // namespace tlog::play

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tlog/play/position.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tlog/base/error.hpp"
+
+namespace tlog::play {
+
+namespace {
+
+// Digits of one part; more than 9 would only ever be a typo or an overflow.
+bool parseDigits(std::string_view text, std::int64_t &value) noexcept
+{
+	if (text.size() > 9)
+		return false;
+	value = 0;
+	for (char c : text) {
+		if (c < '0' || c > '9')
+			return false;
+		value = value * 10 + (c - '0');
+	}
+	return true;
+}
+
+} // namespace
+
+PlayPosition parsePosition(std::string_view text)
+{
+	if (text == "start")
+		return {};
+	if (text == "end")
+		return PlayPosition{true, {}};
+	auto bad = [&]() {
+		return base::UsageError("'" + std::string(text) +
+					"' is not a position: start, end or [[H:]M:]S[.f]");
+	};
+	if (text.empty())
+		throw bad();
+
+	std::string_view seconds = text, fraction;
+	if (auto dot = text.find('.'); dot != std::string_view::npos) {
+		seconds = text.substr(0, dot);
+		fraction = text.substr(dot + 1);
+		if (fraction.find_first_not_of("0123456789") != std::string_view::npos)
+			throw bad();
+		if (fraction.size() > 9)
+			fraction = fraction.substr(0, 9);
+	}
+	std::vector<std::string_view> parts;
+	for (std::size_t from = 0;;) {
+		auto colon = seconds.find(':', from);
+		parts.push_back(seconds.substr(from, colon - from));
+		if (colon == std::string_view::npos)
+			break;
+		from = colon + 1;
+	}
+	if (parts.size() > 3)
+		throw bad();
+
+	std::int64_t total = 0;
+	for (auto part : parts) {
+		std::int64_t v = 0;
+		if (!parseDigits(part, v))
+			throw bad();
+		total = total * 60 + v;
+	}
+	std::int64_t frac = 0;
+	if (!parseDigits(fraction, frac))
+		throw bad();
+	for (auto i = fraction.size(); i < 9; i++)
+		frac *= 10;
+	return PlayPosition{false, std::chrono::seconds(total) + base::Timestamp(frac)};
+}
+
+} // namespace tlog::play
