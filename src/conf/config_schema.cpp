@@ -51,6 +51,11 @@ void ConfigSchema::string(std::string key, std::string &field, std::vector<std::
 	entries_.push_back(Entry{std::move(key), Kind::String, &field, 0, 0, std::move(allowed)});
 }
 
+void ConfigSchema::strings(std::string key, std::vector<std::string> &field)
+{
+	entries_.push_back(Entry{std::move(key), Kind::StringList, &field, 0, 0, {}});
+}
+
 const ConfigSchema::Entry *ConfigSchema::find(std::string_view key) const noexcept
 {
 	for (auto &e : entries_)
@@ -124,6 +129,19 @@ void ConfigSchema::applyMember(std::string_view key, const json::JsonRef &value,
 		applyText(key, value.asString(), source);
 		break;
 	}
+	case Kind::StringList: {
+		if (type != json::JsonType::Array)
+			fail(source, key, "must be an array of strings");
+		std::vector<std::string> list;
+		for (std::size_t i = 0; i < value.arrayLength(); i++) {
+			auto item = value.at(i);
+			if (item.type() != json::JsonType::String)
+				fail(source, key, "must be an array of strings");
+			list.emplace_back(item.asString());
+		}
+		*static_cast<std::vector<std::string> *>(e->field) = std::move(list);
+		break;
+	}
 	}
 }
 
@@ -180,6 +198,9 @@ void ConfigSchema::applyText(std::string_view key, std::string_view text,
 		*static_cast<std::string *>(e->field) = std::string(text);
 		break;
 	}
+	case Kind::StringList:
+		static_cast<std::vector<std::string> *>(e->field)->emplace_back(text);
+		break;
 	}
 }
 
@@ -205,6 +226,11 @@ json::JsonRef ConfigSchema::toJson() const
 		case Kind::Number: value = json::JsonRef::makeDouble(*static_cast<double *>(e.field)); break;
 		case Kind::Boolean: value = json::JsonRef::makeBool(*static_cast<bool *>(e.field)); break;
 		case Kind::String: value = json::JsonRef::makeString(*static_cast<std::string *>(e.field)); break;
+		case Kind::StringList:
+			value = json::JsonRef::makeArray();
+			for (auto &item : *static_cast<std::vector<std::string> *>(e.field))
+				value.append(json::JsonRef::makeString(item));
+			break;
 		}
 		parent.set(key, std::move(value));
 	}

@@ -24,6 +24,8 @@ public:
 	void boolean(std::string key, bool &field);
 	/// A string; with @p allowed non-empty, only those values.
 	void string(std::string key, std::string &field, std::vector<std::string> allowed = {});
+	/// A list of strings: a JSON array replaces it, applyText() appends one.
+	void strings(std::string key, std::vector<std::string> &field);
 
 	/// Applies a JSON object (one layer). @p source names it in errors
 	/// ("/etc/tlog/tlog-rec.conf", "TLOG_REC_CONF_TEXT").
@@ -39,7 +41,7 @@ public:
 	json::JsonRef toJson() const;
 
 private:
-	enum class Kind { Integer, Number, Boolean, String };
+	enum class Kind { Integer, Number, Boolean, String, StringList };
 	struct Entry {
 		std::string key;
 		Kind kind;
