@@ -282,7 +282,10 @@ void ChunkEncoder::writeBytes(base::Timestamp ts, bool output, std::string_view 
 		utf8::Unit u = utf8::next(h, held.size());
 		if (u.kind == utf8::Kind::Invalid) {
 			// The prefix is binary; the new byte is read again as a start.
-			addBinary(ts, output, std::string_view(held).substr(0, u.length));
+			// The prefix was output when it arrived, not when the byte
+			// that cut it came (as the reference records it).
+			addBinary(heldTs_[output ? 1 : 0], output,
+				  std::string_view(held).substr(0, u.length));
 			held.clear();
 			break;
 		}
@@ -357,7 +360,10 @@ void ChunkEncoder::flush()
 
 void ChunkEncoder::finish()
 {
-	for (int s = 0; s < 2; s++) {
+	// The older of the two held prefixes first, so time does not go back.
+	bool outputFirst = !held_[0].empty() && !held_[1].empty() && heldTs_[1] < heldTs_[0];
+	for (int k = 0; k < 2; k++) {
+		int s = outputFirst ? 1 - k : k;
 		if (held_[s].empty())
 			continue;
 		std::string bytes = std::move(held_[s]);
