@@ -80,17 +80,21 @@ JsonRef JsonRef::parse(std::string_view text)
 		throw std::bad_alloc();
 	json_object *obj = json_tokener_parse_ex(tok.get(), text.data(), static_cast<int>(text.size()));
 	json_tokener_error err = json_tokener_get_error(tok.get());
+	std::size_t used = static_cast<std::size_t>(tok->char_offset);
 	if (err == json_tokener_continue) {
-		// The text ended inside a value: let the tokener say so.
+		// The text ended inside a value. A number or literal at the very
+		// end is only complete once the tokener sees a terminating NUL;
+		// anything else is cut short.
 		obj = json_tokener_parse_ex(tok.get(), "", 1);
 		err = json_tokener_get_error(tok.get());
-		if (err == json_tokener_success)
+		if (err == json_tokener_continue)
 			err = json_tokener_error_parse_eof;
+		used = text.size();
 	}
 	if (err != json_tokener_success)
 		throw std::system_error(err, jsonCategory());
 	JsonRef result(obj);
-	for (std::size_t i = tok->char_offset; i < text.size(); i++)
+	for (std::size_t i = used; i < text.size(); i++)
 		if (!std::isspace(static_cast<unsigned char>(text[i])))
 			throw std::system_error(json_tokener_error_parse_unexpected, jsonCategory(),
 						"trailing characters after the JSON value");

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "codec_util.hpp"
+#include "tlog/base/error.hpp"
+#include "tlog/codec/chunk_decoder.hpp"
+#include "tlog/codec/timing.hpp"
+
+using namespace tlog::test;
+using tlog::base::FormatError;
+using tlog::codec::ChunkDecoder;
+using tlog::codec::parseMessage;
+using tlog::codec::parseTiming;
+using Kind = tlog::codec::TimingRecord::Kind;
+
+namespace {
+
+const auto kIn = PacketType::Input;
+const auto kOut = PacketType::Output;
+
+// A message as an ordered list of fields with raw JSON values, so a test
+// can drop, retype or break any one of them.
+struct Fields {
+	std::vector<std::pair<std::string, std::string>> items = {
+		{"ver", "\"2.3\""},     {"host", "\"vm\""},   {"rec", "\"r-1-2\""},
+		{"user", "\"root\""},   {"term", "\"xterm\""}, {"session", "4294967295"},
+		{"id", "1"},            {"pos", "0"},          {"time", "1795837685.888"},
+		{"timing", "\">1\""},  {"in_txt", "\"\""},    {"in_bin", "[]"},
+		{"out_txt", "\"a\""},  {"out_bin", "[]"},
+	};
+	Fields &set(const std::string &key, const std::string &raw)
+	{
+		for (auto &[k, v] : items)
+			if (k == key) {
+				v = raw;
+				return *this;
+			}
+		items.emplace_back(key, raw);
+		return *this;
+	}
+	Fields &drop(const std::string &key)
+	{
+		std::erase_if(items, [&](const auto &kv) { return kv.first == key; });
+		return *this;
+	}
+	std::string text() const
+	{
+		std::string out = "{";
+		for (const auto &[k, v] : items)
+			out += (out.size() > 1 ? "," : "") + ("\"" + k + "\":") + v;
+		return out + "}";
+	}
+};
+
+Fields msg(int id, int pos, const std::string &timing, const std::string &outTxt,
+	   const std::string &outBin = "[]")
+{
+	Fields f;
+	f.set("id", std::to_string(id)).set("pos", std::to_string(pos));
+	f.set("timing", "\"" + timing + "\"").set("out_txt", "\"" + outTxt + "\"");
+	f.set("out_bin", outBin);
+	return f;
+}
+
+// Runs @p fn, which must throw FormatError with every one of @p parts in
+// its message.
+template <typename Fn>
+void expectError(Fn fn, const std::vector<std::string> &parts, const std::string &name)
+{
+	try {
+		fn();
+		BOOST_ERROR(name << ": accepted, should be rejected");
+	} catch (const FormatError &e) {
+		std::string what = e.what();
+		for (const auto &p : parts)
+			BOOST_TEST(what.find(p) != std::string::npos,
+				   name << ": \"" << what << "\" lacks \"" << p << "\"");
+	}
+}
+
+std::vector<Packet> decodeOne(const Fields &f, ChunkDecoder &dec)
+{
+	std::vector<Packet> out;
+	dec.decode(parseMessage(f.text(), "rec.log:7"), "rec.log:7", out);
+	return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(timing_script)
+
+BOOST_AUTO_TEST_CASE(parses_every_record)
+{
+	auto r = parseTiming("=80x24+12<3>4[1/2]3/4+0=65535x65535");
+	std::vector<tlog::codec::TimingRecord> want = {
+		{Kind::Window, 80, 24},   {Kind::Delay, 12, 0},    {Kind::InText, 3, 0},
+		{Kind::OutText, 4, 0},    {Kind::InBinary, 1, 2},  {Kind::OutBinary, 3, 4},
+		{Kind::Delay, 0, 0},      {Kind::Window, 65535, 65535},
+	};
+	BOOST_TEST((r == want));
+	BOOST_TEST(parseTiming("").empty());
+	BOOST_TEST(parseTiming(" \t\n ").empty());
+	// Whitespace between records, not inside them.
+	BOOST_TEST(parseTiming(" >1 \n<2 ").size() == 2u);
+	BOOST_CHECK_THROW(parseTiming("> 1"), tlog::base::FormatError);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_with_the_offset)
+{
+	const std::vector<std::pair<std::string, std::string>> bad = {
+		{">1x", "unexpected character 'x' at offset 2"},
+		{"+", "expected a number at offset 1"},
+		{">", "expected a number at offset 1"},
+		{"=80y24", "expected 'x' at offset 3"},
+		{"[1", "expected '/' at offset 2"},
+		{"]1/", "expected a number at offset 3"},
+		{"=65536x24", "window size beyond 65535 at offset 0"},
+		{">1=80x65536", "window size beyond 65535 at offset 2"},
+		{">-1", "expected a number at offset 1"},
+		{"\x01", "unexpected character '\\x01' at offset 0"},
+		{"+99999999999999999999", "number too large at offset 1"},
+	};
+	for (const auto &[script, what] : bad)
+		expectError([&] { parseTiming(script); }, {what}, script);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(leniency)
+
+BOOST_AUTO_TEST_CASE(whitespace_zero_counts_and_plus_zero)
+{
+	ChunkDecoder dec;
+	auto out = decodeOne(msg(1, 5, " =80x24 +0 >0 <0 [0/0 ]0/0\t+2 >1\n", "a"), dec);
+	checkPackets(out, {Packet::window(ms(5), 80, 24), Packet::io(ms(7), kOut, "a")});
+}
+
+BOOST_AUTO_TEST_CASE(versions_and_optional_fields)
+{
+	for (std::string ver : {"\"2.3\"", "\"2.2\"", "\"2.0\"", "\"2\"", "2", "\"2.10\""}) {
+		auto m = parseMessage(msg(1, 0, ">1", "a").set("ver", ver).text(), "v");
+		BOOST_TEST(m.verMajor == 2u, ver);
+	}
+	// v2.2 has no "time"; "rec" may be absent.
+	auto m = parseMessage(msg(1, 0, ">1", "a").drop("time").drop("rec").text(), "old");
+	BOOST_TEST(!m.time.has_value());
+	BOOST_TEST(m.envelope.rec.empty());
+	m = parseMessage(msg(1, 0, ">1", "a").set("time", "17").text(), "int time");
+	BOOST_TEST(m.time.value() == 17.0);
+	// A lone escaped surrogate is what json-c makes U+FFFD of: text.
+	m = parseMessage(msg(1, 0, ">1", "\\ud800").text(), "surrogate");
+	BOOST_TEST(m.outTxt == "\xef\xbf\xbd");
+}
+
+BOOST_AUTO_TEST_CASE(first_id_other_than_one)
+{
+	ChunkDecoder any(false, 0);
+	BOOST_CHECK_NO_THROW(decodeOne(msg(42, 0, ">1", "a"), any));
+	BOOST_TEST(any.lastId() == 42u);
+	BOOST_CHECK_NO_THROW(decodeOne(msg(43, 0, ">1", "a"), any));
+	ChunkDecoder from5(false, 5);
+	BOOST_CHECK_NO_THROW(decodeOne(msg(5, 0, ">1", "a"), from5));
+	ChunkDecoder from5b(false, 5);
+	expectError([&] { decodeOne(msg(3, 0, ">1", "a"), from5b); }, {"rec.log:7", "field 'id'"},
+		    "before the first id");
+}
+
+BOOST_AUTO_TEST_CASE(gaps)
+{
+	ChunkDecoder lax(true);
+	decodeOne(msg(1, 0, ">1", "a"), lax);
+	std::vector<Packet> out;
+	auto gap = lax.decode(parseMessage(msg(4, 10, ">1", "b").text(), "x"), "x", out);
+	BOOST_REQUIRE(gap.has_value());
+	BOOST_TEST(gap->firstMissing == 2u);
+	BOOST_TEST(gap->lastMissing == 3u);
+	checkPackets(out, {Packet::io(ms(10), kOut, "b")});
+	BOOST_TEST(!lax.decode(parseMessage(msg(5, 10, ">1", "c").text(), "x"), "x", out));
+
+	ChunkDecoder strict;
+	decodeOne(msg(1, 0, ">1", "a"), strict);
+	expectError([&] { decodeOne(msg(4, 10, ">1", "b"), strict); },
+		    {"rec.log:7", "field 'id'", "messages 2-3 are missing"}, "gap");
+	// A lax decoder still rejects a repeated id.
+	expectError([&] { decodeOne(msg(5, 10, ">1", "b"), lax); }, {"rec.log:7", "field 'id'"},
+		    "repeat after gap");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(rejections)
+
+BOOST_AUTO_TEST_CASE(bad_json)
+{
+	for (std::string text : {"{", "", "{\"ver\":\"2.3\"", "{} x", "{}{}", "nul", "{\"a\":1,}x"})
+		expectError([&] { parseMessage(text, "rec.log:7"); }, {"rec.log:7", "invalid JSON"},
+			    "bad JSON " + text);
+	for (std::string text : {"[]", "1", "\"x\"", "null"})
+		expectError([&] { parseMessage(text, "rec.log:7"); },
+			    {"rec.log:7", "not a JSON object"}, text);
+}
+
+BOOST_AUTO_TEST_CASE(missing_fields)
+{
+	for (std::string field : {"ver", "host", "user", "term", "session", "id", "pos", "timing",
+				  "in_txt", "in_bin", "out_txt", "out_bin"})
+		expectError([&] { parseMessage(Fields().drop(field).text(), "rec.log:7"); },
+			    {"rec.log:7", "field '" + field + "'", "missing"}, "missing " + field);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_types)
+{
+	const std::vector<std::pair<std::string, std::string>> cases = {
+		{"ver", "true"},       {"host", "5"},       {"rec", "[]"},     {"user", "null"},
+		{"term", "{}"},        {"session", "\"1\""}, {"id", "\"1\""},  {"id", "1.5"},
+		{"pos", "[0]"},        {"time", "\"now\""}, {"timing", "1"},  {"in_txt", "[]"},
+		{"in_bin", "\"\""},    {"out_txt", "0"},    {"out_bin", "{}"}, {"in_bin", "[\"1\"]"},
+		{"out_bin", "[1.5]"},  {"out_bin", "[null]"},
+	};
+	for (const auto &[field, raw] : cases)
+		expectError([&] { parseMessage(Fields().set(field, raw).text(), "rec.log:7"); },
+			    {"rec.log:7", "field '" + field + "'"}, field + "=" + raw);
+}
+
+BOOST_AUTO_TEST_CASE(numbers_out_of_range)
+{
+	const std::vector<std::pair<std::string, std::string>> cases = {
+		{"id", "-1"},          {"pos", "-5"},          {"session", "-1"},
+		{"session", "4294967296"}, {"time", "-1.5"},   {"in_bin", "[256]"},
+		{"out_bin", "[1,-1]"}, {"out_bin", "[1000]"},  {"id", "18446744073709551615"},
+	};
+	for (const auto &[field, raw] : cases)
+		expectError([&] { parseMessage(Fields().set(field, raw).text(), "rec.log:7"); },
+			    {"rec.log:7", "field '" + field + "'"}, field + "=" + raw);
+}
+
+BOOST_AUTO_TEST_CASE(versions)
+{
+	for (std::string ver : {"\"3.0\"", "3", "\"1.0\"", "\"x\"", "\"2.\"", "\".3\"", "\"\"",
+				"\"2.3.1\"", "-2"})
+		expectError([&] { parseMessage(Fields().set("ver", ver).text(), "rec.log:7"); },
+			    {"rec.log:7", "field 'ver'"}, "ver " + ver);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_in_text_fields)
+{
+	for (std::string field : {"host", "rec", "user", "term", "timing", "in_txt", "out_txt"})
+		for (std::string bad : {"\xff", "a\xc3", "\xed\xa0\x80", "\xc0\x80"})
+			expectError(
+				[&] {
+					parseMessage(Fields().set(field, "\"" + bad + "\"").text(),
+						     "rec.log:7");
+				},
+				{"rec.log:7", "field '" + field + "'", "UTF-8"}, field);
+}
+
+BOOST_AUTO_TEST_CASE(timing_against_the_text)
+{
+	struct Case {
+		Fields f;
+		std::string what;
+	};
+	std::vector<Case> cases = {
+		{msg(1, 0, ">5", "abc"), "out_txt has 3 characters left, the record needs 5"},
+		{msg(1, 0, ">1", "\xc3\xa9" "b"), "out_txt has 1 characters that no timing record uses"},
+		{msg(1, 0, "]1/3", "\xef\xbf\xbd", "[1,2]"), "out_bin has 2 bytes left, the record needs 3"},
+		{msg(1, 0, "]1/1", "\xef\xbf\xbd", "[1,2]"), "out_bin has 1 bytes that no timing record uses"},
+		{msg(1, 0, "]2/1", "\xef\xbf\xbd", "[1]"), "out_txt has 1 characters left, the record needs 2"},
+		{msg(1, 0, "<1", "a"), "in_txt has 0 characters left, the record needs 1"},
+		{msg(1, 0, ">1x", "a"), "unexpected character 'x' at offset 2"},
+		{msg(1, 0, "=65536x1>1", "a"), "window size beyond 65535"},
+		{msg(1, 0, "=1x", "a"), "expected a number at offset 3"},
+	};
+	for (auto &c : cases) {
+		ChunkDecoder dec;
+		expectError([&] { decodeOne(c.f, dec); }, {"rec.log:7", "field 'timing'", c.what},
+			    c.what);
+	}
+}
+
+BOOST_AUTO_TEST_CASE(ids_and_positions)
+{
+	{
+		ChunkDecoder dec;
+		decodeOne(msg(1, 0, ">1", "a"), dec);
+		expectError([&] { decodeOne(msg(1, 5, ">1", "a"), dec); }, {"rec.log:7", "field 'id'"},
+			    "repeated id");
+	}
+	{
+		ChunkDecoder dec;
+		decodeOne(msg(1, 0, ">1", "a"), dec);
+		decodeOne(msg(2, 0, ">1", "a"), dec);
+		expectError([&] { decodeOne(msg(1, 5, ">1", "a"), dec); }, {"rec.log:7", "field 'id'"},
+			    "id backwards");
+	}
+	{
+		ChunkDecoder dec;
+		expectError([&] { decodeOne(msg(2, 0, ">1", "a"), dec); },
+			    {"rec.log:7", "field 'id'", "messages 1-1 are missing"}, "first missing");
+	}
+	{
+		ChunkDecoder dec;
+		decodeOne(msg(1, 100, ">1", "a"), dec);
+		decodeOne(msg(2, 100, ">1", "a"), dec); // equal pos is fine
+		expectError([&] { decodeOne(msg(3, 50, ">1", "a"), dec); },
+			    {"rec.log:7", "field 'pos'", "50"}, "pos back");
+	}
+}
+
+BOOST_AUTO_TEST_CASE(failed_message_leaves_the_decoder_usable)
+{
+	// A rejected message does not count as decoded: the next good one
+	// with the expected id still fits.
+	ChunkDecoder dec;
+	decodeOne(msg(1, 0, ">1", "a"), dec);
+	BOOST_CHECK_THROW(decodeOne(msg(2, 0, ">9", "a"), dec), FormatError);
+	BOOST_TEST(dec.lastId() == 1u);
+	BOOST_CHECK_NO_THROW(decodeOne(msg(2, 0, ">1", "a"), dec));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
