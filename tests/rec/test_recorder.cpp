@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define BOOST_TEST_MODULE recorder
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "support/files.hpp"
+#include "support/skip.hpp"
+#include "tlog/codec/chunk_decoder.hpp"
+#include "tlog/codec/message.hpp"
+#include "tlog/rec/recorder.hpp"
+#include "tlog/sink/mem_writer.hpp"
+#include "tlog/term/window.hpp"
+
+using namespace std::chrono_literals;
+using tlog::codec::Packet;
+using tlog::codec::PacketType;
+using tlog::rec::Recorder;
+using tlog::rec::RecorderOptions;
+using tlog::sink::MemWriter;
+
+namespace {
+
+tlog::codec::Envelope testEnvelope()
+{
+	return tlog::codec::Envelope{"host.test", "rec-1", "tester", "xterm", 7};
+}
+
+/// Decodes a recording: every message must parse and follow the previous.
+std::vector<Packet> decode(const std::vector<std::string> &messages)
+{
+	tlog::codec::ChunkDecoder decoder;
+	std::vector<Packet> packets;
+	for (std::size_t i = 0; i < messages.size(); i++) {
+		auto location = "message " + std::to_string(i + 1);
+		decoder.decode(tlog::codec::parseMessage(messages[i], location), location, packets);
+	}
+	return packets;
+}
+
+std::string joined(const std::vector<Packet> &packets, PacketType type)
+{
+	std::string out;
+	for (auto &p : packets)
+		if (p.type == type)
+			out += p.data;
+	return out;
+}
+
+/// Blocks the recorder's signals in this thread, so that threads started
+/// afterwards inherit the mask and cannot take a SIGCHLD meant for the
+/// recorder's signalfd.
+class BlockSignals
+{
+public:
+	BlockSignals()
+	{
+		sigset_t set;
+		sigemptyset(&set);
+		for (int s : {SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP})
+			sigaddset(&set, s);
+		pthread_sigmask(SIG_BLOCK, &set, &old_);
+	}
+	~BlockSignals() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
+private:
+	sigset_t old_;
+};
+
+/// A pty standing in for the user's terminal: the recorder gets the
+/// slave, a thread collects everything written to the master.
+class FakeTerminal
+{
+public:
+	explicit FakeTerminal(tlog::term::WindowSize size = {100, 30})
+	{
+		tlog::test::requireOrSkip(::access("/dev/ptmx", R_OK | W_OK) == 0, "/dev/ptmx");
+		winsize ws{size.rows, size.cols, 0, 0};
+		int m, s;
+		BOOST_REQUIRE(::openpty(&m, &s, nullptr, nullptr, &ws) == 0);
+		master_ = m;
+		slave_ = s;
+		::fcntl(master_, F_SETFD, FD_CLOEXEC);
+		::fcntl(slave_, F_SETFD, FD_CLOEXEC);
+		BOOST_REQUIRE(::tcgetattr(slave_, &before_) == 0);
+		reader_ = std::thread([this] { collect(); });
+	}
+	~FakeTerminal()
+	{
+		stop();
+		::close(slave_);
+		::close(master_);
+	}
+	int slave() const { return slave_; }
+	int master() const { return master_; }
+	/// Everything the recorder wrote to the terminal.
+	std::string stop()
+	{
+		if (reader_.joinable()) {
+			done_ = true;
+			reader_.join();
+		}
+		return screen_;
+	}
+	/// The slave's attributes are back to what they were.
+	bool restored() const
+	{
+		termios now{};
+		::tcgetattr(slave_, &now);
+		return now.c_lflag == before_.c_lflag && now.c_oflag == before_.c_oflag &&
+		       now.c_iflag == before_.c_iflag;
+	}
+
+private:
+	void collect()
+	{
+		char buf[4096];
+		for (;;) {
+			pollfd p{master_, POLLIN, 0};
+			int r = ::poll(&p, 1, 50);
+			if (r > 0 && (p.revents & POLLIN) != 0) {
+				auto n = ::read(master_, buf, sizeof(buf));
+				if (n > 0) {
+					screen_.append(buf, static_cast<std::size_t>(n));
+					continue;
+				}
+			}
+			if (done_)
+				return;
+		}
+	}
+
+	BlockSignals block_; // before the thread starts
+	int master_ = -1, slave_ = -1;
+	termios before_{};
+	std::thread reader_;
+	std::atomic<bool> done_{false};
+	std::string screen_;
+};
+
+RecorderOptions onTerminal(const FakeTerminal &t, std::vector<std::string> command)
+{
+	RecorderOptions o;
+	o.command = std::move(command);
+	o.inFd = o.outFd = o.errFd = t.slave();
+	return o;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(on_a_pty)
+
+BOOST_AUTO_TEST_CASE(records_exactly_what_the_program_printed)
+{
+	FakeTerminal term;
+	MemWriter writer;
+	Recorder rec(onTerminal(term, {"printf", "hello\\nw\\303\\266rld \\377 end"}),
+		     testEnvelope(), writer);
+	auto result = rec.run();
+	auto screen = term.stop();
+	BOOST_TEST(result.exitStatus == 0);
+	BOOST_TEST(!result.signal);
+	BOOST_REQUIRE(!writer.messages().empty());
+	auto packets = decode(writer.messages());
+	// The pty turns \n into \r\n; the bytes, invalid one included, are kept.
+	BOOST_TEST(joined(packets, PacketType::Output) == "hello\r\nw\xc3\xb6rld \xff end");
+	BOOST_TEST(screen == "hello\r\nw\xc3\xb6rld \xff end");
+	BOOST_TEST((packets.front() == Packet::window(packets.front().ts, 100, 30)));
+	BOOST_TEST(joined(packets, PacketType::Input).empty());
+	BOOST_TEST(writer.flushes() == 1u);
+	BOOST_TEST(writer.fields().front().rec == "rec-1");
+	BOOST_TEST(writer.fields().front().id == 1u);
+	BOOST_TEST(writer.messages().front().find(R"("host":"host.test")") != std::string::npos);
+	BOOST_TEST(term.restored());
+}
+
+BOOST_AUTO_TEST_CASE(exit_status_is_passed_on)
+{
+	FakeTerminal term;
+	MemWriter writer;
+	Recorder rec(onTerminal(term, {"sh", "-c", "printf x; exit 3"}), testEnvelope(), writer);
+	auto result = rec.run();
+	BOOST_TEST(result.exitStatus == 3);
+	BOOST_TEST(joined(decode(writer.messages()), PacketType::Output) == "x");
+}
+
+BOOST_AUTO_TEST_CASE(death_by_signal_is_128_plus_n)
+{
+	FakeTerminal term;
+	MemWriter writer;
+	Recorder rec(onTerminal(term, {"sh", "-c", "printf bye; kill -TERM $$"}), testEnvelope(),
+		     writer);
+	auto result = rec.run();
+	BOOST_TEST(result.exitStatus == 128 + SIGTERM);
+	BOOST_TEST(!result.signal);
+	BOOST_TEST(joined(decode(writer.messages()), PacketType::Output) == "bye");
+}
+
+BOOST_AUTO_TEST_CASE(input_is_passed_and_recorded_when_asked)
+{
+	FakeTerminal term;
+	MemWriter writer;
+	auto options = onTerminal(term, {"sh", "-c", "read line; printf \"got:%s\" \"$line\""});
+	options.logInput = true;
+	Recorder rec(options, testEnvelope(), writer);
+	std::thread typist([&term] {
+		std::this_thread::sleep_for(200ms);
+		ssize_t r = ::write(term.master(), "abc\r", 4);
+		(void)r;
+	});
+	auto result = rec.run();
+	typist.join();
+	BOOST_TEST(result.exitStatus == 0);
+	auto packets = decode(writer.messages());
+	BOOST_TEST(joined(packets, PacketType::Input) == "abc\r");
+	// The pty echoes the line, then the program answers.
+	BOOST_TEST(joined(packets, PacketType::Output) == "abc\r\ngot:abc");
+}
+
+BOOST_AUTO_TEST_CASE(window_changes_are_recorded)
+{
+	FakeTerminal term;
+	MemWriter writer;
+	Recorder rec(onTerminal(term, {"sh", "-c", "sleep 0.5; stty size"}), testEnvelope(),
+		     writer);
+	std::thread resizer([&term] {
+		std::this_thread::sleep_for(150ms);
+		tlog::term::setWindowSize(term.master(), {120, 40});
+		::kill(::getpid(), SIGWINCH);
+	});
+	auto result = rec.run();
+	resizer.join();
+	BOOST_TEST(result.exitStatus == 0);
+	auto packets = decode(writer.messages());
+	std::vector<std::pair<int, int>> windows;
+	for (auto &p : packets)
+		if (p.type == PacketType::Window)
+			windows.emplace_back(p.cols, p.rows);
+	BOOST_REQUIRE(windows.size() >= 2u);
+	BOOST_TEST((windows.front() == std::pair<int, int>(100, 30)));
+	BOOST_TEST((windows.back() == std::pair<int, int>(120, 40)));
+	// The program saw the new size on its pty.
+	BOOST_TEST(joined(packets, PacketType::Output) == "40 120\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(latency_flushes_a_message_before_exit)
+{
+	FakeTerminal term;
+	MemWriter writer;
+	auto options = onTerminal(term, {"sh", "-c", "printf early; sleep 1.6; printf late"});
+	options.latency = std::chrono::seconds(1);
+	Recorder rec(options, testEnvelope(), writer);
+	rec.run();
+	BOOST_REQUIRE(writer.messages().size() == 2u);
+	auto first = tlog::codec::parseMessage(writer.messages()[0], "1");
+	BOOST_TEST(first.outTxt == "early");
+	BOOST_TEST(joined(decode(writer.messages()), PacketType::Output) == "earlylate");
+}
+
+BOOST_AUTO_TEST_CASE(signal_to_the_recorder_flushes_and_reports_it)
+{
+	FakeTerminal term;
+	MemWriter writer;
+	Recorder rec(onTerminal(term, {"sh", "-c", "printf started; sleep 5"}), testEnvelope(),
+		     writer);
+	std::thread killer([] {
+		std::this_thread::sleep_for(300ms);
+		::kill(::getpid(), SIGTERM);
+	});
+	auto begin = std::chrono::steady_clock::now();
+	auto result = rec.run();
+	killer.join();
+	BOOST_TEST(((std::chrono::steady_clock::now() - begin) < 3s));
+	BOOST_REQUIRE(result.signal.has_value());
+	BOOST_TEST(*result.signal == SIGTERM);
+	BOOST_TEST(writer.flushes() == 1u);
+	BOOST_TEST(joined(decode(writer.messages()), PacketType::Output) == "started");
+	BOOST_TEST(term.restored());
+}
+
+BOOST_AUTO_TEST_CASE(writer_failure_stops_the_recording)
+{
+	FakeTerminal term;
+	MemWriter writer;
+	writer.failAfter(0);
+	auto options = onTerminal(term, {"sh", "-c", "printf x; sleep 5"});
+	options.latency = std::chrono::seconds(1);
+	Recorder rec(options, testEnvelope(), writer);
+	auto begin = std::chrono::steady_clock::now();
+	try {
+		rec.run();
+		BOOST_FAIL("a failing writer did not stop the recording");
+	} catch (const std::runtime_error &e) {
+		BOOST_TEST(std::string(e.what()).find("cannot log") != std::string::npos);
+	}
+	BOOST_TEST(((std::chrono::steady_clock::now() - begin) < 4s));
+	BOOST_TEST(term.restored());
+}
+
+BOOST_AUTO_TEST_CASE(large_output_passes_whole)
+{
+	FakeTerminal term;
+	MemWriter writer;
+	// 200 000 bytes: many reads, many messages, back-pressure on the
+	// terminal side.
+	Recorder rec(onTerminal(term, {"sh", "-c", "head -c 200000 /dev/zero | tr '\\0' a"}),
+		     testEnvelope(), writer);
+	auto result = rec.run();
+	auto screen = term.stop();
+	BOOST_TEST(result.exitStatus == 0);
+	BOOST_TEST(writer.messages().size() > 90u);
+	BOOST_TEST(joined(decode(writer.messages()), PacketType::Output) == std::string(200000, 'a'));
+	BOOST_TEST(screen == std::string(200000, 'a'));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(on_pipes)
+
+BOOST_AUTO_TEST_CASE(without_a_terminal_uses_pipes)
+{
+	BlockSignals block;
+	tlog::test::TempDir dir;
+	tlog::test::writeFile(dir / "in", "line one\nline two\n");
+	int in = ::open((dir / "in").c_str(), O_RDONLY | O_CLOEXEC);
+	int out = ::open((dir / "out").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	int err = ::open((dir / "err").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	BOOST_REQUIRE(in >= 0 && out >= 0 && err >= 0);
+	MemWriter writer;
+	RecorderOptions o;
+	o.command = {"sh", "-c", "cat; printf oops >&2; exit 5"};
+	o.inFd = in;
+	o.outFd = out;
+	o.errFd = err;
+	o.logInput = true;
+	Recorder rec(o, testEnvelope(), writer);
+	auto result = rec.run();
+	::close(in);
+	::close(out);
+	::close(err);
+	BOOST_TEST(result.exitStatus == 5);
+	auto packets = decode(writer.messages());
+	// No terminal: no window records and bare \n.
+	for (auto &p : packets)
+		BOOST_TEST((p.type != PacketType::Window));
+	BOOST_TEST(joined(packets, PacketType::Input) == "line one\nline two\n");
+	BOOST_TEST(joined(packets, PacketType::Output) == "line one\nline two\noops");
+	BOOST_TEST(tlog::test::readFile(dir / "out") == "line one\nline two\n");
+	BOOST_TEST(tlog::test::readFile(dir / "err") == "oops");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
