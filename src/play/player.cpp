@@ -222,14 +222,16 @@ bool Player::readOne()
 
 std::optional<base::Timestamp> Player::nextDeadline() const
 {
+	// "Due now" is a time in the past: the loop compares deadlines with
+	// the time it took before asking.
+	constexpr base::Timestamp kNow = base::Timestamp::zero();
 	if (done_)
 		return std::nullopt;
-	auto now = base::monotonicNow();
 	if (queue_.empty())
-		return dry_ ? std::nullopt : std::optional(now);
+		return dry_ ? std::nullopt : std::optional(kNow);
 	auto ts = queue_.front().ts;
 	if (ffEnd_ || steps_ > 0 || (ffTarget_ && ts <= *ffTarget_))
-		return now;
+		return kNow;
 	return clock_.dueAt(ts);
 }
 

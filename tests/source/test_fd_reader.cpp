@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define BOOST_TEST_MODULE source
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <optional>
+#include <string>
+#include <system_error>
+
+#include <poll.h>
+#include <unistd.h>
+
+#include "support/files.hpp"
+#include "tlog/base/error.hpp"
+#include "tlog/source/fd_reader.hpp"
+#include "tlog/source/reader_factory.hpp"
+
+using tlog::source::FdReader;
+using tlog::source::RawMessage;
+
+namespace {
+
+void appendFile(const std::filesystem::path &path, std::string_view text)
+{
+	std::ofstream out(path, std::ios::binary | std::ios::app);
+	out << text;
+	out.flush();
+	BOOST_REQUIRE(out.good());
+}
+
+bool readable(int fd, int timeoutMs)
+{
+	pollfd p{fd, POLLIN, 0};
+	return ::poll(&p, 1, timeoutMs) == 1 && (p.revents & POLLIN) != 0;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(lines_and_locations)
+{
+	tlog::test::TempDir dir;
+	auto path = dir / "rec.log";
+	tlog::test::writeFile(path, "{\"a\":1}\n\n   \n{\"b\":2}\r\n{\"c\":3}\n");
+	FdReader reader(path.string(), false);
+	BOOST_TEST(reader.name() == path.string());
+	BOOST_TEST(reader.waitFd() == -1);
+
+	auto m = reader.read();
+	BOOST_REQUIRE(m);
+	BOOST_TEST(m->text == "{\"a\":1}");
+	BOOST_TEST(m->location == path.string() + ":1");
+	m = reader.read();
+	BOOST_REQUIRE(m);
+	BOOST_TEST(m->text == "{\"b\":2}\r"); // JSON allows the trailing white space
+	BOOST_TEST(m->location == path.string() + ":4");
+	m = reader.read();
+	BOOST_REQUIRE(m);
+	BOOST_TEST(m->location == path.string() + ":5");
+	BOOST_TEST(!reader.read());
+	BOOST_TEST(reader.finished());
+	BOOST_TEST(!reader.read());
+}
+
+BOOST_AUTO_TEST_CASE(last_line_without_newline_is_offered)
+{
+	tlog::test::TempDir dir;
+	auto path = dir / "rec.log";
+	tlog::test::writeFile(path, "{\"a\":1}\n{\"b\":");
+	FdReader reader(path.string(), false);
+	BOOST_TEST(reader.read()->text == "{\"a\":1}");
+	auto m = reader.read();
+	BOOST_REQUIRE(m);
+	BOOST_TEST(m->text == "{\"b\":");
+	BOOST_TEST(m->location == path.string() + ":2");
+	BOOST_TEST(!reader.read());
+}
+
+BOOST_AUTO_TEST_CASE(lines_across_reads)
+{
+	// Lines longer than one read (64 KiB) come back whole.
+	tlog::test::TempDir dir;
+	auto path = dir / "rec.log";
+	std::string big(200000, 'x');
+	tlog::test::writeFile(path, big + "\n" + big + "y\n");
+	FdReader reader(path.string(), false);
+	BOOST_TEST(reader.read()->text == big);
+	BOOST_TEST(reader.read()->text == big + "y");
+	BOOST_TEST(!reader.read());
+}
+
+BOOST_AUTO_TEST_CASE(huge_line_is_an_error_naming_its_line)
+{
+	tlog::test::TempDir dir;
+	auto path = dir / "rec.log";
+	tlog::test::writeFile(path, "{}\n" + std::string(5000, 'x') + "\n{}\n");
+	FdReader reader(path.string(), false, 1000);
+	BOOST_TEST(reader.read()->text == "{}");
+	try {
+		reader.read();
+		BOOST_FAIL("a line over the bound was accepted");
+	} catch (const tlog::base::FormatError &e) {
+		std::string what = e.what();
+		BOOST_TEST(what.find(path.string() + ":2: line longer than 1000 bytes") == 0);
+	}
+}
+
+BOOST_AUTO_TEST_CASE(huge_last_line_without_newline_is_an_error)
+{
+	tlog::test::TempDir dir;
+	auto path = dir / "rec.log";
+	tlog::test::writeFile(path, std::string(300000, 'x'));
+	FdReader reader(path.string(), false, 100000);
+	BOOST_CHECK_THROW(reader.read(), tlog::base::FormatError);
+}
+
+BOOST_AUTO_TEST_CASE(missing_file_names_the_path)
+{
+	tlog::test::TempDir dir;
+	auto path = (dir / "nope.log").string();
+	try {
+		FdReader reader(path, false);
+		BOOST_FAIL("opened a missing file");
+	} catch (const std::system_error &e) {
+		BOOST_TEST(e.code().value() == ENOENT);
+		BOOST_TEST(std::string(e.what()).find(path) != std::string::npos);
+	}
+	BOOST_CHECK_THROW(FdReader(dir.path().string(), false), std::system_error);
+}
+
+BOOST_AUTO_TEST_CASE(follow_wakes_on_append)
+{
+	tlog::test::TempDir dir;
+	auto path = dir / "live.log";
+	tlog::test::writeFile(path, "{\"a\":1}\n{\"b\"");
+	FdReader reader(path.string(), true);
+	int fd = reader.waitFd();
+	BOOST_REQUIRE(fd >= 0);
+
+	BOOST_TEST(reader.read()->text == "{\"a\":1}");
+	// Following, a line without its newline is held, not offered.
+	BOOST_TEST(!reader.read());
+	BOOST_TEST(!reader.finished());
+	BOOST_TEST(!readable(fd, 0));
+
+	appendFile(path, ":2}\n{\"c\":3}\n");
+	BOOST_TEST(readable(fd, 2000));
+	reader.onWaitFdReady();
+	BOOST_TEST(!readable(fd, 0)); // drained
+	auto m = reader.read();
+	BOOST_REQUIRE(m);
+	BOOST_TEST(m->text == "{\"b\":2}");
+	BOOST_TEST(m->location == path.string() + ":2");
+	BOOST_TEST(reader.read()->text == "{\"c\":3}");
+	BOOST_TEST(!reader.read());
+}
+
+BOOST_AUTO_TEST_CASE(follow_stops_on_truncation)
+{
+	tlog::test::TempDir dir;
+	auto path = dir / "live.log";
+	tlog::test::writeFile(path, "{\"a\":1}\n{\"b\":2}\n");
+	FdReader reader(path.string(), true);
+	BOOST_TEST(reader.read()->text == "{\"a\":1}");
+	BOOST_TEST(reader.read()->text == "{\"b\":2}");
+	BOOST_TEST(!reader.read());
+	tlog::test::writeFile(path, "{}\n");
+	BOOST_TEST(readable(reader.waitFd(), 2000));
+	reader.onWaitFdReady();
+	try {
+		reader.read();
+		BOOST_FAIL("truncation went unnoticed");
+	} catch (const std::runtime_error &e) {
+		BOOST_TEST(std::string(e.what()).find("truncated") != std::string::npos);
+	}
+}
+
+BOOST_AUTO_TEST_CASE(pipe_on_stdin)
+{
+	// "-" reads standard input; a pipe is read without blocking.
+	int fds[2];
+	BOOST_REQUIRE(::pipe(fds) == 0);
+	int savedStdin = ::dup(STDIN_FILENO);
+	BOOST_REQUIRE(::dup2(fds[0], STDIN_FILENO) == STDIN_FILENO);
+	::close(fds[0]);
+	{
+		FdReader reader("-", false);
+		BOOST_TEST(reader.name() == "<stdin>");
+		BOOST_TEST(reader.waitFd() == STDIN_FILENO);
+		BOOST_TEST(!reader.read()); // nothing yet: not an end
+		BOOST_TEST(!reader.finished());
+		BOOST_REQUIRE(::write(fds[1], "{}\n{\"x\"", 7) == 7);
+		BOOST_TEST(readable(reader.waitFd(), 1000));
+		auto m = reader.read();
+		BOOST_REQUIRE(m);
+		BOOST_TEST(m->location == "<stdin>:1");
+		BOOST_TEST(!reader.read());
+		::close(fds[1]);
+		m = reader.read();
+		BOOST_REQUIRE(m);
+		BOOST_TEST(m->text == "{\"x\"");
+		BOOST_TEST(!reader.read());
+		BOOST_TEST(reader.finished());
+		BOOST_TEST(reader.waitFd() == -1);
+	}
+	::dup2(savedStdin, STDIN_FILENO);
+	::close(savedStdin);
+}
+
+BOOST_AUTO_TEST_CASE(factory)
+{
+	using tlog::source::makeReader;
+	using tlog::source::ReaderSpec;
+	tlog::test::TempDir dir;
+	auto path = dir / "rec.log";
+	tlog::test::writeFile(path, "{}\n");
+	auto reader = makeReader(ReaderSpec{"file", path.string(), false});
+	BOOST_TEST(reader->read()->text == "{}");
+	BOOST_CHECK_THROW(makeReader(ReaderSpec{"file", "", false}), tlog::base::UsageError);
+	BOOST_CHECK_THROW(makeReader(ReaderSpec{"nosuch", "x", false}), tlog::base::UsageError);
+	try {
+		makeReader(ReaderSpec{"journal", "", false});
+		BOOST_FAIL("journal reader made");
+	} catch (const tlog::base::ConfigError &e) {
+		BOOST_TEST(std::string(e.what()).find("not built yet") != std::string::npos);
+	}
+	BOOST_CHECK_THROW(makeReader(ReaderSpec{"es", "", false}), tlog::base::ConfigError);
+}
