@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 #include <system_error>
 
@@ -23,8 +24,9 @@ namespace {
 
 std::string formatNumber(double v)
 {
+	// Enough digits that integer limits print whole, not as 1.07374e+09.
 	std::ostringstream s;
-	s << v;
+	s << std::setprecision(15) << v;
 	return s.str();
 }
 
