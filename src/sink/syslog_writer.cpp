@@ -98,7 +98,9 @@ void SyslogWriter::connect()
 	if (socketPath_.size() >= sizeof(addr.sun_path))
 		base::throwSystem(ENAMETOOLONG, "syslog socket " + socketPath_);
 	socketPath_.copy(addr.sun_path, socketPath_.size());
-	base::UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	// Non-blocking: a daemon that stopped reading must not freeze the
+	// recorded session; write() waits a bounded time instead.
+	base::UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
 	if (!fd)
 		base::throwErrno("creating a socket for syslog");
 	if (::connect(fd.get(), reinterpret_cast<const sockaddr *>(&addr), sizeof(addr)) < 0)
