@@ -16,12 +16,11 @@ namespace {
 // The names the sinks understand. conf may not use sink/, so they are
 // listed here too; the writers reject anything else again.
 const std::vector<std::string> kFacilities = {
-	"auth",   "authpriv", "cron",   "daemon", "ftp",    "kern", "local0",
-	"local1", "local2",   "local3", "local4", "local5", "local6", "local7",
-	"lpr",    "mail",     "news",   "syslog", "user",   "uucp",
+    "auth",   "authpriv", "cron",   "daemon", "ftp", "kern", "local0", "local1", "local2", "local3",
+    "local4", "local5",	  "local6", "local7", "lpr", "mail", "news",   "syslog", "user",   "uucp",
 };
 const std::vector<std::string> kPriorities = {
-	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+    "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
 };
 
 constexpr std::int64_t kMaxLatency = std::numeric_limits<std::int32_t>::max();
@@ -60,7 +59,8 @@ void RecConfig::validate() const
 		throw base::ConfigError("the file writer needs a file path: set file.path "
 					"(-o FILE) or choose another writer (-w)");
 	if (limitAction == "delay" && limitRate == 0)
-		throw base::ConfigError("limit.rate: must be above 0 when limit.action is \"delay\"");
+		throw base::ConfigError(
+		    "limit.rate: must be above 0 when limit.action is \"delay\"");
 }
 
 void applyLayers(const ConfigSchema &schema, const ConfigOrigin &origin,

@@ -37,8 +37,7 @@ constexpr std::size_t kBufferSize = 64 * 1024;
 /// Restores an fd's status flags (O_NONBLOCK) on destruction. The flags
 /// belong to the open file description, which the user's shell shares:
 /// leaving the terminal non-blocking would break it.
-class FlagsGuard
-{
+class FlagsGuard {
 public:
 	explicit FlagsGuard(int fd) : fd_(fd), saved_(::fcntl(fd, F_GETFL))
 	{
@@ -57,8 +56,7 @@ private:
 
 /// Ignores SIGPIPE while alive: a closed stdout or child stdin is an
 /// EPIPE to handle, not a reason to die before the log is flushed.
-class IgnorePipe
-{
+class IgnorePipe {
 public:
 	IgnorePipe()
 	{
@@ -98,8 +96,7 @@ struct Relay {
 	bool sinkGone = false; // EPIPE: the reader went away, discard
 };
 
-class Session
-{
+class Session {
 public:
 	Session(const RecorderOptions &options, const codec::Envelope &envelope,
 		sink::Writer &writer);
@@ -143,9 +140,9 @@ private:
 
 Session::Session(const RecorderOptions &options, const codec::Envelope &envelope,
 		 sink::Writer &writer)
-	: options_(options), envelope_(envelope), writer_(writer),
-	  // Blocked before the child exists, so its exit cannot be missed.
-	  signals_({SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP})
+    : options_(options), envelope_(envelope), writer_(writer),
+      // Blocked before the child exists, so its exit cannot be missed.
+      signals_({SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP})
 {
 	// Own copies: distinct fd numbers for the loop even when the caller
 	// passes one terminal fd for both directions.
@@ -248,7 +245,8 @@ bool Session::writePending(Relay &relay)
 			relay.begin = relay.end;
 			break;
 		}
-		ssize_t n = ::write(relay.to, relay.buf.get() + relay.begin, relay.end - relay.begin);
+		ssize_t n =
+		    ::write(relay.to, relay.buf.get() + relay.begin, relay.end - relay.begin);
 		if (n >= 0) {
 			relay.begin += static_cast<std::size_t>(n);
 			continue;
@@ -289,7 +287,8 @@ void Session::closeSource(Relay &relay)
 		relay.begin = 0;
 		relay.end = 1;
 		if (!writePending(relay))
-			loop_.watch(relay.to, POLLOUT, [this, &relay](short) { onWritable(relay); });
+			loop_.watch(relay.to, POLLOUT,
+				    [this, &relay](short) { onWritable(relay); });
 	}
 }
 
@@ -432,16 +431,16 @@ RecordResult Session::run()
 		loop_.watch(error_.from, POLLIN, [this](short ev) { onReadable(error_, ev); });
 	auto latency = std::chrono::duration_cast<base::Timestamp>(options_.latency);
 	loop_.addTimer(
-		[this, latency]() -> std::optional<base::Timestamp> {
-			auto first = encoder_->firstRecordTime();
-			if (!first)
-				return std::nullopt;
-			return *first + latency;
-		},
-		[this] {
-			encoder_->flush();
-			deliver();
-		});
+	    [this, latency]() -> std::optional<base::Timestamp> {
+		    auto first = encoder_->firstRecordTime();
+		    if (!first)
+			    return std::nullopt;
+		    return *first + latency;
+	    },
+	    [this] {
+		    encoder_->flush();
+		    deliver();
+	    });
 	// A child that is already gone before the loop starts still sends
 	// SIGCHLD, which is blocked and therefore pending on the signalfd.
 	loop_.run();
@@ -459,7 +458,7 @@ std::vector<std::string> resolveCommand(const std::vector<std::string> &command)
 }
 
 Recorder::Recorder(RecorderOptions options, codec::Envelope envelope, sink::Writer &writer)
-	: options_(std::move(options)), envelope_(std::move(envelope)), writer_(writer)
+    : options_(std::move(options)), envelope_(std::move(envelope)), writer_(writer)
 {
 }
 

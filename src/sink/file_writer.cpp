@@ -13,7 +13,8 @@ namespace tlog::sink {
 
 FileWriter::FileWriter(std::string path) : path_(std::move(path))
 {
-	fd_.reset(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));
+	fd_.reset(
+	    ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));
 	if (!fd_)
 		base::throwErrno("opening " + path_);
 }

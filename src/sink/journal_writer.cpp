@@ -15,8 +15,8 @@
 namespace tlog::sink {
 
 JournalWriter::JournalWriter(std::string_view priority, bool augment, std::string identifier)
-	: priorityField_("PRIORITY=" + std::to_string(syslogPriority(priority))),
-	  identifierField_("SYSLOG_IDENTIFIER=" + std::move(identifier)), augment_(augment)
+    : priorityField_("PRIORITY=" + std::to_string(syslogPriority(priority))),
+      identifierField_("SYSLOG_IDENTIFIER=" + std::move(identifier)), augment_(augment)
 {
 }
 

@@ -36,9 +36,9 @@ LimitClock LimitClock::system()
 
 RateLimitWriter::RateLimitWriter(std::unique_ptr<Writer> below, std::uint64_t rate,
 				 std::uint64_t burst, LimitAction action, LimitClock clock)
-	: below_(std::move(below)), rate_(static_cast<double>(rate)),
-	  capacity_(static_cast<double>(burst)), action_(action), clock_(std::move(clock)),
-	  tokens_(capacity_), last_(clock_.now())
+    : below_(std::move(below)), rate_(static_cast<double>(rate)),
+      capacity_(static_cast<double>(burst)), action_(action), clock_(std::move(clock)),
+      tokens_(capacity_), last_(clock_.now())
 {
 	if (action_ == LimitAction::Delay && rate == 0)
 		throw std::invalid_argument("a rate limit of 0 with action \"delay\" would stop "
@@ -79,7 +79,8 @@ void RateLimitWriter::write(std::string_view message, const MessageFields &field
 			return;
 		}
 		double seconds = (needed - tokens_) / rate_;
-		clock_.sleep(std::chrono::ceil<base::Timestamp>(std::chrono::duration<double>(seconds)));
+		clock_.sleep(
+		    std::chrono::ceil<base::Timestamp>(std::chrono::duration<double>(seconds)));
 		refill();
 		// A sleep that came back early still owes the difference.
 		tokens_ = std::max(tokens_, needed);

@@ -26,15 +26,15 @@ struct Named {
 
 // Facility codes from RFC 3164, section 4.1.1.
 constexpr Named kFacilities[] = {
-	{"auth", 4},     {"authpriv", 10}, {"cron", 9},    {"daemon", 3},  {"ftp", 11},
-	{"kern", 0},     {"local0", 16},   {"local1", 17}, {"local2", 18}, {"local3", 19},
-	{"local4", 20},  {"local5", 21},   {"local6", 22}, {"local7", 23}, {"lpr", 6},
-	{"mail", 2},     {"news", 7},      {"syslog", 5},  {"user", 1},    {"uucp", 8},
+    {"auth", 4},    {"authpriv", 10}, {"cron", 9},    {"daemon", 3},  {"ftp", 11},
+    {"kern", 0},    {"local0", 16},   {"local1", 17}, {"local2", 18}, {"local3", 19},
+    {"local4", 20}, {"local5", 21},   {"local6", 22}, {"local7", 23}, {"lpr", 6},
+    {"mail", 2},    {"news", 7},      {"syslog", 5},  {"user", 1},    {"uucp", 8},
 };
 
 constexpr Named kPriorities[] = {
-	{"emerg", 0},  {"alert", 1}, {"crit", 2}, {"err", 3},
-	{"warning", 4}, {"notice", 5}, {"info", 6}, {"debug", 7},
+    {"emerg", 0},   {"alert", 1},  {"crit", 2}, {"err", 3},
+    {"warning", 4}, {"notice", 5}, {"info", 6}, {"debug", 7},
 };
 
 template <std::size_t N> std::vector<std::string> namesOf(const Named (&table)[N])
@@ -84,9 +84,8 @@ int syslogPriority(std::string_view name)
 
 SyslogWriter::SyslogWriter(std::string_view facility, std::string_view priority,
 			   std::string socketPath, std::chrono::milliseconds retryFor)
-	: socketPath_(std::move(socketPath)),
-	  pri_(syslogFacility(facility) | syslogPriority(priority)), pid_(::getpid()),
-	  retryFor_(retryFor)
+    : socketPath_(std::move(socketPath)), pri_(syslogFacility(facility) | syslogPriority(priority)),
+      pid_(::getpid()), retryFor_(retryFor)
 {
 	connect();
 }
@@ -142,7 +141,7 @@ void SyslogWriter::write(std::string_view message, const MessageFields &)
 		auto left = deadline - base::monotonicNow();
 		if (left.count() <= 0)
 			base::throwSystem(err, "sending to the syslog socket " + socketPath_ +
-						       " (gave up waiting for room)");
+						   " (gave up waiting for room)");
 		// POLLOUT may already say "ready" on ENOBUFS: sleep a little instead.
 		::poll(nullptr, 0, 10);
 	}

@@ -44,10 +44,10 @@ std::unique_ptr<Writer> makeJournal(const WriterSpec &spec)
 
 // One line per writer type.
 constexpr Maker kMakers[] = {
-	{"file", makeFile},
-	{"syslog", makeSyslog},
+    {"file", makeFile},
+    {"syslog", makeSyslog},
 #if ENABLE_JOURNAL
-	{"journal", makeJournal},
+    {"journal", makeJournal},
 #endif
 };
 

@@ -82,45 +82,60 @@ enum Option : int {
 };
 
 const option kOptions[] = {
-	{"help", no_argument, nullptr, 'h'},
-	{"version", no_argument, nullptr, 'v'},
-	{"configuration", no_argument, nullptr, kConfiguration},
-	{"latency", required_argument, nullptr, kLatency},
-	{"payload", required_argument, nullptr, kPayload},
-	{"writer", required_argument, nullptr, 'w'},
-	{"log-input", optional_argument, nullptr, kLogInput},
-	{"log-output", optional_argument, nullptr, kLogOutput},
-	{"log-window", optional_argument, nullptr, kLogWindow},
-	{"limit-rate", required_argument, nullptr, kLimitRate},
-	{"limit-burst", required_argument, nullptr, kLimitBurst},
-	{"limit-action", required_argument, nullptr, kLimitAction},
-	{"file-path", required_argument, nullptr, 'o'},
-	{"syslog-facility", required_argument, nullptr, kSyslogFacility},
-	{"syslog-priority", required_argument, nullptr, kSyslogPriority},
-	{"journal-priority", required_argument, nullptr, kJournalPriority},
-	{"journal-augment", optional_argument, nullptr, kJournalAugment},
-	{nullptr, 0, nullptr, 0},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, 'v'},
+    {"configuration", no_argument, nullptr, kConfiguration},
+    {"latency", required_argument, nullptr, kLatency},
+    {"payload", required_argument, nullptr, kPayload},
+    {"writer", required_argument, nullptr, 'w'},
+    {"log-input", optional_argument, nullptr, kLogInput},
+    {"log-output", optional_argument, nullptr, kLogOutput},
+    {"log-window", optional_argument, nullptr, kLogWindow},
+    {"limit-rate", required_argument, nullptr, kLimitRate},
+    {"limit-burst", required_argument, nullptr, kLimitBurst},
+    {"limit-action", required_argument, nullptr, kLimitAction},
+    {"file-path", required_argument, nullptr, 'o'},
+    {"syslog-facility", required_argument, nullptr, kSyslogFacility},
+    {"syslog-priority", required_argument, nullptr, kSyslogPriority},
+    {"journal-priority", required_argument, nullptr, kJournalPriority},
+    {"journal-augment", optional_argument, nullptr, kJournalAugment},
+    {nullptr, 0, nullptr, 0},
 };
 
 /// The configuration key an option sets, or nullptr.
 const char *keyOf(int opt) noexcept
 {
 	switch (opt) {
-	case kLatency: return "latency";
-	case kPayload: return "payload";
-	case 'w': return "writer";
-	case kLogInput: return "log.input";
-	case kLogOutput: return "log.output";
-	case kLogWindow: return "log.window";
-	case kLimitRate: return "limit.rate";
-	case kLimitBurst: return "limit.burst";
-	case kLimitAction: return "limit.action";
-	case 'o': return "file.path";
-	case kSyslogFacility: return "syslog.facility";
-	case kSyslogPriority: return "syslog.priority";
-	case kJournalPriority: return "journal.priority";
-	case kJournalAugment: return "journal.augment";
-	default: return nullptr;
+	case kLatency:
+		return "latency";
+	case kPayload:
+		return "payload";
+	case 'w':
+		return "writer";
+	case kLogInput:
+		return "log.input";
+	case kLogOutput:
+		return "log.output";
+	case kLogWindow:
+		return "log.window";
+	case kLimitRate:
+		return "limit.rate";
+	case kLimitBurst:
+		return "limit.burst";
+	case kLimitAction:
+		return "limit.action";
+	case 'o':
+		return "file.path";
+	case kSyslogFacility:
+		return "syslog.facility";
+	case kSyslogPriority:
+		return "syslog.priority";
+	case kJournalPriority:
+		return "journal.priority";
+	case kJournalAugment:
+		return "journal.augment";
+	default:
+		return nullptr;
 	}
 }
 
@@ -143,17 +158,24 @@ CommandLine parseCommandLine(int argc, char *argv[])
 	// "+": stop at the first non-option, so CMD's own options stay its own.
 	while ((opt = ::getopt_long(argc, argv, "+hvw:o:c:", kOptions, nullptr)) != -1) {
 		switch (opt) {
-		case 'h': cl.help = true; break;
-		case 'v': cl.version = true; break;
-		case kConfiguration: cl.configuration = true; break;
+		case 'h':
+			cl.help = true;
+			break;
+		case 'v':
+			cl.version = true;
+			break;
+		case kConfiguration:
+			cl.configuration = true;
+			break;
 		case 'c':
 			shellCommand = optarg;
 			haveShellCommand = true;
 			break;
 		case '?':
 			if (optopt != 0 && optopt < 256)
-				throw tlog::base::UsageError(std::string("unknown or incomplete option -") +
-							     static_cast<char>(optopt));
+				throw tlog::base::UsageError(
+				    std::string("unknown or incomplete option -") +
+				    static_cast<char>(optopt));
 			throw tlog::base::UsageError(std::string("unknown or incomplete option ") +
 						     argv[optind - 1]);
 		default: {
@@ -168,8 +190,8 @@ CommandLine parseCommandLine(int argc, char *argv[])
 		cl.command.emplace_back(argv[i]);
 	if (haveShellCommand) {
 		const char *shell = std::getenv("SHELL");
-		std::vector<std::string> command{shell != nullptr && *shell != '\0' ? shell : "/bin/sh",
-						 "-c", shellCommand};
+		std::vector<std::string> command{
+		    shell != nullptr && *shell != '\0' ? shell : "/bin/sh", "-c", shellCommand};
 		// Like sh -c: the remaining arguments become $0, $1, ...
 		command.insert(command.end(), cl.command.begin(), cl.command.end());
 		cl.command = std::move(command);
@@ -199,8 +221,8 @@ int record(const CommandLine &cl)
 	auto action = sink::parseLimitAction(config.limitAction);
 	if (action != sink::LimitAction::Pass)
 		writer = std::make_unique<sink::RateLimitWriter>(
-			std::move(writer), static_cast<std::uint64_t>(config.limitRate),
-			static_cast<std::uint64_t>(config.limitBurst), action);
+		    std::move(writer), static_cast<std::uint64_t>(config.limitRate),
+		    static_cast<std::uint64_t>(config.limitBurst), action);
 
 	rec::RecorderOptions options;
 	options.command = cl.command;

@@ -15,8 +15,8 @@ BOOST_AUTO_TEST_CASE(recording_id_has_boot_pid_and_start)
 {
 	auto id = tlog::rec::recordingId();
 	std::smatch m;
-	BOOST_REQUIRE_MESSAGE(std::regex_match(id, m, std::regex("([0-9a-f]{32})-([0-9a-f]+)-([0-9a-f]+)")),
-			      id);
+	BOOST_REQUIRE_MESSAGE(
+	    std::regex_match(id, m, std::regex("([0-9a-f]{32})-([0-9a-f]+)-([0-9a-f]+)")), id);
 	BOOST_TEST(std::stoul(m[2].str(), nullptr, 16) == static_cast<unsigned long>(::getpid()));
 	// Stable within one process.
 	BOOST_TEST(tlog::rec::recordingId() == id);

@@ -12,8 +12,7 @@
 namespace tlog::test {
 
 /// Sends fd 2 to a temporary file while alive; text() reads it so far.
-class StderrCapture
-{
+class StderrCapture {
 public:
 	StderrCapture() : saved_(::dup(STDERR_FILENO))
 	{

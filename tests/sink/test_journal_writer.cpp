@@ -58,8 +58,9 @@ BOOST_AUTO_TEST_CASE(unreachable_journal_is_an_error)
 BOOST_AUTO_TEST_CASE(round_trip_through_the_journal)
 {
 	tlog::test::requireOrSkip(journalReachable(), "a systemd journal");
-	std::string rec = "test-" + std::to_string(::getpid()) + "-" +
-			  std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+	std::string rec =
+	    "test-" + std::to_string(::getpid()) + "-" +
+	    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
 	auto w = makeJournal(true);
 	w->write(R"({"ver":"2.3","id":5})", {"host.example", rec, "alice", 42, 5});
 

@@ -15,8 +15,8 @@ class ConfigSchema;
 /// file and variable names.
 struct ConfigOrigin {
 	std::string systemFile; ///< read when it exists (e.g. /etc/tlog/tlog-rec.conf)
-	std::string fileVar;    ///< names a file that must exist (TLOG_REC_CONF_FILE)
-	std::string textVar;    ///< holds JSON text (TLOG_REC_CONF_TEXT)
+	std::string fileVar;	///< names a file that must exist (TLOG_REC_CONF_FILE)
+	std::string textVar;	///< holds JSON text (TLOG_REC_CONF_TEXT)
 };
 
 /// TLOG_SYSCONFDIR/tlog/tlog-rec.conf, TLOG_REC_CONF_FILE, TLOG_REC_CONF_TEXT.
@@ -30,13 +30,13 @@ inline constexpr const char *kCommandLine = "command line";
 
 /// The recorder's settings, with the reference tlog-rec's defaults.
 struct RecConfig {
-	std::int64_t latency = 10;  ///< seconds a message may wait, 1..
+	std::int64_t latency = 10;   ///< seconds a message may wait, 1..
 	std::int64_t payload = 2048; ///< bytes per message, 32..
 	bool logInput = false;
 	bool logOutput = true;
 	bool logWindow = true;
-	std::int64_t limitRate = 16384;  ///< bytes/s
-	std::int64_t limitBurst = 32768; ///< bytes
+	std::int64_t limitRate = 16384;	  ///< bytes/s
+	std::int64_t limitBurst = 32768;  ///< bytes
 	std::string limitAction = "pass"; ///< pass, delay or drop
 	std::string filePath;
 	std::string syslogFacility = "authpriv";

@@ -5,8 +5,9 @@
 #include <cstddef>
 #include <optional>
 #include <string>
-#include <unistd.h>
 #include <vector>
+
+#include <unistd.h>
 
 #include "tlog/codec/message.hpp"
 
@@ -50,8 +51,7 @@ struct RecordResult {
 /// multi-threaded caller must block them in its other threads). The
 /// user's terminal is in raw mode and its fds non-blocking until run()
 /// returns or throws.
-class Recorder
-{
+class Recorder {
 public:
 	/// @p writer is borrowed and must outlive the recorder.
 	Recorder(RecorderOptions options, codec::Envelope envelope, sink::Writer &writer);

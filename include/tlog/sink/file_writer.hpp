@@ -12,8 +12,7 @@ namespace tlog::sink {
 /// Appends messages to a file, one per line. The file is opened with
 /// O_APPEND (several recorders may share it: each line goes out in one
 /// write(2)) and created with mode 0600, as recordings are private.
-class FileWriter final : public Writer
-{
+class FileWriter final : public Writer {
 public:
 	/// Opens (or creates) @p path for appending.
 	/// Throws: std::system_error naming the path.

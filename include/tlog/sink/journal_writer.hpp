@@ -12,8 +12,7 @@ namespace tlog::sink {
 /// SYSLOG_IDENTIFIER and, with augment, TLOG_REC, TLOG_USER,
 /// TLOG_SESSION, TLOG_ID and TLOG_HOST. Built only with the journal
 /// feature; ask the writer factory for one instead of naming this class.
-class JournalWriter final : public Writer
-{
+class JournalWriter final : public Writer {
 public:
 	/// @p priority is a syslog priority name ("info"); @p identifier
 	/// goes to SYSLOG_IDENTIFIER (the program name).

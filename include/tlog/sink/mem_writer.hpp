@@ -14,8 +14,7 @@ namespace tlog::sink {
 
 /// A writer that keeps what it is given, for tests: the seam through
 /// which recorder logic is checked without files or services.
-class MemWriter final : public Writer
-{
+class MemWriter final : public Writer {
 public:
 	/// MessageFields with owned strings.
 	struct Fields {

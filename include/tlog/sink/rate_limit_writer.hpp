@@ -24,7 +24,7 @@ LimitAction parseLimitAction(std::string_view name);
 
 /// The time source of a RateLimitWriter, replaceable in tests.
 struct LimitClock {
-	std::function<base::Timestamp()> now;   ///< monotonic time
+	std::function<base::Timestamp()> now;	    ///< monotonic time
 	std::function<void(base::Timestamp)> sleep; ///< waits that long
 
 	/// CLOCK_MONOTONIC and nanosleep(2).
@@ -39,8 +39,7 @@ struct LimitClock {
 ///
 /// Drops are reported: one line on stderr at the first, and a summary
 /// "dropped N messages (M bytes)" at flush() and destruction.
-class RateLimitWriter final : public Writer
-{
+class RateLimitWriter final : public Writer {
 public:
 	/// Takes ownership of @p below.
 	/// Throws: std::invalid_argument for Delay with a rate of 0 (it would

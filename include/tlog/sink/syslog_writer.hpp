@@ -32,8 +32,7 @@ int syslogPriority(std::string_view name);
 /// It talks to the socket itself instead of using syslog(3), which drops
 /// messages silently when the socket is missing: here a message that
 /// cannot be delivered is an error.
-class SyslogWriter final : public Writer
-{
+class SyslogWriter final : public Writer {
 public:
 	/// Connects to the datagram socket at @p socketPath. @p facility and
 	/// @p priority are names as in syslogFacilityNames(). @p retryFor
