@@ -44,6 +44,9 @@ void EventLoop::addTimer(DeadlineFn next, std::function<void()> fire)
 
 void EventLoop::runOnce()
 {
+	// A stop() ends the iteration it happens in (and run()); it must not
+	// turn every later runOnce() into a wait that runs nothing.
+	stopped_ = false;
 	std::erase_if(watches_, [](const Watch &w) { return w.fd < 0; });
 
 	std::optional<base::Timestamp> earliest;

@@ -33,7 +33,9 @@ public:
 	void addTimer(DeadlineFn next, std::function<void()> fire);
 
 	/// Waits once (until an fd is ready or the earliest deadline) and runs
-	/// what is due. Throws: whatever a handler throws; std::system_error.
+	/// what is due; a stop() from a handler skips the rest of this round.
+	/// Clears an earlier stop(). Throws: whatever a handler throws;
+	/// std::system_error.
 	void runOnce();
 	/// Runs until stop().
 	void run();
