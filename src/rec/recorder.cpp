@@ -441,6 +441,17 @@ RecordResult Session::run()
 		    encoder_->flush();
 		    deliver();
 	    });
+	// A writer whose service is away (journald restarting) holds messages
+	// and says when to try again.
+	loop_.addTimer([this] { return writer_.retryDeadline(); },
+		       [this] {
+			       try {
+				       writer_.retry();
+			       } catch (...) {
+				       std::throw_with_nested(
+					   std::runtime_error("cannot log the recording"));
+			       }
+		       });
 	// A child that is already gone before the loop starts still sends
 	// SIGCHLD, which is blocked and therefore pending on the signalfd.
 	loop_.run();

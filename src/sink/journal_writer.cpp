@@ -1,54 +1,212 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/sink/journal_writer.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
-
-#include <sys/uio.h>
 
 #include <systemd/sd-journal.h>
 
 #include "tlog/base/error.hpp"
+#include "tlog/base/log.hpp"
 #include "tlog/sink/syslog_writer.hpp"
 
 namespace tlog::sink {
 
-JournalWriter::JournalWriter(std::string_view priority, bool augment, std::string identifier)
-    : priorityField_("PRIORITY=" + std::to_string(syslogPriority(priority))),
-      identifierField_("SYSLOG_IDENTIFIER=" + std::move(identifier)), augment_(augment)
+namespace {
+
+constexpr std::chrono::milliseconds kMaxBackoff{2000};
+
+// Errors that mean "the journal is not there right now": retrying helps.
+bool isTransient(int error) noexcept
 {
+	switch (error) {
+	case ECONNREFUSED:
+	case ENOENT:
+	case EAGAIN:
+	case ENOBUFS:
+	case ENOTCONN:
+	case ECONNRESET:
+	case EPIPE:
+	case ENOMEM:
+		return true;
+	default:
+		return false;
+	}
 }
 
-void JournalWriter::write(std::string_view message, const MessageFields &fields)
+void sleepUntil(base::Timestamp deadline)
 {
-	std::string msg = "MESSAGE=";
-	msg.append(message);
+	auto left = deadline - base::monotonicNow();
+	if (left.count() > 0)
+		std::this_thread::sleep_for(left);
+}
+
+std::string seconds(base::Timestamp t)
+{
+	char buf[32];
+	std::snprintf(buf, sizeof(buf), "%.1f s", std::chrono::duration<double>(t).count());
+	return buf;
+}
+
+} // namespace
+
+JournalWriter::JournalWriter(Options options, SendFn send)
+    : options_(std::move(options)), send_(std::move(send)),
+      priorityField_("PRIORITY=" + std::to_string(syslogPriority(options_.priority))),
+      identifierField_("SYSLOG_IDENTIFIER=" + options_.identifier)
+{
+	if (!send_)
+		send_ = [](const iovec *iov, int n) { return ::sd_journal_sendv(iov, n); };
+}
+
+JournalWriter::~JournalWriter()
+{
+	if (!held_.empty())
+		base::logLine("the journal never took " + std::to_string(held_.size()) +
+			      " messages of this recording: they are lost");
+}
+
+int JournalWriter::send(const Held &m)
+{
+	std::string msg = "MESSAGE=" + m.message;
 	std::array<std::string, 5> extra;
 	std::array<iovec, 8> iov{};
-	std::size_t n = 0;
+	int n = 0;
 	auto add = [&](const std::string &s) {
-		iov[n].iov_base = const_cast<char *>(s.data());
-		iov[n].iov_len = s.size();
+		iov[static_cast<std::size_t>(n)].iov_base = const_cast<char *>(s.data());
+		iov[static_cast<std::size_t>(n)].iov_len = s.size();
 		n++;
 	};
 	add(msg);
 	add(priorityField_);
-	add(identifierField_);
-	if (augment_) {
-		// The reference's fields, which Cockpit groups recordings by,
-		// plus the host.
-		extra[0] = "TLOG_REC=" + std::string(fields.rec);
-		extra[1] = "TLOG_USER=" + std::string(fields.user);
-		extra[2] = "TLOG_SESSION=" + std::to_string(fields.session);
-		extra[3] = "TLOG_ID=" + std::to_string(fields.id);
-		extra[4] = "TLOG_HOST=" + std::string(fields.host);
+	if (options_.augment) {
+		// The reference's fields, by which Cockpit groups recordings,
+		// plus the host and the program name.
+		add(identifierField_);
+		extra[0] = "TLOG_REC=" + m.rec;
+		extra[1] = "TLOG_USER=" + m.user;
+		extra[2] = "TLOG_SESSION=" + std::to_string(m.session);
+		extra[3] = "TLOG_ID=" + std::to_string(m.id);
+		extra[4] = "TLOG_HOST=" + m.host;
 		for (auto &e : extra)
 			add(e);
 	}
-	int r = ::sd_journal_sendv(iov.data(), static_cast<int>(n));
-	if (r < 0)
-		base::throwSystem(-r, "sending to the journal");
+	return send_(iov.data(), n);
+}
+
+bool JournalWriter::drain()
+{
+	while (!held_.empty()) {
+		int r = send(held_.front());
+		if (r < 0) {
+			if (!isTransient(-r))
+				base::throwSystem(-r, "sending to the journal");
+			lastError_ = -r;
+			nextRetry_ = base::monotonicNow() + backoff_;
+			backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+			return false;
+		}
+		heldBytes_ -= held_.front().message.size();
+		held_.pop_front();
+		if (held_.empty()) {
+			base::logLine("the journal is back after " +
+				      seconds(base::monotonicNow() - failingSince_) +
+				      "; every held message is delivered");
+			backoff_ = std::chrono::milliseconds(50);
+		}
+	}
+	return true;
+}
+
+void JournalWriter::hold(std::string_view message, const MessageFields &fields, int error)
+{
+	if (held_.empty()) {
+		failingSince_ = base::monotonicNow();
+		nextRetry_ = failingSince_ + backoff_;
+		base::logLine("the journal does not accept messages (" +
+			      std::string(std::strerror(error)) + "); holding them in memory, up to " +
+			      std::to_string(options_.bufferBytes) + " bytes, and retrying");
+	}
+	lastError_ = error;
+	held_.push_back(Held{std::string(message), std::string(fields.rec), std::string(fields.user),
+			     std::string(fields.host), fields.session, fields.id});
+	heldBytes_ += message.size();
+}
+
+void JournalWriter::waitForRoom()
+{
+	if (heldBytes_ <= options_.bufferBytes)
+		return;
+	std::string state = std::to_string(held_.size()) + " messages (" +
+			    std::to_string(heldBytes_) + " bytes) held, the journal away for " +
+			    seconds(base::monotonicNow() - failingSince_) + " (" +
+			    std::strerror(lastError_) + ")";
+	if (options_.failOnOverflow)
+		throw std::runtime_error(state + ": ending the recording (journal.overflow=fail)");
+	base::logLine(state + ": the session waits for the journal (journal.overflow=delay)");
+	while (heldBytes_ > options_.bufferBytes) {
+		sleepUntil(nextRetry_);
+		drain();
+	}
+}
+
+void JournalWriter::write(std::string_view message, const MessageFields &fields)
+{
+	// Order matters: while anything is held, new messages queue behind it.
+	if (held_.empty()) {
+		Held m{std::string(message), std::string(fields.rec), std::string(fields.user),
+		       std::string(fields.host), fields.session, fields.id};
+		int r = send(m);
+		if (r >= 0)
+			return;
+		if (!isTransient(-r))
+			base::throwSystem(-r, "sending to the journal");
+		hold(message, fields, -r);
+	} else {
+		hold(message, fields, lastError_);
+		if (base::monotonicNow() >= nextRetry_)
+			drain();
+	}
+	waitForRoom();
+}
+
+std::optional<base::Timestamp> JournalWriter::retryDeadline() const noexcept
+{
+	if (held_.empty())
+		return std::nullopt;
+	return nextRetry_;
+}
+
+void JournalWriter::retry()
+{
+	if (!held_.empty())
+		drain();
+}
+
+void JournalWriter::flush()
+{
+	auto giveUp = base::monotonicNow() + options_.exitWait;
+	while (!held_.empty() && base::monotonicNow() < giveUp) {
+		sleepUntil(std::min(nextRetry_, giveUp));
+		drain();
+	}
+	if (!held_.empty()) {
+		std::string what = "the journal did not come back (" +
+				   std::string(std::strerror(lastError_)) + "): " +
+				   std::to_string(held_.size()) + " messages (" +
+				   std::to_string(heldBytes_) + " bytes), ids " +
+				   std::to_string(held_.front().id) + "-" +
+				   std::to_string(held_.back().id) + ", could not be written";
+		held_.clear();
+		heldBytes_ = 0;
+		throw std::runtime_error(what);
+	}
 }
 
 } // namespace tlog::sink

@@ -37,8 +37,13 @@ std::unique_ptr<Writer> makeSyslog(const WriterSpec &spec)
 #if ENABLE_JOURNAL
 std::unique_ptr<Writer> makeJournal(const WriterSpec &spec)
 {
-	return std::make_unique<JournalWriter>(spec.journalPriority, spec.journalAugment,
-					       spec.identifier);
+	JournalWriter::Options options;
+	options.priority = spec.journalPriority;
+	options.augment = spec.journalAugment;
+	options.identifier = spec.identifier;
+	options.bufferBytes = spec.journalBuffer;
+	options.failOnOverflow = spec.journalFailOnOverflow;
+	return std::make_unique<JournalWriter>(std::move(options));
 }
 #endif
 

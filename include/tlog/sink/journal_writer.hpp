@@ -1,31 +1,87 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
+
+#include <sys/uio.h>
 
 #include "tlog/sink/writer.hpp"
 
 namespace tlog::sink {
 
-/// Sends each message as one journal entry: MESSAGE (the JSON), PRIORITY,
-/// SYSLOG_IDENTIFIER and, with augment, TLOG_REC, TLOG_USER,
-/// TLOG_SESSION, TLOG_ID and TLOG_HOST. Built only with the journal
-/// feature; ask the writer factory for one instead of naming this class.
-class JournalWriter final : public Writer {
+/// Sends each message as one journal entry: MESSAGE (the JSON), PRIORITY
+/// and, with augment, SYSLOG_IDENTIFIER, TLOG_REC, TLOG_USER,
+/// TLOG_SESSION, TLOG_ID and TLOG_HOST.
+///
+/// While journald does not accept entries (restarting, stopped) the
+/// messages are held in memory, in order, and retried with growing
+/// pauses (retryDeadline()/retry() from the caller's event loop); each
+/// goes out exactly once. When the held bytes pass the bound, the writer
+/// either blocks until the journal is back (the session waits) or fails.
+/// The first failure and the recovery are reported on stderr.
+///
+/// Built only with the journal feature; ask the writer factory for one.
+class JournalWriter final : public Writer
+{
 public:
-	/// @p priority is a syslog priority name ("info"); @p identifier
-	/// goes to SYSLOG_IDENTIFIER (the program name).
-	/// Throws: std::invalid_argument for an unknown priority.
-	JournalWriter(std::string_view priority, bool augment, std::string identifier);
+	struct Options {
+		std::string priority = "info"; ///< a syslog priority name
+		bool augment = true;
+		std::string identifier = "tlog-rec"; ///< SYSLOG_IDENTIFIER
+		std::size_t bufferBytes = 16 << 20;  ///< held while the journal is away
+		bool failOnOverflow = false;          ///< else block (delay)
+		/// How long flush() at exit waits for the journal to come back.
+		std::chrono::milliseconds exitWait{10000};
+	};
+	/// The transport: sd_journal_sendv() unless a test passes its own.
+	/// Returns 0 or a negative errno.
+	using SendFn = std::function<int(const iovec *, int)>;
 
-	/// Throws: std::system_error with the journal's error code.
+	/// Throws: std::invalid_argument for an unknown priority.
+	explicit JournalWriter(Options options, SendFn send = {});
+	~JournalWriter() override;
+
+	/// Throws: std::system_error for an error retrying cannot cure (a
+	/// message the journal rejects); std::runtime_error when the buffer
+	/// is full and failOnOverflow is set.
 	void write(std::string_view message, const MessageFields &fields) override;
+	/// Waits up to exitWait for held messages to go out.
+	/// Throws: std::runtime_error naming how many could not be delivered.
+	void flush() override;
+	std::optional<base::Timestamp> retryDeadline() const noexcept override;
+	void retry() override;
+
+	/// Messages held for a retry right now.
+	std::size_t heldCount() const noexcept { return held_.size(); }
 
 private:
+	struct Held {
+		std::string message;
+		std::string rec, user, host;
+		std::uint32_t session = 0;
+		std::uint64_t id = 0;
+	};
+	int send(const Held &m);
+	/// Sends held messages in order; true when none are left.
+	bool drain();
+	void hold(std::string_view message, const MessageFields &fields, int error);
+	void waitForRoom();
+
+	Options options_;
+	SendFn send_;
 	std::string priorityField_;
 	std::string identifierField_;
-	bool augment_;
+	std::deque<Held> held_;
+	std::size_t heldBytes_ = 0;
+	int lastError_ = 0;
+	base::Timestamp failingSince_{};
+	base::Timestamp nextRetry_{};
+	std::chrono::milliseconds backoff_{50};
 };
 
 } // namespace tlog::sink

@@ -53,6 +53,12 @@ public:
 	/// Reports drops not yet reported, then flushes the writer below.
 	/// Throws: whatever the writer below throws.
 	void flush() override;
+	/// Held messages are the writer below's; so is retrying them.
+	std::optional<base::Timestamp> retryDeadline() const noexcept override
+	{
+		return below_->retryDeadline();
+	}
+	void retry() override { below_->retry(); }
 
 	std::uint64_t droppedMessages() const noexcept { return droppedMessages_; }
 	std::uint64_t droppedBytes() const noexcept { return droppedBytes_; }

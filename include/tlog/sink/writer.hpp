@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
+
+#include "tlog/base/clock.hpp"
 
 namespace tlog::sink {
 
@@ -29,8 +32,16 @@ public:
 	virtual void write(std::string_view message, const MessageFields &fields) = 0;
 
 	/// Makes everything written so far durable (fsync for files), at exit.
-	/// Throws: std::system_error.
+	/// A writer still holding undeliverable messages says so here.
+	/// Throws: std::system_error, std::runtime_error.
 	virtual void flush() {}
+
+	/// When the writer holds messages it could not deliver yet (its
+	/// service is away): the monotonic time to call retry() at.
+	virtual std::optional<base::Timestamp> retryDeadline() const noexcept { return std::nullopt; }
+
+	/// Tries again to deliver held messages. Throws: as write().
+	virtual void retry() {}
 };
 
 } // namespace tlog::sink

@@ -18,6 +18,8 @@ struct WriterSpec {
 	std::string syslogSocket = "/dev/log";
 	std::string journalPriority = "info";
 	bool journalAugment = true;
+	std::size_t journalBuffer = 16 << 20; ///< bytes held while the journal is away
+	bool journalFailOnOverflow = false;   ///< else delay the session
 	std::string identifier = "tlog-rec"; ///< the program name, for the journal
 };
 
