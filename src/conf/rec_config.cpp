@@ -51,6 +51,8 @@ void RecConfig::bind(ConfigSchema &schema)
 	schema.string("syslog.priority", syslogPriority, kPriorities);
 	schema.string("journal.priority", journalPriority, kPriorities);
 	schema.boolean("journal.augment", journalAugment);
+	schema.integer("journal.buffer", journalBuffer, 0, kMaxPayload);
+	schema.string("journal.overflow", journalOverflow, {"delay", "fail"});
 }
 
 void RecConfig::validate() const

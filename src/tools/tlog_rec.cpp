@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // tlog-rec: record the terminal I/O of a program or a shell.
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -35,8 +36,8 @@ General options:
   -c CMD_STRING              run CMD_STRING with "$SHELL -c" (instead of CMD)
       --latency=SECONDS      log buffered data at least every SECONDS (default 10)
       --payload=BYTES        limit the data in one message to BYTES (default 2048)
-  -w, --writer=NAME          log with writer NAME: file, syslog or journal
-                             (default file)
+  -w, --writer=NAME          log with writer NAME: journal, syslog or file
+                             (default journal)
 
 What to log:
       --log-input[=BOOL]     log what the user types (default false)
@@ -49,7 +50,8 @@ Rate limit:
       --limit-action=ACTION  above the limit: pass, delay or drop (default pass)
 
 File writer:
-  -o, --file-path=FILE       append messages to FILE
+  -o, --file-path=FILE       append messages to FILE (selects the file
+                             writer unless -w is given too)
 
 Syslog writer:
       --syslog-facility=NAME facility (default authpriv)
@@ -58,6 +60,10 @@ Syslog writer:
 Journal writer:
       --journal-priority=NAME   priority (default info)
       --journal-augment[=BOOL]  add TLOG_* fields (default true)
+      --journal-buffer=BYTES    hold up to BYTES of messages while the journal
+                                is away (default 16777216)
+      --journal-overflow=ACTION when that is full: delay (the session waits)
+                                or fail (the recording ends) (default delay)
 
 BOOL is true/false, yes/no, on/off or 1/0; without a value it is true.
 Configuration: )" TLOG_SYSCONFDIR R"(/tlog/tlog-rec.conf, then the file named by
@@ -79,6 +85,8 @@ enum Option : int {
 	kSyslogPriority,
 	kJournalPriority,
 	kJournalAugment,
+	kJournalBuffer,
+	kJournalOverflow,
 };
 
 const option kOptions[] = {
@@ -99,6 +107,8 @@ const option kOptions[] = {
     {"syslog-priority", required_argument, nullptr, kSyslogPriority},
     {"journal-priority", required_argument, nullptr, kJournalPriority},
     {"journal-augment", optional_argument, nullptr, kJournalAugment},
+    {"journal-buffer", required_argument, nullptr, kJournalBuffer},
+    {"journal-overflow", required_argument, nullptr, kJournalOverflow},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -134,6 +144,10 @@ const char *keyOf(int opt) noexcept
 		return "journal.priority";
 	case kJournalAugment:
 		return "journal.augment";
+	case kJournalBuffer:
+		return "journal.buffer";
+	case kJournalOverflow:
+		return "journal.overflow";
 	default:
 		return nullptr;
 	}
@@ -188,6 +202,14 @@ CommandLine parseCommandLine(int argc, char *argv[])
 	}
 	for (int i = optind; i < argc; i++)
 		cl.command.emplace_back(argv[i]);
+	// "-o FILE" alone means "record into FILE", as with the reference,
+	// whose default writer was the file writer.
+	auto given = [&](std::string_view key) {
+		return std::any_of(cl.settings.begin(), cl.settings.end(),
+				   [&](const auto &s) { return s.first == key; });
+	};
+	if (given("file.path") && !given("writer"))
+		cl.settings.emplace_back("writer", "file");
 	if (haveShellCommand) {
 		const char *shell = std::getenv("SHELL");
 		std::vector<std::string> command{
@@ -216,6 +238,8 @@ int record(const CommandLine &cl)
 	spec.syslogPriority = config.syslogPriority;
 	spec.journalPriority = config.journalPriority;
 	spec.journalAugment = config.journalAugment;
+	spec.journalBuffer = static_cast<std::size_t>(config.journalBuffer);
+	spec.journalFailOnOverflow = config.journalOverflow == "fail";
 	spec.identifier = std::string(base::programName());
 	std::unique_ptr<sink::Writer> writer = sink::makeWriter(spec);
 	auto action = sink::parseLimitAction(config.limitAction);

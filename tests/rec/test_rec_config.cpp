@@ -74,7 +74,9 @@ BOOST_AUTO_TEST_CASE(defaults_match_the_reference)
 	BOOST_TEST(c.syslogPriority == "info");
 	BOOST_TEST(c.journalPriority == "info");
 	BOOST_TEST(c.journalAugment);
-	BOOST_TEST(c.writer == "file");
+	BOOST_TEST(c.journalBuffer == 16 << 20);
+	BOOST_TEST(c.journalOverflow == "delay");
+	BOOST_TEST(c.writer == "journal");
 }
 
 BOOST_AUTO_TEST_CASE(real_origin_names)
@@ -171,6 +173,7 @@ BOOST_AUTO_TEST_CASE(bad_json_names_the_file)
 BOOST_AUTO_TEST_CASE(file_writer_needs_a_path)
 {
 	RecConfig c;
+	c.writer = "file";
 	try {
 		c.validate();
 		BOOST_FAIL("writer=file without file.path passed validation");
@@ -192,7 +195,8 @@ BOOST_AUTO_TEST_CASE(configuration_json_shows_everything)
 	auto c = loadRecConfig(origin, {{"file.path", "/var/log/x"}, {"log.input", "true"}});
 	auto json = tlog::json::JsonRef::parse(tlog::conf::configurationJson(c));
 	BOOST_TEST(json.member("latency")->asInt() == 10);
-	BOOST_TEST(json.member("writer")->asString() == "file");
+	BOOST_TEST(json.member("writer")->asString() == "journal");
+	BOOST_TEST(json.member("journal")->member("overflow")->asString() == "delay");
 	BOOST_TEST(json.member("file")->member("path")->asString() == "/var/log/x");
 	BOOST_TEST(json.member("log")->member("input")->asBool());
 	BOOST_TEST(json.member("limit")->member("action")->asString() == "pass");

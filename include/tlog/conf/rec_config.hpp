@@ -43,7 +43,11 @@ struct RecConfig {
 	std::string syslogPriority = "info";
 	std::string journalPriority = "info";
 	bool journalAugment = true;
-	std::string writer = "file"; ///< file, syslog or journal
+	/// Bytes of messages held in memory while the journal is away.
+	std::int64_t journalBuffer = 16 << 20;
+	/// When that is full: "delay" the session, or "fail" (end it).
+	std::string journalOverflow = "delay";
+	std::string writer = "journal"; ///< journal, syslog or file
 
 	/// Binds every key ("latency", "limit.rate", ...) to this object's
 	/// fields; the object must outlive @p schema.
