@@ -162,9 +162,25 @@ Session::Session(const RecorderOptions &options, const codec::Envelope &envelope
 			termios_.emplace(in_.get(), true);
 			base::setRawTerminal(::isatty(STDERR_FILENO) != 0);
 		}
-		child_ = term::spawnOnPty(argv, termios_ ? &termios_->saved() : nullptr, window_);
+		child_ = term::spawnOnPty(argv, termios_ ? &termios_->saved() : nullptr, window_,
+					  options.exec0);
 	} else {
-		child_ = term::spawnOnPipes(argv);
+		child_ = term::spawnOnPipes(argv, options.exec0);
+	}
+	if (options.afterSpawn) {
+		// The destructor does not run for a half-made object: end the
+		// program here, as ~Session() would. Once the hook changed our
+		// ids, kill() may be refused; closing the master as we unwind
+		// still hangs the program up (the kernel's SIGHUP).
+		try {
+			options.afterSpawn(child_.error ? -1 : child_.input.get());
+		} catch (...) {
+			::kill(child_.pid, SIGHUP);
+			int status;
+			::waitpid(child_.pid, &status, WNOHANG);
+			base::setRawTerminal(false);
+			throw;
+		}
 	}
 
 	auto start = base::monotonicNow();

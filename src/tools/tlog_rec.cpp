@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
-#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <getopt.h>
@@ -17,10 +17,7 @@
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
 #include "tlog/conf/rec_config.hpp"
-#include "tlog/rec/envelope.hpp"
-#include "tlog/rec/recorder.hpp"
-#include "tlog/sink/rate_limit_writer.hpp"
-#include "tlog/sink/writer_factory.hpp"
+#include "tlog/rec/record.hpp"
 #include "tlog/term/signal_set.hpp"
 
 namespace {
@@ -230,34 +227,10 @@ int record(const CommandLine &cl)
 		return 0;
 	}
 	config.validate();
-
-	sink::WriterSpec spec;
-	spec.type = config.writer;
-	spec.filePath = config.filePath;
-	spec.syslogFacility = config.syslogFacility;
-	spec.syslogPriority = config.syslogPriority;
-	spec.journalPriority = config.journalPriority;
-	spec.journalAugment = config.journalAugment;
-	spec.journalBuffer = static_cast<std::size_t>(config.journalBuffer);
-	spec.journalFailOnOverflow = config.journalOverflow == "fail";
-	spec.identifier = std::string(base::programName());
-	std::unique_ptr<sink::Writer> writer = sink::makeWriter(spec);
-	auto action = sink::parseLimitAction(config.limitAction);
-	if (action != sink::LimitAction::Pass)
-		writer = std::make_unique<sink::RateLimitWriter>(
-		    std::move(writer), static_cast<std::uint64_t>(config.limitRate),
-		    static_cast<std::uint64_t>(config.limitBurst), action);
-
-	rec::RecorderOptions options;
-	options.command = cl.command;
-	options.latency = std::chrono::seconds(config.latency);
-	options.payload = static_cast<std::size_t>(config.payload);
-	options.logInput = config.logInput;
-	options.logOutput = config.logOutput;
-	options.logWindow = config.logWindow;
-	rec::Recorder recorder(std::move(options), rec::makeEnvelope(), *writer);
-	auto result = recorder.run();
-	writer.reset(); // reports dropped messages before we go
+	rec::RecordRequest request;
+	request.command = cl.command;
+	request.identifier = std::string(base::programName());
+	auto result = rec::record(config, std::move(request));
 	if (result.signal)
 		term::SignalSet::reraise(*result.signal);
 	return result.exitStatus;

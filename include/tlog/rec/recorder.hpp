@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,15 @@ struct RecorderOptions {
 	int inFd = STDIN_FILENO;
 	int outFd = STDOUT_FILENO;
 	int errFd = STDERR_FILENO;
+	/// The argv[0] string the program sees, when not command[0] (a login
+	/// shell's "-bash"); command[0] is still the file that is run.
+	std::string exec0;
+	/// Called in the parent right after the program started and before
+	/// anything is written, with the pty master (-1 on pipes, borrowed):
+	/// tlog-rec-session adds its utmp record, drops privileges and makes
+	/// its writer here. An exception ends the recording before it began
+	/// (the program is hung up).
+	std::function<void(int ptyMaster)> afterSpawn;
 };
 
 /// How a recording ended.
