@@ -5,9 +5,12 @@
 #include <cstdlib>
 #include <limits>
 
+#include <string_view>
+
 #include "config.h"
 #include "tlog/base/error.hpp"
 #include "tlog/conf/config_schema.hpp"
+#include "tlog/json/json_ref.hpp"
 
 namespace tlog::conf {
 
@@ -101,6 +104,110 @@ std::string configurationJson(const RecConfig &config)
 {
 	// The schema binds non-const fields; toJson() only reads them.
 	RecConfig copy = config;
+	ConfigSchema schema;
+	copy.bind(schema);
+	return schema.toJson().toString(true);
+}
+
+ConfigOrigin sessionConfigOrigin()
+{
+	return ConfigOrigin{std::string(TLOG_SYSCONFDIR) + "/tlog/tlog-rec-session.conf",
+			    "TLOG_REC_SESSION_CONF_FILE", "TLOG_REC_SESSION_CONF_TEXT"};
+}
+
+SessionConfig::SessionConfig()
+{
+	// A session recorder must not let a session go on unrecorded.
+	rec.writer = "journal";
+	rec.journalOverflow = "fail";
+}
+
+void SessionConfig::bind(ConfigSchema &schema)
+{
+	rec.bind(schema);
+	schema.string("shell", shell);
+	schema.string("notice", notice);
+}
+
+void SessionConfig::validate() const
+{
+	rec.validate();
+	if (shell.empty() || shell.front() != '/')
+		throw base::ConfigError("shell: must be an absolute path, not \"" + shell + "\"");
+}
+
+bool isDestinationKey(std::string_view key) noexcept
+{
+	if (key == "writer")
+		return true;
+	for (std::string_view group : {"file", "syslog", "journal"})
+		if (key.substr(0, group.size()) == group &&
+		    (key.size() == group.size() || key[group.size()] == '.'))
+			return true;
+	return false;
+}
+
+namespace {
+
+/// @p layer without its destination keys; each one dropped is noted.
+json::JsonRef withoutDestination(const json::JsonRef &layer, std::string_view source,
+				 std::vector<std::string> &ignored)
+{
+	if (layer.type() != json::JsonType::Object)
+		return layer; // apply() reports it
+	json::JsonRef kept = json::JsonRef::makeObject();
+	layer.forEach([&](std::string_view key, const json::JsonRef &value) {
+		if (isDestinationKey(key))
+			ignored.push_back(std::string(source) + ": " + std::string(key));
+		else
+			kept.set(key, value);
+	});
+	return kept;
+}
+
+} // namespace
+
+void applySystemLayer(const ConfigSchema &schema, const ConfigOrigin &origin)
+{
+	if (!origin.systemFile.empty())
+		if (auto system = loadConfigFile(origin.systemFile, false); !system.isNull())
+			schema.apply(system, origin.systemFile);
+}
+
+void applyEnvironmentLayers(const ConfigSchema &schema, const ConfigOrigin &origin, bool setId,
+			    std::vector<std::string> &ignored)
+{
+	auto apply = [&](const json::JsonRef &layer, const std::string &source) {
+		schema.apply(setId ? withoutDestination(layer, source, ignored) : layer, source);
+	};
+	if (const char *file = std::getenv(origin.fileVar.c_str()); file != nullptr) {
+		if (*file == '\0')
+			throw base::ConfigError(origin.fileVar + ": names no file");
+		try {
+			apply(loadConfigFile(file, true), file);
+		} catch (const base::ConfigError &e) {
+			throw base::ConfigError(std::string(e.what()) + " (from " + origin.fileVar +
+						")");
+		}
+	}
+	if (const char *text = std::getenv(origin.textVar.c_str()); text != nullptr)
+		apply(parseConfigText(text, origin.textVar), origin.textVar);
+}
+
+SessionConfig loadSessionConfig(const ConfigOrigin &origin, bool setId,
+				std::vector<std::string> &ignored)
+{
+	SessionConfig config;
+	ConfigSchema schema;
+	config.bind(schema);
+	applySystemLayer(schema, origin);
+	applyEnvironmentLayers(schema, origin, setId, ignored);
+	return config;
+}
+
+std::string configurationJson(const SessionConfig &config)
+{
+	SessionConfig copy = config;
 	ConfigSchema schema;
 	copy.bind(schema);
 	return schema.toJson().toString(true);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -73,5 +74,54 @@ RecConfig loadRecConfig(const ConfigOrigin &origin, const std::vector<Setting> &
 
 /// The merged configuration as pretty JSON (--configuration).
 std::string configurationJson(const RecConfig &config);
+
+/// TLOG_SYSCONFDIR/tlog/tlog-rec-session.conf, TLOG_REC_SESSION_CONF_FILE,
+/// TLOG_REC_SESSION_CONF_TEXT.
+ConfigOrigin sessionConfigOrigin();
+
+/// tlog-rec-session's settings: every tlog-rec key plus "shell" and
+/// "notice", with the session's defaults (journal writer, fail closed
+/// when the journal stays away).
+struct SessionConfig {
+	RecConfig rec;
+	std::string shell = "/bin/bash"; ///< the shell to record, an absolute path
+	/// Printed to the terminal before an interactive session starts.
+	std::string notice = "\nATTENTION! Your session is being recorded!\n\n";
+
+	SessionConfig();
+
+	/// Binds the tlog-rec keys, "shell" and "notice"; the object must
+	/// outlive @p schema.
+	void bind(ConfigSchema &schema);
+
+	/// As RecConfig::validate(), and the shell must be an absolute path.
+	/// Throws: base::ConfigError.
+	void validate() const;
+};
+
+/// The keys that decide where a recording goes (writer, file.*,
+/// syslog.*, journal.*): a set-id tlog-rec-session takes them from its
+/// system file only, never from the user's environment.
+bool isDestinationKey(std::string_view key) noexcept;
+
+/// Applies @p origin's system file to @p schema (skipped when missing).
+/// Throws: base::ConfigError naming the file.
+void applySystemLayer(const ConfigSchema &schema, const ConfigOrigin &origin);
+
+/// Applies the environment's layers of @p origin: the file named by its
+/// fileVar (read with the caller's current ids), then the text in its
+/// textVar. With @p setId, destination keys (isDestinationKey()) are left
+/// out and each one left out is added to @p ignored as "VAR: key".
+/// Throws: base::ConfigError naming the variable and key.
+void applyEnvironmentLayers(const ConfigSchema &schema, const ConfigOrigin &origin, bool setId,
+			    std::vector<std::string> &ignored);
+
+/// SessionConfig with all of @p origin's layers applied (not validated).
+/// Throws: base::ConfigError.
+SessionConfig loadSessionConfig(const ConfigOrigin &origin, bool setId,
+				std::vector<std::string> &ignored);
+
+/// The merged session configuration as pretty JSON.
+std::string configurationJson(const SessionConfig &config);
 
 } // namespace tlog::conf
