@@ -108,6 +108,7 @@ private:
 	void onSignal();
 	void onChildExit(int status);
 	void onWindowChange();
+	void onHangup();
 	void onReadable(Relay &relay, short revents);
 	void onWritable(Relay &relay);
 	/// Reads what is there; false when the source reached EOF.
@@ -289,6 +290,10 @@ void Session::closeSource(Relay &relay)
 	relay.sourceOpen = false;
 	if (&relay != &input_ || reaped_)
 		return;
+	if (termios_) {
+		onHangup();
+		return;
+	}
 	// The user's input ended: pass the end on to the program.
 	if (child_.error) {
 		loop_.unwatch(child_.input.get());
@@ -390,6 +395,18 @@ void Session::onChildExit(int status)
 {
 	reaped_ = true;
 	result_.exitStatus = term::shellStatus(status);
+	finish();
+}
+
+void Session::onHangup()
+{
+	// A terminal in raw mode reads EOF (or EIO) only once it hung up
+	// (the ssh connection dropped, the terminal closed): the program is
+	// hung up too, as it would be without us. kill() is refused once
+	// tlog-rec-session runs as its own user; closing the master (when
+	// the Session goes) hangs the program up all the same.
+	::kill(child_.pid, SIGHUP);
+	result_.exitStatus = 128 + SIGHUP;
 	finish();
 }
 

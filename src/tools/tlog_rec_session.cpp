@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // tlog-rec-session: a login shell that records the whole session.
 
+#include <cerrno>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -48,8 +50,8 @@ then the file named by $TLOG_REC_SESSION_CONF_FILE, then the JSON in
 $TLOG_REC_SESSION_CONF_TEXT. See tlog-rec-session(8), tlog-rec-session.conf(5).
 )";
 
-/// Turns the "\n" written in a notice into the terminal's line ends
-/// (the terminal is not raw yet, so the kernel does that).
+/// Prints the notice while the terminal is not raw yet, so the kernel
+/// turns its "\n" into the terminal's line ends.
 void printNotice(const std::string &notice)
 {
 	try {
@@ -67,6 +69,27 @@ std::string lockDir(const tlog::rec::Identity &ids)
 		if (const char *dir = std::getenv("TLOG_SESSION_LOCK_DIR"); dir != nullptr && *dir)
 			return dir;
 	return tlog::rec::kLockDir;
+}
+
+/// A closed stdin, stdout or stderr (ssh -n, a daemon) becomes
+/// /dev/null, so no file we open later takes its number and the
+/// recorder's own fds stay what they claim to be.
+/// glibc already fills closed ones for a set-id program, but gives stdin
+/// a write-only /dev/full, which cannot be read: replace that too.
+void openStandardFds() noexcept
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int flags = ::fcntl(fd, F_GETFL);
+		bool closed = flags < 0 && errno == EBADF;
+		bool unreadable = fd == 0 && flags >= 0 && (flags & O_ACCMODE) == O_WRONLY;
+		if (closed || unreadable) {
+			int null = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+			if (null >= 0 && null != fd) {
+				::dup2(null, fd);
+				::close(null);
+			}
+		}
+	}
 }
 
 int run(const tlog::rec::Identity &ids, const tlog::rec::SessionCommandLine &cl)
@@ -161,6 +184,7 @@ int main(int argc, char *argv[])
 	using namespace tlog;
 	// Before anything else: who the user is and who we run as.
 	const rec::Identity ids = rec::currentIdentity();
+	openStandardFds();
 	base::setProgramName("tlog-rec-session");
 	rec::SessionCommandLine cl;
 	try {

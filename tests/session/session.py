@@ -1,0 +1,400 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""tlog-rec-session with real users and real logins: the tlog user, two test
+users whose login shell is the set-id recorder installed into a test prefix,
+su - and runuser -l on a real pty. Everything made here is removed at the end.
+
+Usage: session.py TLOG_REC_SESSION_BINARY"""
+
+import grp
+import json
+import os
+import pwd
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+sys.path.insert(0, os.path.join(os.environ.get("TLOG_SOURCE_ROOT",
+                                               os.path.dirname(__file__) + "/../.."),
+                                "tests", "e2e"))
+import tlogtest as t  # noqa: E402
+
+USERS = ("tlogtest1", "tlogtest2")
+PASSWORD = "Tl0g-test-pw"
+LOCK_DIR = "/run/tlog"
+NOTICE = b"ATTENTION! Your session is being recorded!"
+PROMPT = b"READY> "
+
+
+class Fixture:
+    """Creates what the tests need and undoes exactly that."""
+
+    def __init__(self, binary):
+        self.binary = binary
+        self.undo = []
+        self.logins = []
+        self.started = time.time()
+        # Last in, first undone: end the logins we started before
+        # removing their users.
+        self.undo.append(self.end_logins)
+
+    def end_logins(self):
+        for p in self.logins:
+            if p.proc.poll() is None:
+                # su passes SIGTERM on to the recorder, which ends cleanly.
+                p.proc.send_signal(signal.SIGTERM)
+                try:
+                    p.proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+            try:
+                os.close(p.master)
+            except OSError:
+                pass
+
+    def cleanup(self):
+        for fn in reversed(self.undo):
+            try:
+                fn()
+            except Exception as e:  # keep undoing the rest
+                print(f"cleanup: {e}", file=sys.stderr)
+
+    def run(self, *argv):
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+
+    def setup(self):
+        if getent_passwd("tlog") is None:
+            self.run("useradd", "--system", "--user-group", "--home-dir", LOCK_DIR,
+                     "--no-create-home", "--shell", "/usr/sbin/nologin", "tlog")
+            self.undo.append(lambda: self.run("userdel", "tlog"))
+        self.tlog = pwd.getpwnam("tlog")
+        t.check(grp.getgrnam("tlog") is not None, "the tlog group exists")
+
+        # The prefix must allow set-id programs (not nosuid) and be
+        # traversable by the test users.
+        self.prefix = tempfile.mkdtemp(prefix="tlog-session-", dir="/var/tmp")
+        self.undo.append(lambda: shutil.rmtree(self.prefix))
+        os.chmod(self.prefix, 0o755)
+        options = subprocess.run(["findmnt", "-n", "-T", self.prefix, "-o", "OPTIONS"],
+                                 capture_output=True, text=True).stdout
+        t.require("nosuid" not in options.split(","), f"{self.prefix} allows set-id programs")
+        os.mkdir(os.path.join(self.prefix, "bin"), 0o755)
+        self.installed = os.path.join(self.prefix, "bin", "tlog-rec-session")
+        shutil.copy(self.binary, self.installed)
+        os.chown(self.installed, self.tlog.pw_uid, self.tlog.pw_gid)
+        os.chmod(self.installed, 0o6755)
+
+        for user in USERS:
+            if getent_passwd(user) is not None:  # left over from a killed run
+                subprocess.run(["userdel", "-r", user], stderr=subprocess.DEVNULL)
+            self.run("useradd", "-m", "-s", self.installed, user)
+            self.undo.append(lambda u=user: subprocess.run(
+                ["userdel", "-r", "-f", u], check=True, stderr=subprocess.DEVNULL))
+            subprocess.run(["chpasswd"], input=f"{user}:{PASSWORD}\n", text=True, check=True)
+
+        # The lock directory, as tmpfiles.d makes it. Another package may
+        # own it (Debian's tlog: _tlog): lend it to tlog, then give it back.
+        if not os.path.isdir(LOCK_DIR):
+            os.mkdir(LOCK_DIR, 0o750)
+            self.undo.append(lambda: shutil.rmtree(LOCK_DIR))
+        else:
+            st = os.stat(LOCK_DIR)
+            before = set(os.listdir(LOCK_DIR))
+
+            def restore():
+                for name in set(os.listdir(LOCK_DIR)) - before:
+                    os.unlink(os.path.join(LOCK_DIR, name))
+                os.chown(LOCK_DIR, st.st_uid, st.st_gid)
+                os.chmod(LOCK_DIR, stat.S_IMODE(st.st_mode))
+            self.undo.append(restore)
+        os.chown(LOCK_DIR, self.tlog.pw_uid, self.tlog.pw_gid)
+        os.chmod(LOCK_DIR, 0o750)
+
+        # Logins through su - carry no locale here: the recorder must find
+        # it in /etc/locale.conf.
+        self.locale = "C.UTF-8"
+        if not os.path.exists("/etc/locale.conf"):
+            with open("/etc/locale.conf", "w") as f:
+                f.write(f'LANG="{self.locale}"\n')
+            self.undo.append(lambda: os.unlink("/etc/locale.conf"))
+        else:
+            for line in open("/etc/locale.conf"):
+                if line.startswith("LANG="):
+                    self.locale = line.split("=", 1)[1].strip().strip('"\'')
+
+
+def getent_passwd(name):
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        return None
+
+
+def root_env():
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "TERM": "xterm", "HOME": "/root"}
+    return env
+
+
+class Login:
+    """One login on a real pty: a fresh audit session (as login(1) gets
+    from pam_loginuid), then su - or runuser -l."""
+
+    def __init__(self, fx, argv, stale_lock=False):
+        self.fx = fx
+        self.session_file = os.path.join(fx.prefix, f"session-{uuid.uuid4().hex}")
+        stale = (f'touch {LOCK_DIR}/session.$id.lock && '
+                 f'chown tlog:tlog {LOCK_DIR}/session.$id.lock && ' if stale_lock else "")
+        script = ('echo 0 > /proc/self/loginuid && id=$(cat /proc/self/sessionid) && '
+                  f'{stale}echo $id > {self.session_file} && exec "$@"')
+        self.p = t.PtyProcess(["sh", "-c", script, "sh"] + argv, env=root_env())
+        fx.logins.append(self.p)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(self.session_file) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        t.check(os.path.exists(self.session_file), f"{argv}: no audit session was made")
+        time.sleep(0.05)
+        self.session = int(open(self.session_file).read().strip())
+        self.mark = 0
+
+    def wait_prompt(self, start=0):
+        return self.p.read_until(PROMPT, timeout=20, start=start)
+
+    def start_shell(self):
+        end = self.p.read_until(NOTICE, timeout=20)
+        self.p.write(b"PS1='RE''ADY> '\n")
+        self.pos = self.wait_prompt(end)
+
+    def cmd(self, text, prompt=True):
+        """Types a command line; returns what the terminal showed up to the
+        next prompt."""
+        start = self.pos
+        self.p.write(text.encode() + b"\n")
+        if prompt:
+            self.pos = self.wait_prompt(start)
+            return bytes(self.p.output[start:self.pos]).decode(errors="replace")
+        return ""
+
+    def exit(self, code):
+        self.p.write(f"exit {code}\n".encode())
+        return self.p.finish(timeout=30)
+
+
+def journal(since, *matches):
+    """Our session recorder's journal entries since @since (journalctl, as
+    python has no sd-journal binding here)."""
+    res = subprocess.run(["journalctl", "--no-pager", "-o", "json", f"--since=@{int(since)}",
+                          "SYSLOG_IDENTIFIER=tlog-rec-session", *matches],
+                         capture_output=True, text=True)
+    return [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+
+
+def wait_journal(since, predicate, what, timeout=15):
+    deadline = time.monotonic() + timeout
+    while True:
+        entries = journal(since)
+        found = [e for e in entries if predicate(e)]
+        if found:
+            return found, entries
+        if time.monotonic() > deadline:
+            raise t.Failure(f"not in the journal after {timeout}s: {what} "
+                            f"({len(entries)} tlog-rec-session entries since the start)")
+        time.sleep(0.3)
+
+
+def status_ids(text, field):
+    for line in text.splitlines():
+        if line.startswith(field + ":"):
+            return [int(x) for x in line.split()[1:5]]
+    raise t.Failure(f"no {field} line in {text!r}")
+
+
+def check_interactive(fx, argv, user, code):
+    """A login records the session to the journal as tlog, the shell runs
+    with the user's ids only, the user cannot kill or read the recorder,
+    and the exit status comes back."""
+    login = Login(fx, argv)
+    login.start_shell()
+    pw = pwd.getpwnam(user)
+    marker = f"MARK-{uuid.uuid4().hex}"
+    login.cmd(f"echo {marker}")
+    out = login.cmd("grep -E '^(Uid|Gid):' /proc/$$/status")
+    t.check(status_ids(out, "Uid") == [pw.pw_uid] * 4 and status_ids(out, "Gid") == [pw.pw_gid] * 4,
+            f"{argv}: the shell runs with the user's ids only: {out!r}")
+    out = login.cmd("grep -E '^(Uid|Gid):' /proc/$PPID/status")
+    t.check(status_ids(out, "Uid") == [fx.tlog.pw_uid] * 4 and
+            status_ids(out, "Gid") == [fx.tlog.pw_gid] * 4,
+            f"{argv}: the recorder (the shell's parent) runs as tlog only: {out!r}")
+    out = login.cmd("kill -9 $PPID; echo KILL-RC=$?")
+    t.check("KILL-RC=1" in out and "Operation not permitted" in out,
+            f"{argv}: kill -9 of the recorder fails with EPERM: {out!r}")
+    out = login.cmd("cat /proc/$PPID/environ >/dev/null; echo READ-RC=$?")
+    t.check("READ-RC=1" in out, f"{argv}: the recorder's memory/environment is not readable: {out!r}")
+    out = login.cmd(f"touch {LOCK_DIR}/mine; echo TOUCH-RC=$?")
+    t.check("TOUCH-RC=1" in out, f"{argv}: the lock directory is not writable: {out!r}")
+    out = login.cmd("echo LOCALE=$LANG")
+    t.check(f"LOCALE={fx.locale}" in out, f"{argv}: the locale from /etc/locale.conf: {out!r}")
+    status = login.exit(code)
+    t.check(status == code, f"{argv}: exit status {code} comes back, got {t.describe_status(status)}")
+
+    found, _ = wait_journal(fx.started, lambda e: marker in e.get("MESSAGE", ""),
+                            f"{argv}: the marker {marker}")
+    e = found[0]
+    t.check(e.get("TLOG_USER") == user, f"{argv}: TLOG_USER is {user}: {e.get('TLOG_USER')}")
+    t.check(e.get("_UID") == str(fx.tlog.pw_uid),
+            f"{argv}: trusted _UID is tlog's ({fx.tlog.pw_uid}): {e.get('_UID')}")
+    t.check(e.get("TLOG_SESSION") == str(login.session),
+            f"{argv}: TLOG_SESSION is the audit session {login.session}: {e.get('TLOG_SESSION')}")
+    msg = json.loads(e["MESSAGE"])
+    t.check(msg["user"] == user and msg["session"] == login.session,
+            f"{argv}: the message's envelope: {msg['user']} {msg['session']}")
+    # The whole session, up to the exit, is in the recording.
+    rec = e["TLOG_REC"]
+    _, entries = wait_journal(fx.started, lambda x: x.get("TLOG_REC") == rec and
+                              f"exit {code}" in json.loads(x["MESSAGE"])["out_txt"],
+                              f"{argv}: the end of the session")
+    return login.session
+
+
+def check_nested(fx):
+    """su - inside a recorded session: the nested shell runs directly, as
+    its user, and is not recorded a second time."""
+    login = Login(fx, ["su", "-", USERS[0]])
+    login.start_shell()
+    start = login.pos
+    login.p.write(f"su - {USERS[1]}\n".encode())
+    login.p.read_until(b"assword:", timeout=20, start=start)
+    login.p.write(PASSWORD.encode() + b"\n")
+    start = login.p.read_until(f"{USERS[1]}@".encode(), timeout=20, start=start)
+    # No second notice: the nested shell starts without a recorder.
+    login.p.write(b"PS1='NE''STED> '\n")
+    end = login.p.read_until(b"NESTED> ", timeout=20, start=start)
+    t.check(NOTICE not in login.p.output[start:end],
+            f"nested login printed a second notice: {bytes(login.p.output[start:end])!r}")
+    marker = f"NESTED-{uuid.uuid4().hex}"
+    login.p.write(f"echo {marker}; ps -o comm= -p $PPID\n".encode())
+    end2 = login.p.read_until(b"NESTED> ", timeout=20, start=end)
+    shown = bytes(login.p.output[end:end2]).decode(errors="replace")
+    t.check("tlog-rec-sessio" not in shown.split(marker)[-1],
+            f"nested shell's parent is not a recorder: {shown!r}")
+    login.p.write(b"exit 3\n")
+    login.pos = login.wait_prompt(end2)
+    status = login.exit(0)
+    t.check(status == 0, f"nested: outer exit 0, got {t.describe_status(status)}")
+    found, entries = wait_journal(fx.started, lambda e: marker in e.get("MESSAGE", ""),
+                                  "nested: the nested marker in the outer recording")
+    recs = {e["TLOG_REC"] for e in found}
+    t.check(len(recs) == 1 and all(e["TLOG_USER"] == USERS[0] for e in found),
+            f"nested: recorded once, by the outer recorder: {recs}")
+    twice = [e for e in entries if e.get("TLOG_USER") == USERS[1] and
+             e.get("TLOG_SESSION") == str(login.session)]
+    t.check(not twice, f"nested: {len(twice)} entries of a second recording")
+
+
+def check_stale_lock(fx):
+    """A lock file whose recorder is gone does not stop the recording."""
+    login = Login(fx, ["runuser", "-l", USERS[1]], stale_lock=True)
+    lock = f"{LOCK_DIR}/session.{login.session}.lock"
+    t.check(os.path.exists(lock), f"stale lock {lock} was planted")
+    login.start_shell()
+    marker = f"STALE-{uuid.uuid4().hex}"
+    login.cmd(f"echo {marker}")
+    status = login.exit(0)
+    t.check(status == 0, f"stale lock: exit 0, got {t.describe_status(status)}")
+    wait_journal(fx.started, lambda e: marker in e.get("MESSAGE", ""),
+                 "stale lock: the session is recorded")
+
+
+def check_commands(fx):
+    """ssh host cmd: -c with piped and with closed stdin, exit status,
+    no notice in the output, and recorded."""
+    marker = f"PIPE-{uuid.uuid4().hex}"
+    p = subprocess.run(["runuser", "-u", USERS[0], "--", "env", "-i", "PATH=/usr/bin:/bin",
+                        "LANG=C.UTF-8", fx.installed, "-c", f"cat; echo {marker}; exit 4"],
+                       input=b"piped line\n", capture_output=True, timeout=60)
+    t.check(p.returncode == 4, f"-c: exit status 4 comes back, got {p.returncode} ({p.stderr!r})")
+    t.check(p.stdout == f"piped line\n{marker}\n".encode(),
+            f"-c: exactly the command's output, no notice: {p.stdout!r}")
+    wait_journal(fx.started, lambda e: marker in e.get("MESSAGE", ""), "-c with piped stdin")
+
+    marker = f"CLOSED-{uuid.uuid4().hex}"
+    p = subprocess.run(["sh", "-c", 'exec <&- "$@"', "sh", "runuser", "-u", USERS[0], "--",
+                        "env", "-i", "PATH=/usr/bin:/bin", "LANG=C.UTF-8", fx.installed,
+                        "-c", f"echo {marker}"], capture_output=True, timeout=60)
+    t.check(p.returncode == 0 and p.stdout == f"{marker}\n".encode(),
+            f"-c with closed stdin: {p.returncode} {p.stdout!r} {p.stderr!r}")
+    wait_journal(fx.started, lambda e: marker in e.get("MESSAGE", ""), "-c with closed stdin")
+
+
+def check_setid_environment(fx):
+    """A set-id run ignores an environment that redirects the writer, and
+    still takes the harmless keys from it."""
+    target = os.path.join(fx.prefix, "redirected.log")
+    conf_file = os.path.join(fx.prefix, "user.conf")
+    with open(conf_file, "w") as f:
+        json.dump({"writer": "file", "file": {"path": target + ".2"}}, f)
+    os.chmod(conf_file, 0o644)
+    marker = f"SETID-{uuid.uuid4().hex}"
+    text = json.dumps({"writer": "file", "file": {"path": target}, "log": {"input": True}})
+    p = subprocess.run(["runuser", "-u", USERS[1], "--", "env", "-i", "PATH=/usr/bin:/bin",
+                        "LANG=C.UTF-8", f"TLOG_REC_SESSION_CONF_TEXT={text}",
+                        f"TLOG_REC_SESSION_CONF_FILE={conf_file}", fx.installed,
+                        "-c", f"read x; echo $x {marker}"],
+                       input=b"typed-input\n", capture_output=True, timeout=60)
+    err = p.stderr.decode(errors="replace")
+    t.check(p.returncode == 0, f"set-id env: exit 0, got {p.returncode}: {err}")
+    t.check(not os.path.exists(target) and not os.path.exists(target + ".2"),
+            "set-id env: no file was written where the environment pointed")
+    for what in ("TLOG_REC_SESSION_CONF_TEXT: writer", "TLOG_REC_SESSION_CONF_TEXT: file",
+                 f"{conf_file}: writer", f"{conf_file}: file"):
+        t.check(f"ignoring {what}" in err, f"set-id env: warns about {what}: {err!r}")
+    found, _ = wait_journal(fx.started, lambda e: marker in e.get("MESSAGE", ""),
+                            "set-id env: recorded to the journal anyway")
+    msg = json.loads(found[0]["MESSAGE"])
+    t.check(any("typed-input" in json.loads(e["MESSAGE"])["in_txt"] for e in
+                journal(fx.started, f"TLOG_REC={found[0]['TLOG_REC']}")),
+            f"set-id env: log.input from the environment still applies: {msg}")
+
+
+def check_no_locale(fx):
+    """Without a locale in the environment or in the files, the recorder
+    refuses (recordings are UTF-8) and says why; the login ends."""
+    p = subprocess.run(["runuser", "-u", USERS[0], "--", "env", "-i", "PATH=/usr/bin:/bin",
+                        "LANG=C", fx.installed, "-c", "echo should-not-run"],
+                       capture_output=True, timeout=60)
+    t.check(p.returncode == 1 and b"should-not-run" not in p.stdout and b"UTF-8" in p.stderr,
+            f"non-UTF-8 locale refused: {p.returncode} {p.stdout!r} {p.stderr!r}")
+
+
+def main():
+    t.require(len(sys.argv) == 2, "usage: session.py TLOG_REC_SESSION")
+    t.require(os.geteuid() == 0, "root (to add users and install a set-id binary)")
+    for tool in ("useradd", "userdel", "chpasswd", "su", "runuser", "journalctl", "findmnt"):
+        t.require(shutil.which(tool, path="/usr/sbin:/usr/bin:/sbin:/bin") is not None, tool)
+    t.require(os.path.exists("/run/systemd/journal/socket"), "a running systemd-journald")
+    t.require_pty()
+    probe = subprocess.run(["sh", "-c", "echo 0 > /proc/self/loginuid && cat /proc/self/sessionid"],
+                           capture_output=True, text=True)
+    t.require(probe.returncode == 0 and probe.stdout.strip() not in ("", "4294967295"),
+              "audit sessions (writable /proc/self/loginuid)")
+
+    fx = Fixture(os.path.abspath(sys.argv[1]))
+    try:
+        fx.setup()
+        check_interactive(fx, ["su", "-", USERS[0]], USERS[0], 7)
+        check_interactive(fx, ["runuser", "-l", USERS[1]], USERS[1], 5)
+        check_nested(fx)
+        check_stale_lock(fx)
+        check_commands(fx)
+        check_setid_environment(fx)
+        check_no_locale(fx)
+    finally:
+        fx.cleanup()
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    t.run_main(main)
