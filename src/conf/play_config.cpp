@@ -31,6 +31,17 @@ PlayConfig::PlayConfig()
 	schema_.integer("journal.since", journalSince, 0, INT64_MAX);
 	schema_.integer("journal.until", journalUntil, 0, INT64_MAX);
 	schema_.string("journal.namespace", journalNamespace);
+	schema_.string("journal.directory", journalDirectory);
+	schema_.strings("journal.files", journalFiles);
+	schema_.string("journal.trusted_uid", journalTrustedUid);
+	schema_.string("journal.cursor", journalCursor);
+	schema_.string("journal.after_cursor", journalAfterCursor);
+	schema_.string("journal.cursor_file", journalCursorFile);
+	schema_.string("rec", rec);
+	schema_.string("user", user);
+	schema_.string("host", host);
+	schema_.integer("session", session, -1, 4294967295);
+	schema_.boolean("strict", strict);
 	schema_.boolean("persist", persist);
 	schema_.boolean("lax", lax);
 	schema_.boolean("follow", follow);

@@ -84,7 +84,8 @@ std::string sizeText(term::WindowSize size)
 
 Player::Player(source::Reader &reader, PlayerOptions options, int outFd, int keyFd)
 	: reader_(reader), options_(std::move(options)), outFd_(outFd), keyFd_(keyFd),
-	  decoder_(options_.lax, 1), clock_(options_.speed, options_.paused)
+	  decoder_(options_.lax, options_.fromMiddle ? 0 : 1),
+	  clock_(options_.speed, options_.paused)
 {
 	outIsTty_ = ::isatty(outFd_) == 1;
 	if (options_.goTo.end)
@@ -136,7 +137,8 @@ PlayResult Player::run()
 
 void Player::finish()
 {
-	if (!options_.match.empty() && !rec_) {
+	// Resumed at a cursor, finding nothing new is not an error.
+	if (!options_.match.empty() && !rec_ && !options_.fromMiddle) {
 		std::string text = reader_.name() + ": no recording " + options_.match;
 		if (!others_.empty()) {
 			text += " (found:";
@@ -171,6 +173,12 @@ void Player::setDry(bool dry)
 	// Watched only while waiting, or a readable pipe would spin the loop.
 	if (watchedFd_ >= 0)
 		loop_.setEvents(watchedFd_, dry_ ? POLLIN : 0);
+	// A source with nothing to wait on (a remote search) is asked again
+	// after the pause it names.
+	retryAt_.reset();
+	if (dry_ && fd < 0 && !reader_.finished())
+		if (auto delay = reader_.retryDelay())
+			retryAt_ = base::monotonicNow() + *delay;
 }
 
 bool Player::readOne()
@@ -228,7 +236,7 @@ std::optional<base::Timestamp> Player::nextDeadline() const
 	if (done_)
 		return std::nullopt;
 	if (queue_.empty())
-		return dry_ ? std::nullopt : std::optional(kNow);
+		return dry_ ? retryAt_ : std::optional(kNow);
 	auto ts = queue_.front().ts;
 	if (ffEnd_ || steps_ > 0 || (ffTarget_ && ts <= *ffTarget_))
 		return kNow;
@@ -239,6 +247,8 @@ void Player::pump()
 {
 	try {
 		auto now = base::monotonicNow();
+		if (dry_ && retryAt_ && now >= *retryAt_)
+			setDry(false);
 		for (int budget = kBurst; budget > 0 && !done_;) {
 			if (queue_.empty()) {
 				if (dry_ || !readOne())
@@ -275,7 +285,8 @@ void Player::pump()
 	}
 	// The end: nothing queued and nothing more will come. A reader that
 	// is not finished but offers nothing to wait on would hang: it ends too.
-	if (queue_.empty() && dry_ && (reader_.finished() || reader_.waitFd() < 0)) {
+	if (queue_.empty() && dry_ &&
+	    (reader_.finished() || (reader_.waitFd() < 0 && !retryAt_))) {
 		done_ = true;
 		loop_.stop();
 	}

@@ -36,7 +36,8 @@ std::string reasonOf(const std::string &body)
 
 } // namespace
 
-ElasticReader::ElasticReader(ElasticSpec spec) : spec_(std::move(spec))
+ElasticReader::ElasticReader(ElasticSpec spec, bool follow)
+    : spec_(std::move(spec)), follow_(follow)
 {
 	if (spec_.baseUrl.empty())
 		throw base::ConfigError("es.baseurl: the Elasticsearch _search URL is not set");
@@ -48,40 +49,23 @@ ElasticReader::ElasticReader(ElasticSpec spec) : spec_(std::move(spec))
 	curl_.setVerbose(spec_.verbose);
 }
 
-std::string ElasticReader::requestBody() const
-{
-	auto body = JsonRef::makeObject();
-	auto queryString = JsonRef::makeObject();
-	queryString.set("query", JsonRef::makeString(spec_.query));
-	auto query = JsonRef::makeObject();
-	query.set("query_string", queryString);
-	body.set("query", query);
-	auto order = JsonRef::makeObject();
-	order.set("order", JsonRef::makeString("asc"));
-	auto key = JsonRef::makeObject();
-	key.set("id", order);
-	auto sort = JsonRef::makeArray();
-	sort.append(key);
-	body.set("sort", sort);
-	body.set("size", JsonRef::makeInt(static_cast<std::int64_t>(spec_.pageSize)));
-	if (searchAfter_)
-		body.set("search_after", *searchAfter_);
-	return body.toString();
-}
+namespace {
 
-void ElasticReader::fetchPage()
+// One search: retries 5xx answers and transport errors with backoff,
+// fails at once on a 4xx with the server's reason, and rejects an answer
+// that is not JSON with a hits.hits array.
+JsonRef search(CurlEasy &curl, const ElasticSpec &spec, const std::string &body)
 {
-	const std::string body = requestBody();
 	auto backoff = std::chrono::milliseconds(200);
 	HttpResponse response;
 	for (unsigned attempt = 1;; attempt++) {
 		std::string failure;
 		try {
-			response = curl_.postJson(spec_.baseUrl, body);
+			response = curl.postJson(spec.baseUrl, body);
 			if (response.status >= 200 && response.status < 300)
 				break;
 			if (response.status < 500)
-				throw std::runtime_error(spec_.baseUrl + ": HTTP " +
+				throw std::runtime_error(spec.baseUrl + ": HTTP " +
 							 std::to_string(response.status) + ": " +
 							 reasonOf(response.body));
 			failure = "HTTP " + std::to_string(response.status) + ": " +
@@ -89,15 +73,14 @@ void ElasticReader::fetchPage()
 		} catch (const std::system_error &e) {
 			failure = e.what();
 		}
-		if (attempt >= spec_.attempts)
-			throw std::runtime_error(spec_.baseUrl + ": giving up after " +
+		if (attempt >= spec.attempts)
+			throw std::runtime_error(spec.baseUrl + ": giving up after " +
 						 std::to_string(attempt) + " attempts: " + failure);
 		base::logLine("Elasticsearch: " + failure + "; retrying");
 		std::this_thread::sleep_for(backoff);
 		backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
 	}
-
-	const std::string where = spec_.baseUrl + ": malformed answer: ";
+	const std::string where = spec.baseUrl + ": malformed answer: ";
 	JsonRef root;
 	try {
 		root = JsonRef::parse(response.body);
@@ -108,24 +91,128 @@ void ElasticReader::fetchPage()
 	auto list = hits ? hits->member("hits") : std::nullopt;
 	if (!list || list->type() != JsonType::Array)
 		throw base::FormatError(where + "no hits.hits array");
-	std::size_t n = list->arrayLength();
+	return root;
+}
+
+JsonRef hitsOf(const JsonRef &root)
+{
+	return *root.member("hits")->member("hits");
+}
+
+// A query_string query, sorted by id.
+JsonRef searchBody(const std::string &query, bool descending, std::size_t size)
+{
+	auto body = JsonRef::makeObject();
+	auto queryString = JsonRef::makeObject();
+	queryString.set("query", JsonRef::makeString(query));
+	auto q = JsonRef::makeObject();
+	q.set("query_string", queryString);
+	body.set("query", q);
+	auto order = JsonRef::makeObject();
+	order.set("order", JsonRef::makeString(descending ? "desc" : "asc"));
+	auto key = JsonRef::makeObject();
+	key.set("id", order);
+	auto sort = JsonRef::makeArray();
+	sort.append(key);
+	body.set("sort", sort);
+	body.set("size", JsonRef::makeInt(static_cast<std::int64_t>(size)));
+	return body;
+}
+
+std::string locationOf(const JsonRef &hit)
+{
+	std::string index, id;
+	if (auto v = hit.member("_index"))
+		index = v->asString();
+	if (auto v = hit.member("_id"))
+		id = v->asString();
+	return "Elasticsearch document " + index + "/" + id;
+}
+
+} // namespace
+
+std::string ElasticReader::requestBody() const
+{
+	auto body = searchBody(spec_.query, false, spec_.pageSize);
+	if (searchAfter_)
+		body.set("search_after", *searchAfter_);
+	return body.toString();
+}
+
+void ElasticReader::fetchPage()
+{
+	auto root = search(curl_, spec_, requestBody());
+	auto list = hitsOf(root);
+	const std::string where = spec_.baseUrl + ": malformed answer: ";
+	std::size_t n = list.arrayLength();
 	for (std::size_t i = 0; i < n; i++) {
-		auto hit = list->at(i);
+		auto hit = list.at(i);
 		auto source = hit.member("_source");
 		auto sort = hit.member("sort");
 		if (!source || source->type() != JsonType::Object)
 			throw base::FormatError(where + "hit " + std::to_string(i) + " has no _source object");
 		if (!sort || sort->type() != JsonType::Array)
 			throw base::FormatError(where + "hit " + std::to_string(i) + " has no sort values");
-		std::string index, id;
-		if (auto v = hit.member("_index"))
-			index = v->asString();
-		if (auto v = hit.member("_id"))
-			id = v->asString();
-		page_.push_back(RawMessage{source->toString(), "Elasticsearch document " + index + "/" + id});
+		page_.push_back(RawMessage{source->toString(), locationOf(hit)});
 		searchAfter_ = *sort;
 	}
 	drained_ = n == 0;
+}
+
+std::vector<RecordingEdges> listElasticRecordings(const ElasticSpec &spec)
+{
+	if (spec.baseUrl.empty())
+		throw base::ConfigError("es.baseurl: the Elasticsearch _search URL is not set");
+	CurlEasy curl;
+	curl.setTimeout(spec.timeout, std::min(spec.timeout, std::chrono::milliseconds(10000)));
+	curl.setUserPassword(spec.userPassword);
+	curl.setVerifyTls(spec.verifyTls);
+	curl.setVerbose(spec.verbose);
+	std::string query = spec.query.empty() ? "*" : spec.query;
+
+	// The recordings: a terms aggregation on rec (its keyword sub-field,
+	// as Elasticsearch maps a string by default).
+	auto body = searchBody(query, false, 0);
+	auto terms = JsonRef::makeObject();
+	terms.set("field", JsonRef::makeString("rec.keyword"));
+	terms.set("size", JsonRef::makeInt(10000));
+	auto recs = JsonRef::makeObject();
+	recs.set("terms", terms);
+	auto aggs = JsonRef::makeObject();
+	aggs.set("recs", recs);
+	body.set("aggs", aggs);
+	auto root = search(curl, spec, body.toString());
+	auto agg = root.member("aggregations");
+	auto byRec = agg ? agg->member("recs") : std::nullopt;
+	auto buckets = byRec ? byRec->member("buckets") : std::nullopt;
+	if (!buckets || buckets->type() != JsonType::Array)
+		throw base::FormatError(spec.baseUrl + ": malformed answer: no aggregations.recs.buckets");
+
+	std::vector<RecordingEdges> list;
+	for (std::size_t i = 0; i < buckets->arrayLength(); i++) {
+		auto key = buckets->at(i).member("key");
+		if (!key)
+			continue;
+		std::string rec(key->asString());
+		std::string one = "(" + query + ") AND rec:\"" + rec + "\"";
+		RecordingEdges edges;
+		edges.rec = rec;
+		for (bool last : {false, true}) {
+			auto hits = hitsOf(search(curl, spec, searchBody(one, last, 1).toString()));
+			if (hits.arrayLength() == 0)
+				break;
+			auto hit = hits.at(0);
+			auto source = hit.member("_source");
+			if (!source)
+				throw base::FormatError(locationOf(hit) + ": no _source");
+			(last ? edges.lastMessage : edges.firstMessage) = source->toString();
+			if (!last)
+				edges.location = locationOf(hit);
+		}
+		if (!edges.firstMessage.empty() && !edges.lastMessage.empty())
+			list.push_back(std::move(edges));
+	}
+	return list;
 }
 
 std::optional<RawMessage> ElasticReader::read()

@@ -9,6 +9,7 @@
 #include <systemd/sd-journal.h>
 
 #include "tlog/base/error.hpp"
+#include "tlog/base/log.hpp"
 
 namespace tlog::source {
 
@@ -74,6 +75,20 @@ void addMatches(sd_journal *j, const std::vector<std::string> &matches)
 	}
 }
 
+// The user's matches, then the recording ANDed with all of them.
+void addSelection(sd_journal *j, const JournalSpec &spec)
+{
+	addMatches(j, spec.matches);
+	std::vector<std::string> all = spec.required;
+	if (!spec.rec.empty())
+		all.push_back("TLOG_REC=" + spec.rec);
+	if (all.empty())
+		return;
+	if (!spec.matches.empty())
+		check(sd_journal_add_conjunction(j), "combining journal matches");
+	addMatches(j, all);
+}
+
 std::optional<uid_t> entryUid(sd_journal *j)
 {
 	auto uid = getField(j, "_UID");
@@ -88,10 +103,11 @@ std::optional<uid_t> entryUid(sd_journal *j)
 
 } // namespace
 
-JournalReader::JournalReader(const JournalSpec &spec) : journal_(openJournal(spec)), spec_(spec)
+JournalReader::JournalReader(const JournalSpec &spec, bool follow)
+    : journal_(openJournal(spec)), spec_(spec), follow_(follow)
 {
 	sd_journal *j = journal_.get();
-	addMatches(j, spec.matches);
+	addSelection(j, spec);
 	if (!spec.cursor.empty()) {
 		check(sd_journal_seek_cursor(j, spec.cursor.c_str()),
 		      "seeking to cursor " + spec.cursor);
@@ -131,7 +147,12 @@ std::optional<RawMessage> JournalReader::read()
 		std::free(cursor);
 		realtimeUsec_ = usec;
 		if (spec_.trustedUid && entryUid(j) != spec_.trustedUid) {
-			skippedUntrusted_++;
+			// Anyone can log TLOG_* fields; only the trusted _UID,
+			// which journald sets itself, tells a genuine entry.
+			if (skippedUntrusted_++ == 0)
+				base::logLine("journal entry " + cursor_ + ": not written by uid " +
+					      std::to_string(*spec_.trustedUid) +
+					      ": skipping it and any others like it");
 			continue;
 		}
 		auto message = getField(j, "MESSAGE");
@@ -193,7 +214,7 @@ bool seekEdge(sd_journal *j, const JournalSpec &spec, bool last)
 
 } // namespace
 
-std::vector<JournalRecording> listJournalRecordings(const JournalSpec &spec)
+std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
 {
 	JournalPtr journal(openJournal(spec));
 	sd_journal *j = journal.get();
@@ -209,35 +230,31 @@ std::vector<JournalRecording> listJournalRecordings(const JournalSpec &spec)
 		recs.emplace_back(v.substr(std::min(v.size(), sizeof("TLOG_REC"))));
 	}
 
-	std::vector<JournalRecording> list;
+	std::vector<RecordingEdges> list;
 	for (auto &rec : recs) {
+		if (!spec.rec.empty() && rec != spec.rec)
+			continue;
 		sd_journal_flush_matches(j);
-		addMatches(j, spec.matches);
-		if (!spec.matches.empty())
-			check(sd_journal_add_conjunction(j), "combining journal matches");
-		std::string match = "TLOG_REC=" + rec;
-		check(sd_journal_add_match(j, match.data(), match.size()), "journal match " + match);
+		JournalSpec one = spec;
+		one.rec = rec;
+		addSelection(j, one);
 		if (spec.trustedUid) {
 			std::string uid = "_UID=" + std::to_string(*spec.trustedUid);
 			check(sd_journal_add_match(j, uid.data(), uid.size()), "journal match " + uid);
 		}
 		if (!seekEdge(j, spec, false))
 			continue;
-		JournalRecording r;
+		RecordingEdges r;
 		r.rec = rec;
-		r.user = getField(j, "TLOG_USER").value_or("");
-		r.host = getField(j, "TLOG_HOST").value_or(getField(j, "_HOSTNAME").value_or(""));
-		r.session = getField(j, "TLOG_SESSION").value_or("");
 		check(sd_journal_get_realtime_usec(j, &r.firstUsec), "reading an entry's time");
 		r.firstMessage = getField(j, "MESSAGE").value_or("");
-		if (!seekEdge(j, spec, true))
-			continue;
-		check(sd_journal_get_realtime_usec(j, &r.lastUsec), "reading an entry's time");
-		r.lastMessage = getField(j, "MESSAGE").value_or("");
 		char *cursor = nullptr;
 		check(sd_journal_get_cursor(j, &cursor), "reading an entry's cursor");
-		r.lastCursor = cursor;
+		r.location = std::string("journal entry ") + cursor;
 		std::free(cursor);
+		if (!seekEdge(j, spec, true))
+			continue;
+		r.lastMessage = getField(j, "MESSAGE").value_or("");
 		list.push_back(std::move(r));
 	}
 	std::sort(list.begin(), list.end(),

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// tlog-play: plays back a recording made by tlog-rec.
-#include <cerrno>
+// tlog-play: plays back a recording made by tlog-rec, or lists recordings.
 #include <exception>
 #include <string>
 #include <system_error>
@@ -14,9 +13,7 @@
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/conf/play_config.hpp"
 #include "tlog/play/command_line.hpp"
-#include "tlog/play/player.hpp"
-#include "tlog/play/position.hpp"
-#include "tlog/source/reader_factory.hpp"
+#include "tlog/play/playback.hpp"
 #include "tlog/term/signal_set.hpp"
 
 namespace {
@@ -41,34 +38,19 @@ int runTlogPlay(int argc, char *argv[])
 		return 0;
 	}
 
-	play::PlayerOptions options;
-	try {
-		options.goTo = play::parsePosition(config.goTo);
-	} catch (const base::UsageError &e) {
-		throw base::UsageError(std::string("goto: ") + e.what());
-	}
-	options.match = config.fileMatch;
-	options.follow = config.follow;
-	options.lax = config.lax;
-	options.paused = config.paused;
-	options.persist = config.persist;
-	options.speed = config.speed;
-
-	auto reader = source::makeReader(
-		source::ReaderSpec{config.reader, config.filePath, config.follow});
+	play::PlaybackRequest request;
+	request.list = commandLine.list;
+	request.json = commandLine.json;
+	request.outFd = STDOUT_FILENO;
 	// Keys come from standard input when it is a terminal and not the
 	// recording itself.
 	bool recordingOnStdin = config.reader == "file" && config.filePath == "-";
-	int keyFd = !recordingOnStdin && ::isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : -1;
-	play::PlayResult result;
-	{
-		play::Player player(*reader, options, STDOUT_FILENO, keyFd);
-		result = player.run();
-	}
-	if (result.signal != 0) {
+	request.keyFd = !recordingOnStdin && ::isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : -1;
+	int signal = play::runPlayback(config, request);
+	if (signal != 0) {
 		// The terminal is restored: die of the signal, as the shell expects.
-		term::SignalSet::reraise(result.signal);
-		return 128 + result.signal;
+		term::SignalSet::reraise(signal);
+		return 128 + signal;
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <boost/test/unit_test.hpp>
 
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -149,8 +150,19 @@ BOOST_AUTO_TEST_CASE(command_line)
 	BOOST_CHECK_THROW(parse({"-x"}), tlog::base::UsageError);
 	BOOST_CHECK_THROW(parse({"-s"}), tlog::base::UsageError);
 	BOOST_CHECK_THROW(parse({"extra"}), tlog::base::UsageError);
-	// Readers this build does not have are not offered as options yet.
-	BOOST_CHECK_THROW(parse({"--es-baseurl=x"}), tlog::base::UsageError);
+	// The journal and ES selections set their keys.
+	auto sel = parse({"--user=alice", "--session=17", "-M", "_UID=0", "--es-baseurl=u",
+			  "--since=@1000", "--list", "--json"});
+	BOOST_TEST(sel.list);
+	BOOST_TEST(sel.json);
+	PlayConfig selected;
+	tlog::play::applyCommandLine(sel, selected);
+	BOOST_TEST(selected.user == "alice");
+	BOOST_TEST(selected.session == 17);
+	BOOST_TEST(selected.journalMatch.size() == 1u);
+	BOOST_TEST(selected.esBaseurl == "u");
+	BOOST_TEST(selected.journalSince == 1000);
+	BOOST_CHECK_THROW(parse({"--since=half past nine"}), tlog::base::UsageError);
 
 	auto what = errorOf([] {
 		PlayConfig c;
@@ -163,4 +175,28 @@ BOOST_AUTO_TEST_CASE(command_line)
 			tlog::play::applyCommandLine(parse({"-r", "tape"}), c);
 		}(),
 		tlog::base::UsageError);
+}
+
+BOOST_AUTO_TEST_CASE(time_specs)
+{
+	using tlog::play::parseTimeSpec;
+	std::time_t now = 1800000000;
+	BOOST_TEST(parseTimeSpec("now", now) == now);
+	BOOST_TEST(parseTimeSpec("-1h", now) == now - 3600);
+	BOOST_TEST(parseTimeSpec("+30min", now) == now + 1800);
+	BOOST_TEST(parseTimeSpec("-2 days", now) == now - 2 * 86400);
+	BOOST_TEST(parseTimeSpec("@123", now) == 123);
+	BOOST_TEST(parseTimeSpec("456", now) == 456);
+	BOOST_TEST(parseTimeSpec("yesterday", now) < parseTimeSpec("today", now));
+	BOOST_TEST(parseTimeSpec("today", now) <= now);
+	std::tm tm{};
+	tm.tm_year = 2026 - 1900;
+	tm.tm_mon = 10;
+	tm.tm_mday = 28;
+	tm.tm_hour = 10;
+	tm.tm_isdst = -1;
+	BOOST_TEST(parseTimeSpec("2026-11-28 10:00", now) == std::mktime(&tm));
+	BOOST_TEST(parseTimeSpec("2026-11-28 10:00:00", now) == std::mktime(&tm));
+	for (const char *bad : {"", "-", "-1parsec", "2026-13-45", "@x", "tomorrowish"})
+		BOOST_CHECK_THROW(parseTimeSpec(bad, now), tlog::base::UsageError);
 }

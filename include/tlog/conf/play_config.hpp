@@ -44,6 +44,19 @@ public:
 	std::int64_t journalSince = 0;         ///< journal.since, 0: unset
 	std::int64_t journalUntil = 0;         ///< journal.until, 0: unset
 	std::string journalNamespace;          ///< journal.namespace
+	std::string journalDirectory;          ///< journal.directory (-D)
+	std::vector<std::string> journalFiles; ///< journal.files (--file)
+	std::string journalTrustedUid;         ///< journal.trusted_uid: a uid or user name
+	std::string journalCursor;             ///< journal.cursor: start at this entry
+	std::string journalAfterCursor;        ///< journal.after_cursor: start after it
+	std::string journalCursorFile;         ///< journal.cursor_file: resume and save
+	// Selections every reader maps to its own terms (the journal to
+	// TLOG_* fields, Elasticsearch to query terms).
+	std::string rec;            ///< rec: the recording id
+	std::string user;           ///< user
+	std::string host;           ///< host
+	std::int64_t session = -1;  ///< session: audit session id, -1: any
+	bool strict = false;        ///< several recordings match: refuse, do not pick
 	bool persist = false;
 	bool lax = false;
 	bool follow = false;

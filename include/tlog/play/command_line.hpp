@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <cstdint>
+#include <ctime>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,6 +21,8 @@ struct CommandLine {
 	bool help = false;
 	bool version = false;
 	bool configuration = false;
+	bool list = false; ///< --list: list the recordings, play none
+	bool json = false; ///< --json: the list as JSON
 	/// (key, value text) in the order given; flags have the value "true".
 	std::vector<std::pair<std::string, std::string>> settings;
 };
@@ -31,6 +36,12 @@ CommandLine parseCommandLine(int argc, char *argv[]);
 /// Applies the settings of @p commandLine to @p config, last layer.
 /// Throws: base::UsageError naming the key and what is wrong.
 void applyCommandLine(const CommandLine &commandLine, conf::PlayConfig &config);
+
+/// Seconds since the epoch for a time as journalctl takes it:
+/// "YYYY-MM-DD[ HH:MM[:SS]]" (local time), "now", "today", "yesterday",
+/// "-1h" / "+30min" / "-2d" (relative to @p now), "@EPOCH" or EPOCH.
+/// Throws: base::UsageError.
+std::int64_t parseTimeSpec(std::string_view text, std::time_t now);
 
 /// The --help text.
 std::string usageText();

@@ -31,6 +31,7 @@ struct PlayerOptions {
 	double speed = 1.0;    ///< positive multiplier
 	PlayPosition goTo;     ///< fast-forward to here first
 	bool handleSignals = true; ///< SIGINT/SIGTERM/SIGHUP end playback
+	bool fromMiddle = false;   ///< the first message may have any id (a cursor)
 };
 
 /// Lowest and highest speed the '{' and '}' keys reach.
@@ -108,6 +109,7 @@ private:
 	bool started_ = false;            // the clock runs from the first message
 	bool dry_ = false;                // read() came back empty
 	int watchedFd_ = -1;              // the reader's waitFd() in the loop
+	std::optional<base::Timestamp> retryAt_; // ask a pollable reader again then
 	bool done_ = false;
 
 	// Fast-forward: packets up to ffTarget_ (or all, to the end) are

@@ -6,24 +6,14 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tlog/json/json_ref.hpp"
 #include "tlog/source/curl.hpp"
 #include "tlog/source/reader.hpp"
+#include "tlog/source/reader_factory.hpp"
 
 namespace tlog::source {
-
-/// Where and what to search in Elasticsearch.
-struct ElasticSpec {
-	std::string baseUrl;   ///< an index's _search endpoint
-	std::string query;     ///< query-string syntax ("rec:X AND id:>10")
-	std::size_t pageSize = 500;
-	std::chrono::milliseconds timeout{30000};
-	unsigned attempts = 5;     ///< tries per page on 5xx and transport errors
-	std::string userPassword;  ///< "user:password"; else ~/.netrc if it has the host
-	bool verifyTls = true;
-	bool verbose = false;
-};
 
 /// Reads tlog messages (documents' _source) from Elasticsearch, sorted by
 /// id, paging with search_after (from/size stops at 10000 hits) over one
@@ -33,7 +23,10 @@ struct ElasticSpec {
 class ElasticReader : public Reader
 {
 public:
-	explicit ElasticReader(ElasticSpec spec);
+	/// With @p follow the reader is never finished(): read() asks again
+	/// after retryDelay() when the hits run out.
+	/// Throws: base::ConfigError for a missing URL or query.
+	ElasticReader(ElasticSpec spec, bool follow);
 
 	/// Throws: std::runtime_error naming the URL and the server's reason,
 	/// std::system_error (transport, after the last attempt),
@@ -42,6 +35,8 @@ public:
 	/// When the hits run out, the next read() asks again after this
 	/// (growing while nothing new arrives).
 	std::optional<std::chrono::milliseconds> retryDelay() const noexcept override;
+	bool finished() const noexcept override { return !follow_; }
+	std::string name() const override { return spec_.baseUrl; }
 
 	/// The search body for the next page (exposed for tests).
 	std::string requestBody() const;
@@ -50,11 +45,17 @@ private:
 	void fetchPage();
 
 	ElasticSpec spec_;
+	bool follow_;
 	CurlEasy curl_;
 	std::deque<RawMessage> page_;
 	std::optional<json::JsonRef> searchAfter_; // the last hit's sort values
 	bool drained_ = false;                     // the last page came back empty
 	std::chrono::milliseconds idleDelay_{250};
 };
+
+/// The recordings the spec's query matches (terms aggregation on rec),
+/// each with its first and last message.
+/// Throws: as ElasticReader::read().
+std::vector<RecordingEdges> listElasticRecordings(const ElasticSpec &spec);
 
 } // namespace tlog::source

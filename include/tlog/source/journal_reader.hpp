@@ -13,26 +13,11 @@
 
 #include "tlog/base/c_free.hpp"
 #include "tlog/source/reader.hpp"
+#include "tlog/source/reader_factory.hpp"
 
 namespace tlog::source {
 
 using JournalPtr = std::unique_ptr<sd_journal, base::CFree<sd_journal_close>>;
-
-/// Which journal to read and which entries of it.
-struct JournalSpec {
-	std::vector<std::string> directories; ///< -D: journal directories (a remote host's)
-	std::vector<std::string> files;       ///< --file: journal files
-	std::string nameSpace;                ///< -N: a journal namespace
-	/// FIELD=VALUE matches as journalctl takes them: matches on different
-	/// fields are ANDed, on one field ORed, "+" starts an OR group.
-	std::vector<std::string> matches;
-	std::optional<std::uint64_t> sinceUsec; ///< realtime, microseconds
-	std::optional<std::uint64_t> untilUsec;
-	/// Entries whose trusted _UID differs are skipped (forgery guard).
-	std::optional<uid_t> trustedUid;
-	std::string cursor;       ///< start at this entry...
-	bool afterCursor = false; ///< ...or just after it
-};
 
 /// Reads tlog messages (MESSAGE fields) from the systemd journal through
 /// sd-journal, oldest first, following new entries when asked: the
@@ -41,14 +26,19 @@ struct JournalSpec {
 class JournalReader : public Reader
 {
 public:
+	/// With @p follow the reader is never finished(): its waitFd() wakes
+	/// the caller when entries arrive.
 	/// Throws: std::system_error when the journal cannot be opened or a
 	/// match is malformed (named in the message).
-	explicit JournalReader(const JournalSpec &spec);
+	JournalReader(const JournalSpec &spec, bool follow);
 	~JournalReader() override;
 
 	std::optional<RawMessage> read() override;
 	int waitFd() const noexcept override;
 	void onWaitFdReady() override;
+	bool finished() const noexcept override { return !follow_ || atEnd_; }
+	std::string name() const override { return "the journal"; }
+	std::string position() const override { return cursor_; }
 
 	/// Cursor of the last entry read, empty before the first.
 	const std::string &cursor() const noexcept { return cursor_; }
@@ -64,6 +54,7 @@ public:
 private:
 	JournalPtr journal_;
 	JournalSpec spec_;
+	bool follow_;
 	std::string cursor_;
 	std::uint64_t realtimeUsec_ = 0;
 	std::uint64_t skippedUntrusted_ = 0;
@@ -71,23 +62,10 @@ private:
 	mutable int fd_ = -1;
 };
 
-/// One recording in a journal, as its indexed fields and first and last
-/// messages tell (read through the TLOG_REC index, not by scanning).
-struct JournalRecording {
-	std::string rec;
-	std::string user;
-	std::string host;
-	std::string session;
-	std::uint64_t firstUsec = 0; ///< realtime of the first entry
-	std::uint64_t lastUsec = 0;  ///< realtime of the last entry
-	std::string firstMessage;    ///< MESSAGE of the first entry
-	std::string lastMessage;     ///< MESSAGE of the last entry
-	std::string lastCursor;
-};
-
 /// The recordings among the entries @p spec selects (its matches, time
-/// bounds and trusted UID), oldest first by their first entry.
+/// bounds and trusted UID), oldest first: read through the TLOG_REC
+/// index and each recording's first and last entry, not by scanning.
 /// Throws: std::system_error.
-std::vector<JournalRecording> listJournalRecordings(const JournalSpec &spec);
+std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec);
 
 } // namespace tlog::source

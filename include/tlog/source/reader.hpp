@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -38,6 +39,18 @@ public:
 	/// What the messages come from, for diagnostics: a file path, "the
 	/// journal".
 	virtual std::string name() const { return "the recording"; }
+
+	/// For a source that cannot wake the caller (a remote search): how
+	/// long to wait before calling read() again after a nullopt while
+	/// following; nullopt when it offers no such polling.
+	virtual std::optional<std::chrono::milliseconds> retryDelay() const noexcept
+	{
+		return std::nullopt;
+	}
+
+	/// Where the last message read came from, in a form a later run can
+	/// resume after (a journal cursor); empty when the source has none.
+	virtual std::string position() const { return {}; }
 };
 
 } // namespace tlog::source

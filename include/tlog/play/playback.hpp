@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tlog/play/recording_list.hpp"
+#include "tlog/source/reader_factory.hpp"
+
+namespace tlog::conf {
+class PlayConfig;
+} // namespace tlog::conf
+
+namespace tlog::play {
+
+/// What tlog-play is asked to do besides its configuration.
+struct PlaybackRequest {
+	bool list = false; ///< list the recordings, play none
+	bool json = false; ///< the list as JSON
+	int outFd = 1;     ///< where output (or the list) goes
+	int keyFd = -1;    ///< a terminal to read keys from, or -1
+};
+
+/// The reader description @p config makes: the short selections (rec,
+/// user, host, session) become journal fields or query terms, times and
+/// cursors are resolved, a cursor file is read.
+/// Throws: base::UsageError for contradicting or malformed settings.
+source::ReaderSpec readerSpec(const conf::PlayConfig &config);
+
+/// Summaries of the recordings @p spec selects, oldest first.
+/// Throws: as source::listRecordings(), base::FormatError.
+std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec);
+
+/// Lists (request.list) or plays one recording as @p config says. When
+/// the journal or Elasticsearch selection matches several recordings, it
+/// plays the newest and names the others on stderr, or with "strict"
+/// refuses with the list; recordings are never interleaved. With a
+/// cursor file, the position reached is stored there at the end.
+/// Returns the signal that ended playback, or 0.
+/// Throws: base::UsageError, base::FormatError, std::runtime_error,
+/// std::system_error.
+int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request);
+
+} // namespace tlog::play

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tlog/play/playback.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "tlog/base/error.hpp"
+#include "tlog/base/log.hpp"
+#include "tlog/base/unique_fd.hpp"
+#include "tlog/conf/play_config.hpp"
+#include "tlog/play/player.hpp"
+#include "tlog/play/position.hpp"
+
+namespace tlog::play {
+
+namespace {
+
+uid_t resolveUid(const std::string &user)
+{
+	unsigned long value = 0;
+	auto [end, ec] = std::from_chars(user.data(), user.data() + user.size(), value);
+	if (ec == std::errc() && end == user.data() + user.size())
+		return static_cast<uid_t>(value);
+	passwd *pw = ::getpwnam(user.c_str());
+	if (pw == nullptr)
+		throw base::UsageError("trusted uid: no user '" + user + "'");
+	return pw->pw_uid;
+}
+
+std::string readCursorFile(const std::string &path)
+{
+	std::ifstream in(path);
+	if (!in) {
+		if (errno == ENOENT)
+			return {}; // first run: start from the selection's beginning
+		throw std::system_error(errno, std::system_category(), "reading cursor file " + path);
+	}
+	std::string cursor;
+	std::getline(in, cursor);
+	return cursor;
+}
+
+// Atomically: a reader of the file never sees half a cursor.
+void writeCursorFile(const std::string &path, const std::string &cursor)
+{
+	std::string tmp = path + ".tmp";
+	base::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+	if (!fd)
+		base::throwErrno("writing cursor file " + tmp);
+	base::writeAll(fd.get(), cursor + "\n");
+	if (::fsync(fd.get()) < 0)
+		base::throwErrno("writing cursor file " + tmp);
+	fd.reset();
+	if (::rename(tmp.c_str(), path.c_str()) < 0)
+		base::throwErrno("renaming " + tmp + " to " + path);
+}
+
+std::string quoted(const std::string &value)
+{
+	std::string out = "\"";
+	for (char c : value) {
+		if (c == '"' || c == '\\')
+			out += '\\';
+		out += c;
+	}
+	return out + "\"";
+}
+
+} // namespace
+
+source::ReaderSpec readerSpec(const conf::PlayConfig &config)
+{
+	source::ReaderSpec spec;
+	spec.type = config.reader;
+	spec.path = config.filePath;
+	spec.follow = config.follow;
+	if (!config.rec.empty() && !config.fileMatch.empty() && config.rec != config.fileMatch)
+		throw base::UsageError("--rec and --file-match name different recordings");
+	spec.rec = !config.rec.empty() ? config.rec : config.fileMatch;
+
+	// Journal: the short selections are indexed fields, ANDed with -M.
+	auto &j = spec.journal;
+	j.matches = config.journalMatch;
+	if (!config.user.empty())
+		j.required.push_back("TLOG_USER=" + config.user);
+	if (!config.host.empty())
+		j.required.push_back("TLOG_HOST=" + config.host);
+	if (config.session >= 0)
+		j.required.push_back("TLOG_SESSION=" + std::to_string(config.session));
+	if (config.journalSince > 0)
+		j.sinceUsec = static_cast<std::uint64_t>(config.journalSince) * 1000000;
+	if (config.journalUntil > 0)
+		j.untilUsec = static_cast<std::uint64_t>(config.journalUntil) * 1000000;
+	j.nameSpace = config.journalNamespace;
+	if (!config.journalDirectory.empty())
+		j.directories.push_back(config.journalDirectory);
+	j.files = config.journalFiles;
+	if (!config.journalTrustedUid.empty())
+		j.trustedUid = resolveUid(config.journalTrustedUid);
+	int cursors = !config.journalCursor.empty() + !config.journalAfterCursor.empty() +
+		      !config.journalCursorFile.empty();
+	if (cursors > 1)
+		throw base::UsageError("give only one of --cursor, --after-cursor and --cursor-file");
+	if (!config.journalCursor.empty()) {
+		j.cursor = config.journalCursor;
+	} else if (!config.journalAfterCursor.empty()) {
+		j.cursor = config.journalAfterCursor;
+		j.afterCursor = true;
+	} else if (!config.journalCursorFile.empty()) {
+		j.cursor = readCursorFile(config.journalCursorFile);
+		j.afterCursor = !j.cursor.empty();
+	}
+
+	// Elasticsearch: the same selections as query-string terms.
+	auto &es = spec.es;
+	es.baseUrl = config.esBaseurl;
+	es.verbose = config.esVerbose;
+	std::vector<std::string> terms;
+	if (!config.esQuery.empty())
+		terms.push_back("(" + config.esQuery + ")");
+	if (!config.user.empty())
+		terms.push_back("user:" + quoted(config.user));
+	if (!config.host.empty())
+		terms.push_back("host:" + quoted(config.host));
+	if (config.session >= 0)
+		terms.push_back("session:" + std::to_string(config.session));
+	for (auto &t : terms)
+		es.query += (es.query.empty() ? "" : " AND ") + t;
+	return spec;
+}
+
+std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec)
+{
+	std::vector<RecordingInfo> list;
+	for (auto &edges : source::listRecordings(spec)) {
+		// One damaged recording must not hide the others.
+		try {
+			list.push_back(summarize(edges.rec, edges.firstMessage, edges.lastMessage,
+						 edges.firstUsec, edges.location));
+		} catch (const base::FormatError &e) {
+			base::logLine("recording " + edges.rec + " skipped: " + e.what());
+		}
+	}
+	std::stable_sort(list.begin(), list.end(),
+			 [](const auto &a, const auto &b) { return a.start < b.start; });
+	return list;
+}
+
+int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
+{
+	source::ReaderSpec spec = readerSpec(config);
+	if (request.list) {
+		auto list = listSelected(spec);
+		base::writeAll(request.outFd, request.json ? toJson(list).toString(true) + "\n"
+							   : formatTable(list));
+		return 0;
+	}
+
+	// A file is played as it is read (the player picks the first
+	// recording or -m); indexed stores are asked first which recordings
+	// the selection holds, so two are never interleaved.
+	if (spec.type != "file" && spec.rec.empty()) {
+		auto list = listSelected(spec);
+		if (list.empty())
+			throw std::runtime_error("no recording in " +
+						 std::string(spec.type == "journal" ? "the journal"
+										    : spec.es.baseUrl) +
+						 " matches the selection");
+		if (list.size() > 1) {
+			std::string names;
+			for (std::size_t i = 0; i + 1 < list.size(); i++)
+				names += "\n  " + list[i].rec + " (" + list[i].user + ", session " +
+					 std::to_string(list[i].session) + ")";
+			if (config.strict)
+				throw std::runtime_error(std::to_string(list.size()) +
+							 " recordings match; choose one with --rec:" +
+							 names + "\n  " + list.back().rec);
+			base::logLine(std::to_string(list.size()) + " recordings match; playing the newest, " +
+				      list.back().rec + "; the others (choose with --rec):" + names);
+		}
+		spec.rec = list.back().rec;
+	}
+
+	PlayerOptions options;
+	try {
+		options.goTo = parsePosition(config.goTo);
+	} catch (const base::UsageError &e) {
+		throw base::UsageError(std::string("goto: ") + e.what());
+	}
+	options.match = spec.rec;
+	options.follow = config.follow;
+	options.lax = config.lax;
+	options.paused = config.paused;
+	options.persist = config.persist;
+	options.speed = config.speed;
+	// Started at a cursor or a time, the first message is not id 1.
+	options.fromMiddle = !spec.journal.cursor.empty() || spec.journal.sinceUsec.has_value();
+
+	auto reader = source::makeReader(spec);
+	PlayResult result;
+	{
+		Player player(*reader, options, request.outFd, request.keyFd);
+		try {
+			result = player.run();
+		} catch (...) {
+			if (!config.journalCursorFile.empty() && !reader->position().empty())
+				writeCursorFile(config.journalCursorFile, reader->position());
+			throw;
+		}
+	}
+	if (!config.journalCursorFile.empty() && !reader->position().empty())
+		writeCursorFile(config.journalCursorFile, reader->position());
+	return result.signal;
+}
+
+} // namespace tlog::play
