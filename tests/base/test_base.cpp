@@ -43,7 +43,8 @@ BOOST_AUTO_TEST_CASE(describe_nested_chain)
 		throwNested();
 	} catch (const std::exception &e) {
 		std::string text = describe(e);
-		BOOST_TEST(text.rfind("tlog-rec: loading the configuration: open /nowhere: ", 0) == 0,
+		BOOST_TEST(text.rfind("tlog-rec: loading the configuration: open /nowhere: ", 0) ==
+			       0,
 			   text);
 		BOOST_TEST(text.find(std::generic_category().message(ENOENT)) != std::string::npos,
 			   text);

@@ -176,7 +176,8 @@ std::vector<Packet> model(const std::vector<Packet> &packets)
 	bool outputFirst = !held[0].empty() && !held[1].empty() && heldTs[1] < heldTs[0];
 	for (int s : {outputFirst ? 1 : 0, outputFirst ? 0 : 1})
 		if (!held[s].empty())
-			emit(Packet::io({}, s == 1 ? PacketType::Output : PacketType::Input, held[s]),
+			emit(Packet::io({}, s == 1 ? PacketType::Output : PacketType::Input,
+					held[s]),
 			     heldMs[s]);
 	return normalise(std::move(out));
 }
@@ -274,10 +275,10 @@ void checkPackets(const std::vector<Packet> &got, const std::vector<Packet> &wan
 	std::size_t i = 0;
 	while (i < got.size() && i < want.size() && got[i] == want[i])
 		i++;
-	BOOST_ERROR(std::string(context) << ": packets differ at index " << i << "\n--- got ("
-					 << got.size() << ")\n"
-					 << show(got) << "--- want (" << want.size() << ")\n"
-					 << show(want));
+	BOOST_ERROR(std::string(context)
+		    << ": packets differ at index " << i << "\n--- got (" << got.size() << ")\n"
+		    << show(got) << "--- want (" << want.size() << ")\n"
+		    << show(want));
 }
 
 } // namespace tlog::test

@@ -26,11 +26,11 @@ const auto kOut = PacketType::Output;
 // can drop, retype or break any one of them.
 struct Fields {
 	std::vector<std::pair<std::string, std::string>> items = {
-		{"ver", "\"2.3\""},     {"host", "\"vm\""},   {"rec", "\"r-1-2\""},
-		{"user", "\"root\""},   {"term", "\"xterm\""}, {"session", "4294967295"},
-		{"id", "1"},            {"pos", "0"},          {"time", "1795837685.888"},
-		{"timing", "\">1\""},  {"in_txt", "\"\""},    {"in_bin", "[]"},
-		{"out_txt", "\"a\""},  {"out_bin", "[]"},
+	    {"ver", "\"2.3\""},	  {"host", "\"vm\""},	 {"rec", "\"r-1-2\""},
+	    {"user", "\"root\""}, {"term", "\"xterm\""}, {"session", "4294967295"},
+	    {"id", "1"},	  {"pos", "0"},		 {"time", "1795837685.888"},
+	    {"timing", "\">1\""}, {"in_txt", "\"\""},	 {"in_bin", "[]"},
+	    {"out_txt", "\"a\""}, {"out_bin", "[]"},
 	};
 	Fields &set(const std::string &key, const std::string &raw)
 	{
@@ -97,9 +97,9 @@ BOOST_AUTO_TEST_CASE(parses_every_record)
 {
 	auto r = parseTiming("=80x24+12<3>4[1/2]3/4+0=65535x65535");
 	std::vector<tlog::codec::TimingRecord> want = {
-		{Kind::Window, 80, 24},   {Kind::Delay, 12, 0},    {Kind::InText, 3, 0},
-		{Kind::OutText, 4, 0},    {Kind::InBinary, 1, 2},  {Kind::OutBinary, 3, 4},
-		{Kind::Delay, 0, 0},      {Kind::Window, 65535, 65535},
+	    {Kind::Window, 80, 24}, {Kind::Delay, 12, 0},	  {Kind::InText, 3, 0},
+	    {Kind::OutText, 4, 0},  {Kind::InBinary, 1, 2},	  {Kind::OutBinary, 3, 4},
+	    {Kind::Delay, 0, 0},    {Kind::Window, 65535, 65535},
 	};
 	BOOST_TEST((r == want));
 	BOOST_TEST(parseTiming("").empty());
@@ -112,17 +112,17 @@ BOOST_AUTO_TEST_CASE(parses_every_record)
 BOOST_AUTO_TEST_CASE(rejects_with_the_offset)
 {
 	const std::vector<std::pair<std::string, std::string>> bad = {
-		{">1x", "unexpected character 'x' at offset 2"},
-		{"+", "expected a number at offset 1"},
-		{">", "expected a number at offset 1"},
-		{"=80y24", "expected 'x' at offset 3"},
-		{"[1", "expected '/' at offset 2"},
-		{"]1/", "expected a number at offset 3"},
-		{"=65536x24", "window size beyond 65535 at offset 0"},
-		{">1=80x65536", "window size beyond 65535 at offset 2"},
-		{">-1", "expected a number at offset 1"},
-		{"\x01", "unexpected character '\\x01' at offset 0"},
-		{"+99999999999999999999", "number too large at offset 1"},
+	    {">1x", "unexpected character 'x' at offset 2"},
+	    {"+", "expected a number at offset 1"},
+	    {">", "expected a number at offset 1"},
+	    {"=80y24", "expected 'x' at offset 3"},
+	    {"[1", "expected '/' at offset 2"},
+	    {"]1/", "expected a number at offset 3"},
+	    {"=65536x24", "window size beyond 65535 at offset 0"},
+	    {">1=80x65536", "window size beyond 65535 at offset 2"},
+	    {">-1", "expected a number at offset 1"},
+	    {"\x01", "unexpected character '\\x01' at offset 0"},
+	    {"+99999999999999999999", "number too large at offset 1"},
 	};
 	for (const auto &[script, what] : bad)
 		expectError([&] { parseTiming(script); }, {what}, script);
@@ -215,11 +215,11 @@ BOOST_AUTO_TEST_CASE(missing_fields)
 BOOST_AUTO_TEST_CASE(wrong_types)
 {
 	const std::vector<std::pair<std::string, std::string>> cases = {
-		{"ver", "true"},       {"host", "5"},       {"rec", "[]"},     {"user", "null"},
-		{"term", "{}"},        {"session", "\"1\""}, {"id", "\"1\""},  {"id", "1.5"},
-		{"pos", "[0]"},        {"time", "\"now\""}, {"timing", "1"},  {"in_txt", "[]"},
-		{"in_bin", "\"\""},    {"out_txt", "0"},    {"out_bin", "{}"}, {"in_bin", "[\"1\"]"},
-		{"out_bin", "[1.5]"},  {"out_bin", "[null]"},
+	    {"ver", "true"},	  {"host", "5"},	 {"rec", "[]"},	    {"user", "null"},
+	    {"term", "{}"},	  {"session", "\"1\""},	 {"id", "\"1\""},   {"id", "1.5"},
+	    {"pos", "[0]"},	  {"time", "\"now\""},	 {"timing", "1"},   {"in_txt", "[]"},
+	    {"in_bin", "\"\""},	  {"out_txt", "0"},	 {"out_bin", "{}"}, {"in_bin", "[\"1\"]"},
+	    {"out_bin", "[1.5]"}, {"out_bin", "[null]"},
 	};
 	for (const auto &[field, raw] : cases)
 		expectError([&] { parseMessage(Fields().set(field, raw).text(), "rec.log:7"); },
@@ -229,9 +229,15 @@ BOOST_AUTO_TEST_CASE(wrong_types)
 BOOST_AUTO_TEST_CASE(numbers_out_of_range)
 {
 	const std::vector<std::pair<std::string, std::string>> cases = {
-		{"id", "-1"},          {"pos", "-5"},          {"session", "-1"},
-		{"session", "4294967296"}, {"time", "-1.5"},   {"in_bin", "[256]"},
-		{"out_bin", "[1,-1]"}, {"out_bin", "[1000]"},  {"id", "18446744073709551615"},
+	    {"id", "-1"},
+	    {"pos", "-5"},
+	    {"session", "-1"},
+	    {"session", "4294967296"},
+	    {"time", "-1.5"},
+	    {"in_bin", "[256]"},
+	    {"out_bin", "[1,-1]"},
+	    {"out_bin", "[1000]"},
+	    {"id", "18446744073709551615"},
 	};
 	for (const auto &[field, raw] : cases)
 		expectError([&] { parseMessage(Fields().set(field, raw).text(), "rec.log:7"); },
@@ -240,8 +246,8 @@ BOOST_AUTO_TEST_CASE(numbers_out_of_range)
 
 BOOST_AUTO_TEST_CASE(versions)
 {
-	for (std::string ver : {"\"3.0\"", "3", "\"1.0\"", "\"x\"", "\"2.\"", "\".3\"", "\"\"",
-				"\"2.3.1\"", "-2"})
+	for (std::string ver :
+	     {"\"3.0\"", "3", "\"1.0\"", "\"x\"", "\"2.\"", "\".3\"", "\"\"", "\"2.3.1\"", "-2"})
 		expectError([&] { parseMessage(Fields().set("ver", ver).text(), "rec.log:7"); },
 			    {"rec.log:7", "field 'ver'"}, "ver " + ver);
 }
@@ -251,11 +257,11 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_in_text_fields)
 	for (std::string field : {"host", "rec", "user", "term", "timing", "in_txt", "out_txt"})
 		for (std::string bad : {"\xff", "a\xc3", "\xed\xa0\x80", "\xc0\x80"})
 			expectError(
-				[&] {
-					parseMessage(Fields().set(field, "\"" + bad + "\"").text(),
-						     "rec.log:7");
-				},
-				{"rec.log:7", "field '" + field + "'", "UTF-8"}, field);
+			    [&] {
+				    parseMessage(Fields().set(field, "\"" + bad + "\"").text(),
+						 "rec.log:7");
+			    },
+			    {"rec.log:7", "field '" + field + "'", "UTF-8"}, field);
 }
 
 BOOST_AUTO_TEST_CASE(timing_against_the_text)
@@ -265,15 +271,21 @@ BOOST_AUTO_TEST_CASE(timing_against_the_text)
 		std::string what;
 	};
 	std::vector<Case> cases = {
-		{msg(1, 0, ">5", "abc"), "out_txt has 3 characters left, the record needs 5"},
-		{msg(1, 0, ">1", "\xc3\xa9" "b"), "out_txt has 1 characters that no timing record uses"},
-		{msg(1, 0, "]1/3", "\xef\xbf\xbd", "[1,2]"), "out_bin has 2 bytes left, the record needs 3"},
-		{msg(1, 0, "]1/1", "\xef\xbf\xbd", "[1,2]"), "out_bin has 1 bytes that no timing record uses"},
-		{msg(1, 0, "]2/1", "\xef\xbf\xbd", "[1]"), "out_txt has 1 characters left, the record needs 2"},
-		{msg(1, 0, "<1", "a"), "in_txt has 0 characters left, the record needs 1"},
-		{msg(1, 0, ">1x", "a"), "unexpected character 'x' at offset 2"},
-		{msg(1, 0, "=65536x1>1", "a"), "window size beyond 65535"},
-		{msg(1, 0, "=1x", "a"), "expected a number at offset 3"},
+	    {msg(1, 0, ">5", "abc"), "out_txt has 3 characters left, the record needs 5"},
+	    {msg(1, 0, ">1",
+		 "\xc3\xa9"
+		 "b"),
+	     "out_txt has 1 characters that no timing record uses"},
+	    {msg(1, 0, "]1/3", "\xef\xbf\xbd", "[1,2]"),
+	     "out_bin has 2 bytes left, the record needs 3"},
+	    {msg(1, 0, "]1/1", "\xef\xbf\xbd", "[1,2]"),
+	     "out_bin has 1 bytes that no timing record uses"},
+	    {msg(1, 0, "]2/1", "\xef\xbf\xbd", "[1]"),
+	     "out_txt has 1 characters left, the record needs 2"},
+	    {msg(1, 0, "<1", "a"), "in_txt has 0 characters left, the record needs 1"},
+	    {msg(1, 0, ">1x", "a"), "unexpected character 'x' at offset 2"},
+	    {msg(1, 0, "=65536x1>1", "a"), "window size beyond 65535"},
+	    {msg(1, 0, "=1x", "a"), "expected a number at offset 3"},
 	};
 	for (auto &c : cases) {
 		ChunkDecoder dec;
@@ -287,20 +299,21 @@ BOOST_AUTO_TEST_CASE(ids_and_positions)
 	{
 		ChunkDecoder dec;
 		decodeOne(msg(1, 0, ">1", "a"), dec);
-		expectError([&] { decodeOne(msg(1, 5, ">1", "a"), dec); }, {"rec.log:7", "field 'id'"},
-			    "repeated id");
+		expectError([&] { decodeOne(msg(1, 5, ">1", "a"), dec); },
+			    {"rec.log:7", "field 'id'"}, "repeated id");
 	}
 	{
 		ChunkDecoder dec;
 		decodeOne(msg(1, 0, ">1", "a"), dec);
 		decodeOne(msg(2, 0, ">1", "a"), dec);
-		expectError([&] { decodeOne(msg(1, 5, ">1", "a"), dec); }, {"rec.log:7", "field 'id'"},
-			    "id backwards");
+		expectError([&] { decodeOne(msg(1, 5, ">1", "a"), dec); },
+			    {"rec.log:7", "field 'id'"}, "id backwards");
 	}
 	{
 		ChunkDecoder dec;
 		expectError([&] { decodeOne(msg(2, 0, ">1", "a"), dec); },
-			    {"rec.log:7", "field 'id'", "messages 1-1 are missing"}, "first missing");
+			    {"rec.log:7", "field 'id'", "messages 1-1 are missing"},
+			    "first missing");
 	}
 	{
 		ChunkDecoder dec;

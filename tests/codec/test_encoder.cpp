@@ -21,34 +21,34 @@ const auto kOut = PacketType::Output;
 
 // The three messages of FORMAT.md's example.
 const std::vector<std::string> kExample = {
-	R"J({"ver":"2.3","host":"vm","rec":"6027409d86394d4ab87d20473c2304fe-2462-54d7","user":"root","term":"xterm","session":4294967295,"id":1,"pos":0,"time":1795837685.888,"timing":"=80x24+1>2+539<11>21+350>47]2/2>6]1/2<42>8","in_txt":"echo héllo\rprintf 'bad:\\377\\376 part:\\342\\202 end\\n'\r","in_bin":[],"out_txt":"$ echo héllo\r\nhéllo\r\n$ printf 'bad:\\377\\376 part:\\342\\202 end\\n'\r\nbad:�� part:� end\r\n$ ","out_bin":[255,254,226,130]})J",
-	R"J({"ver":"2.3","host":"vm","rec":"6027409d86394d4ab87d20473c2304fe-2462-54d7","user":"root","term":"xterm","session":4294967295,"id":2,"pos":1191,"time":1795837687.079,"timing":"=100x40+350<19>33","in_txt":"echo \"tab\tq\\\"bs\\\\\"\r","in_bin":[],"out_txt":"echo \"tab\tq\\\"bs\\\\\"\r\ntab\tq\"bs\\\r\n$ ","out_bin":[]})J",
-	R"J({"ver":"2.3","host":"vm","rec":"6027409d86394d4ab87d20473c2304fe-2462-54d7","user":"root","term":"xterm","session":4294967295,"id":3,"pos":2792,"time":1795837688.680,"timing":"=100x40<5>6","in_txt":"exit\r","in_bin":[],"out_txt":"exit\r\n","out_bin":[]})J",
+    R"J({"ver":"2.3","host":"vm","rec":"6027409d86394d4ab87d20473c2304fe-2462-54d7","user":"root","term":"xterm","session":4294967295,"id":1,"pos":0,"time":1795837685.888,"timing":"=80x24+1>2+539<11>21+350>47]2/2>6]1/2<42>8","in_txt":"echo héllo\rprintf 'bad:\\377\\376 part:\\342\\202 end\\n'\r","in_bin":[],"out_txt":"$ echo héllo\r\nhéllo\r\n$ printf 'bad:\\377\\376 part:\\342\\202 end\\n'\r\nbad:�� part:� end\r\n$ ","out_bin":[255,254,226,130]})J",
+    R"J({"ver":"2.3","host":"vm","rec":"6027409d86394d4ab87d20473c2304fe-2462-54d7","user":"root","term":"xterm","session":4294967295,"id":2,"pos":1191,"time":1795837687.079,"timing":"=100x40+350<19>33","in_txt":"echo \"tab\tq\\\"bs\\\\\"\r","in_bin":[],"out_txt":"echo \"tab\tq\\\"bs\\\\\"\r\ntab\tq\"bs\\\r\n$ ","out_bin":[]})J",
+    R"J({"ver":"2.3","host":"vm","rec":"6027409d86394d4ab87d20473c2304fe-2462-54d7","user":"root","term":"xterm","session":4294967295,"id":3,"pos":2792,"time":1795837688.680,"timing":"=100x40<5>6","in_txt":"exit\r","in_bin":[],"out_txt":"exit\r\n","out_bin":[]})J",
 };
 
 const std::string kPrintf = "printf 'bad:\\377\\376 part:\\342\\202 end\\n'\r";
 
 // The example's packets, message by message.
 const std::vector<std::vector<Packet>> kExamplePackets = {
-	{
-		Packet::window(ms(0), 80, 24),
-		Packet::io(ms(1), kOut, "$ "),
-		Packet::io(ms(540), kIn, "echo h\xc3\xa9llo\r"),
-		Packet::io(ms(540), kOut, "echo h\xc3\xa9llo\r\nh\xc3\xa9llo\r\n$ "),
-		Packet::io(ms(890), kOut, kPrintf + "\nbad:\xff\xfe part:\xe2\x82"),
-		Packet::io(ms(890), kIn, kPrintf),
-		Packet::io(ms(890), kOut, " end\r\n$ "),
-	},
-	{
-		Packet::window(ms(1191), 100, 40),
-		Packet::io(ms(1541), kIn, "echo \"tab\tq\\\"bs\\\\\"\r"),
-		Packet::io(ms(1541), kOut, "echo \"tab\tq\\\"bs\\\\\"\r\ntab\tq\"bs\\\r\n$ "),
-	},
-	{
-		Packet::window(ms(2792), 100, 40),
-		Packet::io(ms(2792), kIn, "exit\r"),
-		Packet::io(ms(2792), kOut, "exit\r\n"),
-	},
+    {
+	Packet::window(ms(0), 80, 24),
+	Packet::io(ms(1), kOut, "$ "),
+	Packet::io(ms(540), kIn, "echo h\xc3\xa9llo\r"),
+	Packet::io(ms(540), kOut, "echo h\xc3\xa9llo\r\nh\xc3\xa9llo\r\n$ "),
+	Packet::io(ms(890), kOut, kPrintf + "\nbad:\xff\xfe part:\xe2\x82"),
+	Packet::io(ms(890), kIn, kPrintf),
+	Packet::io(ms(890), kOut, " end\r\n$ "),
+    },
+    {
+	Packet::window(ms(1191), 100, 40),
+	Packet::io(ms(1541), kIn, "echo \"tab\tq\\\"bs\\\\\"\r"),
+	Packet::io(ms(1541), kOut, "echo \"tab\tq\\\"bs\\\\\"\r\ntab\tq\"bs\\\r\n$ "),
+    },
+    {
+	Packet::window(ms(2792), 100, 40),
+	Packet::io(ms(2792), kIn, "exit\r"),
+	Packet::io(ms(2792), kOut, "exit\r\n"),
+    },
 };
 
 std::string onlyMessage(const std::vector<Packet> &packets, std::size_t payload = 2048)
@@ -77,11 +77,15 @@ std::string wrap(const std::string &timing, const std::string &outTxt, const std
 		 const std::string &inTxt = "", const std::string &inBin = "", int pos = 0)
 {
 	return "{\"ver\":\"2.3\",\"host\":\"vm\",\"rec\":\"6027409d86394d4ab87d20473c2304fe-2462-"
-	       "54d7\",\"user\":\"root\",\"term\":\"xterm\",\"session\":4294967295,\"id\":1,\"pos\":" +
-	       std::to_string(pos) + ",\"time\":0." + (pos < 10 ? "00" : pos < 100 ? "0" : "") +
+	       "54d7\",\"user\":\"root\",\"term\":\"xterm\",\"session\":4294967295,\"id\":1,"
+	       "\"pos\":" +
+	       std::to_string(pos) + ",\"time\":0." +
+	       (pos < 10    ? "00"
+		: pos < 100 ? "0"
+			    : "") +
 	       std::to_string(pos) + ",\"timing\":\"" + timing + "\",\"in_txt\":\"" + inTxt +
-	       "\",\"in_bin\":[" + inBin + "],\"out_txt\":\"" + outTxt + "\",\"out_bin\":[" + outBin +
-	       "]}";
+	       "\",\"in_bin\":[" + inBin + "],\"out_txt\":\"" + outTxt + "\",\"out_bin\":[" +
+	       outBin + "]}";
 }
 
 } // namespace
@@ -239,13 +243,15 @@ BOOST_AUTO_TEST_CASE(time_never_goes_back)
 
 BOOST_AUTO_TEST_CASE(true_order_within_a_millisecond)
 {
-	std::vector<Packet> in = {Packet::io(ns(100000), kIn, "a"), Packet::io(ns(200000), kOut, "b"),
-				  Packet::io(ns(300000), kIn, "c"), Packet::io(ns(400000), kOut, "de"),
-				  Packet::io(ns(500000), kOut, "f")};
+	std::vector<Packet> in = {
+	    Packet::io(ns(100000), kIn, "a"), Packet::io(ns(200000), kOut, "b"),
+	    Packet::io(ns(300000), kIn, "c"), Packet::io(ns(400000), kOut, "de"),
+	    Packet::io(ns(500000), kOut, "f")};
 	auto msgs = encodeAll(in);
 	BOOST_TEST(timings(msgs)[0] == "<1>1<1>3");
-	checkPackets(decodeAll(msgs), {Packet::io(ms(0), kIn, "a"), Packet::io(ms(0), kOut, "b"),
-				       Packet::io(ms(0), kIn, "c"), Packet::io(ms(0), kOut, "def")});
+	checkPackets(decodeAll(msgs),
+		     {Packet::io(ms(0), kIn, "a"), Packet::io(ms(0), kOut, "b"),
+		      Packet::io(ms(0), kIn, "c"), Packet::io(ms(0), kOut, "def")});
 }
 
 BOOST_AUTO_TEST_CASE(first_record_time)
@@ -293,13 +299,14 @@ BOOST_AUTO_TEST_CASE(split_character_with_other_stream_between)
 {
 	// The output character is completed after an input event: each
 	// stream completes its own characters.
-	std::vector<Packet> in = {Packet::io(ms(0), kOut, "\xe2\x82"), Packet::io(ms(1), kIn, "\xc3"),
-				  Packet::io(ms(2), kOut, "\xac"), Packet::io(ms(3), kIn, "\xa9")};
+	std::vector<Packet> in = {Packet::io(ms(0), kOut, "\xe2\x82"),
+				  Packet::io(ms(1), kIn, "\xc3"), Packet::io(ms(2), kOut, "\xac"),
+				  Packet::io(ms(3), kIn, "\xa9")};
 	auto msgs = encodeAll(in);
 	BOOST_TEST(timings(msgs)[0] == ">1+1<1");
 	BOOST_TEST(parseMessage(msgs[0].text, "t").pos == 2u);
-	checkPackets(decodeAll(msgs), {Packet::io(ms(2), kOut, "\xe2\x82\xac"),
-				       Packet::io(ms(3), kIn, "\xc3\xa9")});
+	checkPackets(decodeAll(msgs),
+		     {Packet::io(ms(2), kOut, "\xe2\x82\xac"), Packet::io(ms(3), kIn, "\xc3\xa9")});
 }
 
 BOOST_AUTO_TEST_CASE(every_non_ascii_byte_as_a_start)
@@ -308,7 +315,8 @@ BOOST_AUTO_TEST_CASE(every_non_ascii_byte_as_a_start)
 		std::string byte(1, static_cast<char>(b));
 		// Followed by ASCII: a byte that cannot start a character, or a
 		// start cut short; either way one U+FFFD and one byte.
-		auto m = parseMessage(onlyMessage({Packet::io(ms(0), kOut, "a" + byte + "z")}), "t");
+		auto m =
+		    parseMessage(onlyMessage({Packet::io(ms(0), kOut, "a" + byte + "z")}), "t");
 		BOOST_TEST(m.timing == ">1]1/1>1", "byte " << b);
 		BOOST_TEST(m.outTxt == "a\xef\xbf\xbdz", "byte " << b);
 		BOOST_TEST(m.outBin == byte, "byte " << b);
@@ -331,40 +339,84 @@ struct Utf8Case {
 const std::string R = "\xef\xbf\xbd";
 
 const std::vector<Utf8Case> kUtf8Cases = {
-	{"2-byte valid", "\xc3\xa9", ">1", "\xc3\xa9", {}},
-	{"3-byte valid", "\xe2\x82\xac", ">1", "\xe2\x82\xac", {}},
-	{"4-byte valid", "\xf0\x9f\x98\x80", ">1", "\xf0\x9f\x98\x80", {}},
-	{"U+10FFFF", "\xf4\x8f\xbf\xbf", ">1", "\xf4\x8f\xbf\xbf", {}},
-	{"U+D7FF before surrogates", "\xed\x9f\xbf", ">1", "\xed\x9f\xbf", {}},
-	{"U+E000 after surrogates", "\xee\x80\x80", ">1", "\xee\x80\x80", {}},
-	{"U+0800 smallest 3-byte", "\xe0\xa0\x80", ">1", "\xe0\xa0\x80", {}},
-	{"U+10000 smallest 4-byte", "\xf0\x90\x80\x80", ">1", "\xf0\x90\x80\x80", {}},
-	{"overlong 2-byte C0 80", "\xc0\x80", "]2/2", R + R, {0xc0, 0x80}},
-	{"overlong 2-byte C1 BF", "\xc1\xbf", "]2/2", R + R, {0xc1, 0xbf}},
-	{"overlong 3-byte E0 80 80", "\xe0\x80\x80", "]3/3", R + R + R, {0xe0, 0x80, 0x80}},
-	{"overlong 3-byte E0 9F BF", "\xe0\x9f\xbf", "]3/3", R + R + R, {0xe0, 0x9f, 0xbf}},
-	{"overlong 4-byte F0 80 80 80", "\xf0\x80\x80\x80", "]4/4", R + R + R + R,
-	 {0xf0, 0x80, 0x80, 0x80}},
-	{"overlong 4-byte F0 8F BF BF", "\xf0\x8f\xbf\xbf", "]4/4", R + R + R + R,
-	 {0xf0, 0x8f, 0xbf, 0xbf}},
-	{"surrogate ED A0 80", "\xed\xa0\x80", "]3/3", R + R + R, {0xed, 0xa0, 0x80}},
-	{"surrogate ED BF BF", "\xed\xbf\xbf", "]3/3", R + R + R, {0xed, 0xbf, 0xbf}},
-	{"past U+10FFFF F4 90 80 80", "\xf4\x90\x80\x80", "]4/4", R + R + R + R,
-	 {0xf4, 0x90, 0x80, 0x80}},
-	{"F5 80 80 80", "\xf5\x80\x80\x80", "]4/4", R + R + R + R, {0xf5, 0x80, 0x80, 0x80}},
-	{"FF FE", "\xff\xfe", "]2/2", R + R, {0xff, 0xfe}},
-	{"2-byte cut at 2", "\xc3" "A", "]1/1>1", R + "A", {0xc3}},
-	{"3-byte cut at 2", "\xe2" "A", "]1/1>1", R + "A", {0xe2}},
-	{"3-byte cut at 3", "\xe2\x82" "A", "]1/2>1", R + "A", {0xe2, 0x82}},
-	{"4-byte cut at 2", "\xf0" "A", "]1/1>1", R + "A", {0xf0}},
-	{"4-byte cut at 3", "\xf0\x9f" "A", "]1/2>1", R + "A", {0xf0, 0x9f}},
-	{"4-byte cut at 4", "\xf0\x9f\x98" "A", "]1/3>1", R + "A", {0xf0, 0x9f, 0x98}},
-	{"cut by a start byte", "\xe2\x82\xe2\x82\xac", "]1/2>1", R + "\xe2\x82\xac", {0xe2, 0x82}},
-	{"cut by an invalid byte", "\xe2\xc0", "]2/2", R + R, {0xe2, 0xc0}},
-	{"cut by a start, then cut", "\xf0\x9f\xc3" "A", "]2/3>1", R + R + "A", {0xf0, 0x9f, 0xc3}},
-	{"incomplete at the end", "ab\xe2\x82", ">2]1/2", "ab" + R, {0xe2, 0x82}},
-	{"incomplete 4-byte at the end", "\xf0\x9f\x98", "]1/3", R, {0xf0, 0x9f, 0x98}},
-	{"lone continuation then valid", "\x80\xc3\xa9", "]1/1>1", R + "\xc3\xa9", {0x80}},
+    {"2-byte valid", "\xc3\xa9", ">1", "\xc3\xa9", {}},
+    {"3-byte valid", "\xe2\x82\xac", ">1", "\xe2\x82\xac", {}},
+    {"4-byte valid", "\xf0\x9f\x98\x80", ">1", "\xf0\x9f\x98\x80", {}},
+    {"U+10FFFF", "\xf4\x8f\xbf\xbf", ">1", "\xf4\x8f\xbf\xbf", {}},
+    {"U+D7FF before surrogates", "\xed\x9f\xbf", ">1", "\xed\x9f\xbf", {}},
+    {"U+E000 after surrogates", "\xee\x80\x80", ">1", "\xee\x80\x80", {}},
+    {"U+0800 smallest 3-byte", "\xe0\xa0\x80", ">1", "\xe0\xa0\x80", {}},
+    {"U+10000 smallest 4-byte", "\xf0\x90\x80\x80", ">1", "\xf0\x90\x80\x80", {}},
+    {"overlong 2-byte C0 80", "\xc0\x80", "]2/2", R + R, {0xc0, 0x80}},
+    {"overlong 2-byte C1 BF", "\xc1\xbf", "]2/2", R + R, {0xc1, 0xbf}},
+    {"overlong 3-byte E0 80 80", "\xe0\x80\x80", "]3/3", R + R + R, {0xe0, 0x80, 0x80}},
+    {"overlong 3-byte E0 9F BF", "\xe0\x9f\xbf", "]3/3", R + R + R, {0xe0, 0x9f, 0xbf}},
+    {"overlong 4-byte F0 80 80 80",
+     "\xf0\x80\x80\x80",
+     "]4/4",
+     R + R + R + R,
+     {0xf0, 0x80, 0x80, 0x80}},
+    {"overlong 4-byte F0 8F BF BF",
+     "\xf0\x8f\xbf\xbf",
+     "]4/4",
+     R + R + R + R,
+     {0xf0, 0x8f, 0xbf, 0xbf}},
+    {"surrogate ED A0 80", "\xed\xa0\x80", "]3/3", R + R + R, {0xed, 0xa0, 0x80}},
+    {"surrogate ED BF BF", "\xed\xbf\xbf", "]3/3", R + R + R, {0xed, 0xbf, 0xbf}},
+    {"past U+10FFFF F4 90 80 80",
+     "\xf4\x90\x80\x80",
+     "]4/4",
+     R + R + R + R,
+     {0xf4, 0x90, 0x80, 0x80}},
+    {"F5 80 80 80", "\xf5\x80\x80\x80", "]4/4", R + R + R + R, {0xf5, 0x80, 0x80, 0x80}},
+    {"FF FE", "\xff\xfe", "]2/2", R + R, {0xff, 0xfe}},
+    {"2-byte cut at 2",
+     "\xc3"
+     "A",
+     "]1/1>1",
+     R + "A",
+     {0xc3}},
+    {"3-byte cut at 2",
+     "\xe2"
+     "A",
+     "]1/1>1",
+     R + "A",
+     {0xe2}},
+    {"3-byte cut at 3",
+     "\xe2\x82"
+     "A",
+     "]1/2>1",
+     R + "A",
+     {0xe2, 0x82}},
+    {"4-byte cut at 2",
+     "\xf0"
+     "A",
+     "]1/1>1",
+     R + "A",
+     {0xf0}},
+    {"4-byte cut at 3",
+     "\xf0\x9f"
+     "A",
+     "]1/2>1",
+     R + "A",
+     {0xf0, 0x9f}},
+    {"4-byte cut at 4",
+     "\xf0\x9f\x98"
+     "A",
+     "]1/3>1",
+     R + "A",
+     {0xf0, 0x9f, 0x98}},
+    {"cut by a start byte", "\xe2\x82\xe2\x82\xac", "]1/2>1", R + "\xe2\x82\xac", {0xe2, 0x82}},
+    {"cut by an invalid byte", "\xe2\xc0", "]2/2", R + R, {0xe2, 0xc0}},
+    {"cut by a start, then cut",
+     "\xf0\x9f\xc3"
+     "A",
+     "]2/3>1",
+     R + R + "A",
+     {0xf0, 0x9f, 0xc3}},
+    {"incomplete at the end", "ab\xe2\x82", ">2]1/2", "ab" + R, {0xe2, 0x82}},
+    {"incomplete 4-byte at the end", "\xf0\x9f\x98", "]1/3", R, {0xf0, 0x9f, 0x98}},
+    {"lone continuation then valid", "\x80\xc3\xa9", "]1/1>1", R + "\xc3\xa9", {0x80}},
 };
 
 BOOST_AUTO_TEST_CASE(invalid_bytes_in_every_position)
@@ -392,14 +444,16 @@ BOOST_AUTO_TEST_CASE(invalid_bytes_in_every_position)
 			BOOST_TEST(m.outBin == bin, c.name << " mode " << mode);
 			auto out = decodeAll(msgs);
 			BOOST_TEST(streamBytes(out, kOut) == c.bytes, c.name << " mode " << mode);
-			checkPackets(normalise(out), model(in), std::string(c.name) + " mode " + std::to_string(mode));
+			checkPackets(normalise(out), model(in),
+				     std::string(c.name) + " mode " + std::to_string(mode));
 		}
 	}
 }
 
 BOOST_AUTO_TEST_CASE(incomplete_at_the_end_of_both_streams)
 {
-	auto m = parseMessage(onlyMessage({Packet::io(ms(0), kOut, "\xe2"), Packet::io(ms(1), kIn, "\xc3")}), "t");
+	auto m = parseMessage(
+	    onlyMessage({Packet::io(ms(0), kOut, "\xe2"), Packet::io(ms(1), kIn, "\xc3")}), "t");
 	// Each at the time it arrived, the older first.
 	BOOST_TEST(m.timing == "]1/1+1[1/1");
 	BOOST_TEST(m.inBin == "\xc3");
@@ -410,7 +464,8 @@ BOOST_AUTO_TEST_CASE(invalid_prefix_keeps_its_time)
 {
 	// A prefix cut by a later write is written at the time it arrived,
 	// as the reference does, not when the cutting byte came.
-	std::vector<Packet> in = {Packet::io(ms(0), kOut, "a"), Packet::io(ms(300), kOut, "\xe2\x82"),
+	std::vector<Packet> in = {Packet::io(ms(0), kOut, "a"),
+				  Packet::io(ms(300), kOut, "\xe2\x82"),
 				  Packet::io(ms(500), kOut, "x")};
 	BOOST_TEST(onlyTiming(in) == ">1+300]1/2+200>1");
 }
@@ -420,7 +475,9 @@ BOOST_AUTO_TEST_CASE(character_held_across_a_latency_flush)
 	ChunkEncoder enc(exampleEnvelope(), 2048, ms(0), ms(0));
 	enc.writeIo(ms(0), kOut, "a\xe2\x82");
 	enc.flush();
-	enc.writeIo(ms(20), kOut, "\xac" "b");
+	enc.writeIo(ms(20), kOut,
+		    "\xac"
+		    "b");
 	enc.writeIo(ms(25), kOut, "\xf0\x9f");
 	enc.flush();
 	enc.finish();
@@ -432,7 +489,8 @@ BOOST_AUTO_TEST_CASE(character_held_across_a_latency_flush)
 	BOOST_TEST(m1.outTxt == "a");
 	BOOST_TEST(m2.timing == ">2");
 	BOOST_TEST(m2.pos == 20u);
-	BOOST_TEST(m2.outTxt == "\xe2\x82\xac" "b");
+	BOOST_TEST(m2.outTxt == "\xe2\x82\xac"
+				"b");
 	BOOST_TEST(m3.timing == "]1/2");
 	BOOST_TEST(m3.pos == 25u);
 	BOOST_TEST(m3.outBin == "\xf0\x9f");
@@ -450,12 +508,23 @@ BOOST_AUTO_TEST_CASE(every_control_byte)
 	for (int c = 0; c < 0x20; c++) {
 		bytes += static_cast<char>(c);
 		switch (c) {
-		case '\b': want += "\\b"; break;
-		case '\f': want += "\\f"; break;
-		case '\n': want += "\\n"; break;
-		case '\r': want += "\\r"; break;
-		case '\t': want += "\\t"; break;
-		default: want += std::string("\\u00") + hex[c >> 4] + hex[c & 15];
+		case '\b':
+			want += "\\b";
+			break;
+		case '\f':
+			want += "\\f";
+			break;
+		case '\n':
+			want += "\\n";
+			break;
+		case '\r':
+			want += "\\r";
+			break;
+		case '\t':
+			want += "\\t";
+			break;
+		default:
+			want += std::string("\\u00") + hex[c >> 4] + hex[c & 15];
 		}
 	}
 	bytes += "\x7f\"\\/~ \xc3\xa9";
@@ -493,10 +562,12 @@ BOOST_AUTO_TEST_SUITE(payload)
 
 BOOST_AUTO_TEST_CASE(minimum_is_enforced)
 {
-	BOOST_CHECK_THROW(ChunkEncoder(exampleEnvelope(), tlog::codec::kMinPayload - 1, ms(0), ms(0)),
-			  std::invalid_argument);
+	BOOST_CHECK_THROW(
+	    ChunkEncoder(exampleEnvelope(), tlog::codec::kMinPayload - 1, ms(0), ms(0)),
+	    std::invalid_argument);
 	BOOST_CHECK_THROW(ChunkEncoder(exampleEnvelope(), 0, ms(0), ms(0)), std::invalid_argument);
-	BOOST_CHECK_NO_THROW(ChunkEncoder(exampleEnvelope(), tlog::codec::kMinPayload, ms(0), ms(0)));
+	BOOST_CHECK_NO_THROW(
+	    ChunkEncoder(exampleEnvelope(), tlog::codec::kMinPayload, ms(0), ms(0)));
 }
 
 struct SplitCase {
@@ -509,21 +580,35 @@ struct SplitCase {
 BOOST_AUTO_TEST_CASE(messages_are_filled_exactly)
 {
 	const std::vector<SplitCase> cases = {
-		{"ascii", {Packet::io(ms(0), kOut, std::string(100, 'a'))}, 32,
-		 {">29", ">29", ">29", ">13"}},
-		{"ascii with window",
-		 {Packet::window(ms(0), 80, 24), Packet::io(ms(0), kOut, std::string(60, 'a'))},
-		 32,
-		 {"=80x24>23", "=80x24>23", "=80x24>14"}},
-		{"escaped", {Packet::io(ms(0), kIn, std::string(30, '\n'))}, 32, {"<14", "<14", "<2"}},
-		{"count gains a digit", {Packet::io(ms(0), kOut, std::string(40, 'a'))}, 40,
-		 {">37", ">3"}},
-		{"binary", {Packet::io(ms(0), kOut, std::string(9, '\xff'))}, 32,
-		 {"]4/4", "]4/4", "]1/1"}},
-		{"4-byte", {Packet::io(ms(0), kOut, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80" "ab\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80")},
-		 32, {">9", ">2"}},
-		{"delay", {Packet::io(ms(0), kOut, std::string(20, 'a')), Packet::io(ms(1234), kOut, std::string(8, 'b'))},
-		 32, {">20+1234>2", ">6"}},
+	    {"ascii",
+	     {Packet::io(ms(0), kOut, std::string(100, 'a'))},
+	     32,
+	     {">29", ">29", ">29", ">13"}},
+	    {"ascii with window",
+	     {Packet::window(ms(0), 80, 24), Packet::io(ms(0), kOut, std::string(60, 'a'))},
+	     32,
+	     {"=80x24>23", "=80x24>23", "=80x24>14"}},
+	    {"escaped", {Packet::io(ms(0), kIn, std::string(30, '\n'))}, 32, {"<14", "<14", "<2"}},
+	    {"count gains a digit",
+	     {Packet::io(ms(0), kOut, std::string(40, 'a'))},
+	     40,
+	     {">37", ">3"}},
+	    {"binary",
+	     {Packet::io(ms(0), kOut, std::string(9, '\xff'))},
+	     32,
+	     {"]4/4", "]4/4", "]1/1"}},
+	    {"4-byte",
+	     {Packet::io(ms(0), kOut,
+			 "\xf0\x9f\x98\x80\xf0\x9f\x98\x80"
+			 "ab\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0"
+			 "\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80")},
+	     32,
+	     {">9", ">2"}},
+	    {"delay",
+	     {Packet::io(ms(0), kOut, std::string(20, 'a')),
+	      Packet::io(ms(1234), kOut, std::string(8, 'b'))},
+	     32,
+	     {">20+1234>2", ">6"}},
 	};
 	for (const auto &c : cases) {
 		auto msgs = encodeAll(c.packets, c.payload);
@@ -541,7 +626,9 @@ BOOST_AUTO_TEST_CASE(worst_case_records_fit_the_minimum)
 	// together, at the minimum payload.
 	std::vector<Packet> in = {Packet::window(ms(0), 65535, 65535)};
 	for (int i = 0; i < 20; i++) {
-		in.push_back(Packet::io(ms(i), i % 2 ? kIn : kOut, "\xf4\x8f\xbf" "A\xf0\x9f\x98"));
+		in.push_back(Packet::io(ms(i), i % 2 ? kIn : kOut,
+					"\xf4\x8f\xbf"
+					"A\xf0\x9f\x98"));
 		in.push_back(Packet::window(ms(i), 65535, static_cast<std::uint16_t>(65535 - i)));
 	}
 	auto msgs = encodeAll(in, tlog::codec::kMinPayload);

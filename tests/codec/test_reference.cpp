@@ -28,9 +28,9 @@ struct Golden {
 };
 
 const std::vector<Golden> kGolden = {
-	{"codec-ref-control.log", 2048, true},   {"codec-ref-invalid.log", 2048, true},
-	{"codec-ref-wide.log", 2048, true},      {"codec-ref-payload64.log", 64, true},
-	{"codec-ref-payload40.log", 40, true},   {"codec-ref-split.log", 2048, true},
+    {"codec-ref-control.log", 2048, true}, {"codec-ref-invalid.log", 2048, true},
+    {"codec-ref-wide.log", 2048, true},	   {"codec-ref-payload64.log", 64, true},
+    {"codec-ref-payload40.log", 40, true}, {"codec-ref-split.log", 2048, true},
 };
 
 std::vector<std::string> lines(const std::string &text)
@@ -64,7 +64,8 @@ BOOST_AUTO_TEST_CASE(encoder_matches_the_reference)
 
 		checkPackets(normalise(decodeAll(ours)), normalise(refPackets), g.file);
 		BOOST_TEST(streamBytes(decodeAll(ours), PacketType::Output) ==
-			   streamBytes(refPackets, PacketType::Output), g.file);
+			       streamBytes(refPackets, PacketType::Output),
+			   g.file);
 		if (!g.exact)
 			continue;
 		BOOST_TEST_REQUIRE(ours.size() == ref.size(), g.file);

@@ -28,27 +28,39 @@ std::uint64_t uniform(Rng &rng, std::uint64_t lo, std::uint64_t hi)
 std::string randomBytes(Rng &rng, std::size_t units)
 {
 	static const std::vector<std::string> kChars = {
-		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf",
-		"\xef\xbf\xbd", "\xe0\xa0\x80", "\xf0\x90\x80\x80", "\xc2\x80",
+	    "\xc3\xa9",	    "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf",
+	    "\xef\xbf\xbd", "\xe0\xa0\x80", "\xf0\x90\x80\x80", "\xc2\x80",
 	};
 	std::string out;
 	for (std::size_t i = 0; i < units; i++) {
 		switch (uniform(rng, 0, 9)) {
 		case 0:
 		case 1:
-		case 2: out += static_cast<char>(uniform(rng, 0x20, 0x7e)); break;
-		case 3: out += static_cast<char>(uniform(rng, 0, 0x1f)); break;
-		case 4: out += "\"\\\x7f"[uniform(rng, 0, 2)]; break;
+		case 2:
+			out += static_cast<char>(uniform(rng, 0x20, 0x7e));
+			break;
+		case 3:
+			out += static_cast<char>(uniform(rng, 0, 0x1f));
+			break;
+		case 4:
+			out += "\"\\\x7f"[uniform(rng, 0, 2)];
+			break;
 		case 5:
-		case 6: out += kChars[uniform(rng, 0, kChars.size() - 1)]; break;
-		case 7: out += static_cast<char>(uniform(rng, 0x80, 0xff)); break;
+		case 6:
+			out += kChars[uniform(rng, 0, kChars.size() - 1)];
+			break;
+		case 7:
+			out += static_cast<char>(uniform(rng, 0x80, 0xff));
+			break;
 		case 8: {
 			// A character cut short.
 			const auto &c = kChars[uniform(rng, 0, kChars.size() - 1)];
 			out += c.substr(0, uniform(rng, 1, c.size() - 1));
 			break;
 		}
-		default: out += std::string(uniform(rng, 1, 40), 'x'); break;
+		default:
+			out += std::string(uniform(rng, 1, 40), 'x');
+			break;
 		}
 	}
 	return out;
@@ -57,13 +69,19 @@ std::string randomBytes(Rng &rng, std::size_t units)
 std::int64_t randomStep(Rng &rng)
 {
 	switch (uniform(rng, 0, 19)) {
-	case 0: return 0;
-	case 1: return -static_cast<std::int64_t>(uniform(rng, 1, 3000000)); // clock went back
-	case 2: return static_cast<std::int64_t>(uniform(rng, 1, 5)) * 3600000000000; // hours
-	case 3: return static_cast<std::int64_t>(uniform(rng, 1000000000, 60000000000));
+	case 0:
+		return 0;
+	case 1:
+		return -static_cast<std::int64_t>(uniform(rng, 1, 3000000)); // clock went back
+	case 2:
+		return static_cast<std::int64_t>(uniform(rng, 1, 5)) * 3600000000000; // hours
+	case 3:
+		return static_cast<std::int64_t>(uniform(rng, 1000000000, 60000000000));
 	case 4:
-	case 5: return static_cast<std::int64_t>(uniform(rng, 1, 999)); // ns
-	default: return static_cast<std::int64_t>(uniform(rng, 1000, 2000000)); // up to 2 ms
+	case 5:
+		return static_cast<std::int64_t>(uniform(rng, 1, 999)); // ns
+	default:
+		return static_cast<std::int64_t>(uniform(rng, 1000, 2000000)); // up to 2 ms
 	}
 }
 
@@ -88,17 +106,20 @@ Input randomInput(std::uint64_t seed)
 		auto r = uniform(rng, 0, 9);
 		if (r == 0) {
 			auto big = uniform(rng, 0, 4) == 0;
-			in.packets.push_back(Packet::window(
-				ns(t), static_cast<std::uint16_t>(big ? uniform(rng, 0, 65535) : uniform(rng, 1, 300)),
-				static_cast<std::uint16_t>(big ? uniform(rng, 0, 65535) : uniform(rng, 1, 100))));
+			in.packets.push_back(
+			    Packet::window(ns(t),
+					   static_cast<std::uint16_t>(big ? uniform(rng, 0, 65535)
+									  : uniform(rng, 1, 300)),
+					   static_cast<std::uint16_t>(big ? uniform(rng, 0, 65535)
+									  : uniform(rng, 1, 100))));
 		} else {
 			int s = r <= 3 ? 0 : 1;
 			std::string &src = pending[s];
 			if (src.empty())
 				src = randomBytes(rng, 10);
 			auto n = std::min<std::size_t>(src.size(), uniform(rng, 1, 24));
-			in.packets.push_back(Packet::io(ns(t), s ? PacketType::Output : PacketType::Input,
-							src.substr(0, n)));
+			in.packets.push_back(Packet::io(
+			    ns(t), s ? PacketType::Output : PacketType::Input, src.substr(0, n)));
 			src.erase(0, n);
 		}
 		in.flushAfter.push_back(uniform(rng, 0, 15) == 0);
@@ -109,7 +130,7 @@ Input randomInput(std::uint64_t seed)
 void checkSeed(std::uint64_t seed)
 {
 	const Input in = randomInput(seed);
-	const auto start = ns(1234567890123);        // monotonic start
+	const auto start = ns(1234567890123);		// monotonic start
 	const auto realStart = ns(1795837685888123456); // wall clock at start
 	ChunkEncoder enc(exampleEnvelope(), in.payload, start, realStart);
 	for (std::size_t i = 0; i < in.packets.size(); i++) {
@@ -121,8 +142,8 @@ void checkSeed(std::uint64_t seed)
 	}
 	enc.finish();
 	auto msgs = enc.takeMessages();
-	const std::string ctx = "seed " + std::to_string(seed) + " payload " +
-				std::to_string(in.payload);
+	const std::string ctx =
+	    "seed " + std::to_string(seed) + " payload " + std::to_string(in.payload);
 
 	bool windowSeen = false;
 	std::uint64_t lastPos = 0;
@@ -140,15 +161,17 @@ void checkSeed(std::uint64_t seed)
 		auto gotMs = static_cast<std::int64_t>(m.time.value() * 1000.0 + 0.5);
 		BOOST_TEST(gotMs == wantMs, ctx);
 		if (windowSeen)
-			BOOST_TEST(m.timing.front() == '=', ctx << " message " << i + 1 << " "
-								 << m.timing);
+			BOOST_TEST(m.timing.front() == '=',
+				   ctx << " message " << i + 1 << " " << m.timing);
 		windowSeen = windowSeen || m.timing.find('=') != std::string::npos;
 	}
 	checkPackets(normalise(decodeAll(msgs)), model(in.packets), ctx);
 	BOOST_TEST(streamBytes(decodeAll(msgs), PacketType::Output) ==
-		   streamBytes(in.packets, PacketType::Output), ctx);
+		       streamBytes(in.packets, PacketType::Output),
+		   ctx);
 	BOOST_TEST(streamBytes(decodeAll(msgs), PacketType::Input) ==
-		   streamBytes(in.packets, PacketType::Input), ctx);
+		       streamBytes(in.packets, PacketType::Input),
+		   ctx);
 }
 
 } // namespace

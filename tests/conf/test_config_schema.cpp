@@ -104,23 +104,24 @@ BOOST_AUTO_TEST_CASE(ranges_and_types)
 		std::string what;
 	};
 	const std::vector<Case> cases = {
-		{R"({"limit":{"rate":-1}})", "limit.rate: must be between 0 and 1073741824"},
-		{R"({"limit":{"rate":1073741825}})", "limit.rate: must be between 0 and 1073741824"},
-		{R"({"limit":{"rate":1.5}})", "limit.rate: must be an integer"},
-		{R"({"limit":{"rate":"10"}})", "limit.rate: must be an integer"},
-		{R"({"latency":0})", "latency: must be between 0.001 and 86400"},
-		{R"({"latency":86401})", "latency: must be between"},
-		{R"({"latency":"1"})", "latency: must be a number"},
-		{R"({"log":{"input":"true"}})", "log.input: must be true or false"},
-		{R"({"log":{"input":1}})", "log.input: must be true or false"},
-		{R"({"file":{"path":5}})", "file.path: must be a string"},
-		{R"({"limit":{"action":"explode"}})", "limit.action: 'explode' is not one of: pass, delay, drop"},
-		{R"({"journal":{"match":"A=1"}})", "journal.match: must be an array of strings"},
-		{R"({"journal":{"match":[1]}})", "journal.match: must be an array of strings"},
+	    {R"({"limit":{"rate":-1}})", "limit.rate: must be between 0 and 1073741824"},
+	    {R"({"limit":{"rate":1073741825}})", "limit.rate: must be between 0 and 1073741824"},
+	    {R"({"limit":{"rate":1.5}})", "limit.rate: must be an integer"},
+	    {R"({"limit":{"rate":"10"}})", "limit.rate: must be an integer"},
+	    {R"({"latency":0})", "latency: must be between 0.001 and 86400"},
+	    {R"({"latency":86401})", "latency: must be between"},
+	    {R"({"latency":"1"})", "latency: must be a number"},
+	    {R"({"log":{"input":"true"}})", "log.input: must be true or false"},
+	    {R"({"log":{"input":1}})", "log.input: must be true or false"},
+	    {R"({"file":{"path":5}})", "file.path: must be a string"},
+	    {R"({"limit":{"action":"explode"}})",
+	     "limit.action: 'explode' is not one of: pass, delay, drop"},
+	    {R"({"journal":{"match":"A=1"}})", "journal.match: must be an array of strings"},
+	    {R"({"journal":{"match":[1]}})", "journal.match: must be an array of strings"},
 	};
 	for (const auto &c : cases)
-		expectError([&] { s.schema.apply(JsonRef::parse(c.json), "src"); }, {"src: " + c.what},
-			    c.json);
+		expectError([&] { s.schema.apply(JsonRef::parse(c.json), "src"); },
+			    {"src: " + c.what}, c.json);
 	// Rejected values leave the fields as they were.
 	BOOST_TEST(s.rate == 16384);
 	BOOST_TEST(s.latency == 10.0);
@@ -134,9 +135,14 @@ BOOST_AUTO_TEST_CASE(ranges_and_types)
 BOOST_AUTO_TEST_CASE(values_from_text)
 {
 	Settings s;
-	for (auto [text, value] : std::vector<std::pair<std::string, bool>>{
-		     {"true", true}, {"false", false}, {"yes", true}, {"no", false},
-		     {"1", true},    {"0", false},     {"on", true},  {"off", false}}) {
+	for (auto [text, value] : std::vector<std::pair<std::string, bool>>{{"true", true},
+									    {"false", false},
+									    {"yes", true},
+									    {"no", false},
+									    {"1", true},
+									    {"0", false},
+									    {"on", true},
+									    {"off", false}}) {
 		s.logInput = !value;
 		s.schema.applyText("log.input", text, "--log-input");
 		BOOST_TEST(s.logInput == value, text);
@@ -151,7 +157,8 @@ BOOST_AUTO_TEST_CASE(values_from_text)
 		expectError([&] { s.schema.applyText("limit.rate", bad, "--limit-rate"); },
 			    {"--limit-rate: limit.rate: '" + bad + "' is not an integer"}, bad);
 	expectError([&] { s.schema.applyText("limit.rate", "-5", "--limit-rate"); },
-		    {"--limit-rate: limit.rate: must be between 0 and 1073741824"}, "range from text");
+		    {"--limit-rate: limit.rate: must be between 0 and 1073741824"},
+		    "range from text");
 
 	s.schema.applyText("latency", "0.25", "--latency");
 	BOOST_TEST(s.latency == 0.25);
@@ -164,7 +171,8 @@ BOOST_AUTO_TEST_CASE(values_from_text)
 	s.schema.applyText("limit.action", "delay", "--limit-action");
 	BOOST_TEST(s.action == "delay");
 	expectError([&] { s.schema.applyText("limit.action", "Drop", "--limit-action"); },
-		    {"--limit-action: limit.action: 'Drop' is not one of: pass, delay, drop"}, "case");
+		    {"--limit-action: limit.action: 'Drop' is not one of: pass, delay, drop"},
+		    "case");
 	s.schema.applyText("file.path", "", "-o");
 	BOOST_TEST(s.path.empty());
 	s.schema.applyText("journal.match", "X=1", "--match");
@@ -222,5 +230,6 @@ BOOST_AUTO_TEST_CASE(files_and_texts)
 		    {"TLOG_REC_CONF_TEXT", "must be a JSON object"}, "array text");
 	expectError([&] { tlog::conf::parseConfigText("{} x", "TLOG_REC_CONF_TEXT"); },
 		    {"TLOG_REC_CONF_TEXT", "invalid JSON"}, "trailing text");
-	BOOST_TEST((tlog::conf::parseConfigText(" {} ", "t").type() == tlog::json::JsonType::Object));
+	BOOST_TEST(
+	    (tlog::conf::parseConfigText(" {} ", "t").type() == tlog::json::JsonType::Object));
 }

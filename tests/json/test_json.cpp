@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(set_and_append_keep_values_alive)
 		BOOST_TEST(arr.arrayLength() == 1u);
 		BOOST_TEST(arr.at(0).asString() == "tracked");
 		obj.set("k", JsonRef::makeInt(1)); // replacing drops the object's ref
-		BOOST_TEST(gFreed == 0);           // the array still has one
+		BOOST_TEST(gFreed == 0);	   // the array still has one
 	}
 	BOOST_TEST(gFreed == 1);
 }
@@ -153,7 +153,8 @@ BOOST_AUTO_TEST_CASE(values)
 
 BOOST_AUTO_TEST_CASE(comments_are_accepted)
 {
-	auto o = JsonRef::parse("/* head */ {\n// line\n\"a\": 1 /* in */, \"b\": 2 // end\n}\n// tail\n");
+	auto o = JsonRef::parse(
+	    "/* head */ {\n// line\n\"a\": 1 /* in */, \"b\": 2 // end\n}\n// tail\n");
 	BOOST_TEST(o.member("a")->asInt() == 1);
 	BOOST_TEST(o.member("b")->asInt() == 2);
 }

@@ -27,8 +27,8 @@ std::filesystem::path fromEnv(const char *name)
 TempDir::TempDir()
 {
 	const char *base = std::getenv("TMPDIR");
-	std::string templ = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-			    "/tlog-test-XXXXXX";
+	std::string templ =
+	    std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/tlog-test-XXXXXX";
 	if (::mkdtemp(templ.data()) == nullptr)
 		throw std::system_error(errno, std::system_category(), "mkdtemp " + templ);
 	path_ = templ;

@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(skip_exits_77)
 	auto [status, err] = runProbe(dir, "");
 	BOOST_TEST(status == kSkipStatus);
 	BOOST_TEST(err.find("SKIP: a service the probe never has is not available") !=
-			   std::string::npos,
+		       std::string::npos,
 		   err);
 	std::tie(status, err) = runProbe(dir, "0");
 	BOOST_TEST(status == kSkipStatus);
@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(strict_mode_fails)
 	auto [status, err] = runProbe(dir, "1");
 	BOOST_TEST(status == 1);
 	BOOST_TEST(err.find("FAIL: a service the probe never has is not available") !=
-			   std::string::npos,
+		       std::string::npos,
 		   err);
 }
 

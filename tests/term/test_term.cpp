@@ -90,8 +90,16 @@ BOOST_AUTO_TEST_CASE(earliest_of_several_timers)
 	auto start = monotonicNow();
 	std::vector<int> order;
 	std::optional<tlog::base::Timestamp> a = start + 40ms, b = start + 10ms;
-	loop.addTimer([&] { return a; }, [&] { order.push_back(1); a.reset(); });
-	loop.addTimer([&] { return b; }, [&] { order.push_back(2); b.reset(); });
+	loop.addTimer([&] { return a; },
+		      [&] {
+			      order.push_back(1);
+			      a.reset();
+		      });
+	loop.addTimer([&] { return b; },
+		      [&] {
+			      order.push_back(2);
+			      b.reset();
+		      });
 	while (a || b)
 		loop.runOnce();
 	BOOST_TEST(order == (std::vector<int>{2, 1}), boost::test_tools::per_element());
@@ -120,11 +128,13 @@ BOOST_AUTO_TEST_CASE(fd_handler_and_unwatch)
 	tlog::base::writeAll(w.get(), "more");
 	bool timedOut = false;
 	auto until = monotonicNow() + 20ms;
-	loop.addTimer([&]() -> std::optional<tlog::base::Timestamp> {
-		if (timedOut)
-			return std::nullopt;
-		return until;
-	}, [&] { timedOut = true; });
+	loop.addTimer(
+	    [&]() -> std::optional<tlog::base::Timestamp> {
+		    if (timedOut)
+			    return std::nullopt;
+		    return until;
+	    },
+	    [&] { timedOut = true; });
 	while (!timedOut)
 		loop.runOnce();
 	BOOST_TEST(calls == 1);
@@ -140,11 +150,13 @@ BOOST_AUTO_TEST_CASE(set_events_zero_ignores_the_fd)
 	tlog::base::writeAll(w.get(), "x");
 	bool done = false;
 	auto until = monotonicNow() + 20ms;
-	loop.addTimer([&]() -> std::optional<tlog::base::Timestamp> {
-		if (done)
-			return std::nullopt;
-		return until;
-	}, [&] { done = true; });
+	loop.addTimer(
+	    [&]() -> std::optional<tlog::base::Timestamp> {
+		    if (done)
+			    return std::nullopt;
+		    return until;
+	    },
+	    [&] { done = true; });
 	while (!done)
 		loop.runOnce();
 	BOOST_TEST(calls == 0);
@@ -222,8 +234,9 @@ BOOST_AUTO_TEST_CASE(printf_on_a_pty)
 BOOST_AUTO_TEST_CASE(pty_has_the_size_and_is_the_controlling_terminal)
 {
 	tlog::test::requireOrSkip(havePty(), "/dev/ptmx");
-	auto child = spawnOnPty({"sh", "-c", "stty size; test -t 0 && echo tty; "
-					     "[ \"$(ps -o tty= -p $$)\" != '?' ] && echo ctty"},
+	auto child = spawnOnPty({"sh", "-c",
+				 "stty size; test -t 0 && echo tty; "
+				 "[ \"$(ps -o tty= -p $$)\" != '?' ] && echo ctty"},
 				nullptr, WindowSize{123, 45});
 	auto out = readAll(child.output.get());
 	BOOST_TEST(out.find("45 123") != std::string::npos, out);
@@ -237,9 +250,10 @@ BOOST_AUTO_TEST_CASE(exit_codes_and_signals)
 		std::string script;
 		int status;
 	};
-	for (const auto &c : {Case{"exit 0", 0}, Case{"exit 3", 3}, Case{"exit 255", 255},
-			      Case{"kill -TERM $$", 128 + SIGTERM}, Case{"kill -KILL $$", 128 + SIGKILL},
-			      Case{"kill -INT $$", 128 + SIGINT}}) {
+	for (const auto &c :
+	     {Case{"exit 0", 0}, Case{"exit 3", 3}, Case{"exit 255", 255},
+	      Case{"kill -TERM $$", 128 + SIGTERM}, Case{"kill -KILL $$", 128 + SIGKILL},
+	      Case{"kill -INT $$", 128 + SIGINT}}) {
 		auto child = spawnOnPipes({"sh", "-c", c.script});
 		BOOST_TEST(shellStatus(waitStatus(child.pid)) == c.status, c.script);
 	}

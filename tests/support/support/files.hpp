@@ -9,8 +9,7 @@ namespace tlog::test {
 
 /// A fresh directory under $TMPDIR (or /tmp), removed with its contents by
 /// the destructor. Move-only.
-class TempDir
-{
+class TempDir {
 public:
 	/// Throws: std::system_error.
 	TempDir();
