@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define BOOST_TEST_MODULE session
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "support/files.hpp"
+#include "tlog/base/error.hpp"
+#include "tlog/conf/rec_config.hpp"
+#include "tlog/rec/locale_setup.hpp"
+#include "tlog/rec/session_command.hpp"
+#include "tlog/rec/session_lock.hpp"
+
+using namespace tlog;
+
+namespace {
+
+rec::SessionCommandLine parse(std::vector<std::string> args)
+{
+	std::vector<char *> argv;
+	for (auto &a : args)
+		argv.push_back(a.data());
+	argv.push_back(nullptr);
+	return rec::parseSessionCommandLine(static_cast<int>(args.size()), argv.data());
+}
+
+conf::ConfigOrigin testOrigin()
+{
+	return conf::ConfigOrigin{"", "TLOG_TEST_SESSION_CONF_FILE", "TLOG_TEST_SESSION_CONF_TEXT"};
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(shell_from_program_name)
+{
+	BOOST_TEST(rec::shellFromProgramName("tlog-rec-session-shell-bin-zsh").value() == "/bin/zsh");
+	BOOST_TEST(rec::shellFromProgramName("tlog-rec-session-shell-opt-my\\-sh").value() ==
+		   "/opt/my-sh");
+	BOOST_TEST(!rec::shellFromProgramName("tlog-rec-session").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(login_dash_and_command)
+{
+	auto cl = parse({"-tlog-rec-session"});
+	BOOST_TEST(cl.login);
+	BOOST_TEST(cl.programName == "tlog-rec-session");
+	auto sc = rec::shellCommand("/bin/bash", cl);
+	BOOST_TEST(sc.exec0 == "-bash");
+	BOOST_TEST((sc.argv == std::vector<std::string>{"/bin/bash"}));
+
+	cl = parse({"/usr/bin/tlog-rec-session", "-c", "echo $0 $1", "name", "arg", "-x"});
+	BOOST_TEST(!cl.login);
+	sc = rec::shellCommand("/bin/sh", cl);
+	BOOST_TEST(sc.exec0 == "/bin/sh");
+	BOOST_TEST((sc.argv ==
+		    std::vector<std::string>{"/bin/sh", "-c", "echo $0 $1", "name", "arg", "-x"}));
+
+	cl = parse({"tlog-rec-session", "-l", "-i"});
+	sc = rec::shellCommand("/bin/zsh", cl);
+	BOOST_TEST(sc.exec0 == "-zsh");
+	BOOST_TEST((sc.argv == std::vector<std::string>{"/bin/zsh", "-i"}));
+
+	BOOST_CHECK_THROW(parse({"tlog-rec-session", "-c"}), base::UsageError);
+	BOOST_CHECK_THROW(parse({"tlog-rec-session", "-x"}), base::UsageError);
+}
+
+BOOST_AUTO_TEST_CASE(shell_choice_order)
+{
+	auto cl = parse({"tlog-rec-session"});
+	::unsetenv("TLOG_REC_SESSION_SHELL");
+	BOOST_TEST(rec::chooseShell("/bin/sh", cl) == "/bin/sh");
+	::setenv("TLOG_REC_SESSION_SHELL", "/bin/dash", 1);
+	BOOST_TEST(rec::chooseShell("/bin/sh", cl) == "/bin/dash");
+	cl = parse({"-tlog-rec-session-shell-bin-zsh"});
+	BOOST_TEST(rec::chooseShell("/bin/sh", cl) == "/bin/zsh");
+	::unsetenv("TLOG_REC_SESSION_SHELL");
+}
+
+BOOST_AUTO_TEST_CASE(session_defaults_fail_closed)
+{
+	conf::SessionConfig config;
+	BOOST_TEST(config.rec.writer == "journal");
+	BOOST_TEST(config.rec.journalOverflow == "fail");
+	BOOST_TEST(config.shell == "/bin/bash");
+	BOOST_TEST(config.notice == "\nATTENTION! Your session is being recorded!\n\n");
+	config.shell = "bash";
+	BOOST_CHECK_THROW(config.validate(), base::ConfigError);
+}
+
+BOOST_AUTO_TEST_CASE(destination_keys)
+{
+	for (const char *key : {"writer", "file", "file.path", "syslog", "syslog.facility",
+				"journal", "journal.overflow"})
+		BOOST_TEST(conf::isDestinationKey(key), key);
+	for (const char *key : {"latency", "log.input", "notice", "shell", "filer", "journals"})
+		BOOST_TEST(!conf::isDestinationKey(key), key);
+}
+
+BOOST_AUTO_TEST_CASE(setid_environment_cannot_redirect)
+{
+	test::TempDir dir;
+	auto file = dir.path() / "user.conf";
+	test::writeFile(file, R"({"journal": {"overflow": "delay"}, "latency": 3})");
+	::setenv("TLOG_TEST_SESSION_CONF_FILE", file.c_str(), 1);
+	::setenv("TLOG_TEST_SESSION_CONF_TEXT",
+		 R"({"writer": "file", "file.path": "/tmp/x", "shell": "/bin/sh"})", 1);
+
+	std::vector<std::string> ignored;
+	auto setId = conf::loadSessionConfig(testOrigin(), true, ignored);
+	BOOST_TEST(setId.rec.writer == "journal");
+	BOOST_TEST(setId.rec.filePath.empty());
+	BOOST_TEST(setId.rec.journalOverflow == "fail");
+	BOOST_TEST(setId.rec.latency == 3);
+	BOOST_TEST(setId.shell == "/bin/sh");
+	BOOST_TEST(ignored.size() == 3u);
+
+	ignored.clear();
+	auto plain = conf::loadSessionConfig(testOrigin(), false, ignored);
+	BOOST_TEST(plain.rec.writer == "file");
+	BOOST_TEST(plain.rec.filePath == "/tmp/x");
+	BOOST_TEST(plain.rec.journalOverflow == "delay");
+	BOOST_TEST(ignored.empty());
+	::unsetenv("TLOG_TEST_SESSION_CONF_FILE");
+	::unsetenv("TLOG_TEST_SESSION_CONF_TEXT");
+}
+
+BOOST_AUTO_TEST_CASE(locale_file)
+{
+	test::TempDir dir;
+	auto file = dir.path() / "locale.conf";
+	test::writeFile(file, "# comment\nLANG=\"de_DE.UTF-8\"\n export LC_TIME='C'\nFOO=bar\n");
+	auto vars = rec::readLocaleFile(file);
+	BOOST_TEST(vars.size() == 2u);
+	BOOST_TEST(vars.at(0).first == "LANG");
+	BOOST_TEST(vars.at(0).second == "de_DE.UTF-8");
+	BOOST_TEST(vars.at(1).first == "LC_TIME");
+	BOOST_TEST(vars.at(1).second == "C");
+	BOOST_TEST(rec::readLocaleFile(dir.path() / "missing").empty());
+}
+
+BOOST_AUTO_TEST_CASE(locale_from_file_when_environment_has_none)
+{
+	test::TempDir dir;
+	auto file = dir.path() / "locale.conf";
+	test::writeFile(file, "LANG=C.UTF-8\n");
+	for (const char *v : {"LC_ALL", "LC_CTYPE", "LANG"})
+		::unsetenv(v);
+	rec::setupUtf8Locale({(dir.path() / "missing").string(), file.string()});
+	BOOST_TEST(std::string(std::getenv("LANG")) == "C.UTF-8");
+
+	::setenv("LANG", "C", 1);
+	BOOST_CHECK_THROW(rec::setupUtf8Locale({file.string()}), std::runtime_error);
+	::setenv("LANG", "C.UTF-8", 1);
+	rec::setupUtf8Locale({});
+}
+
+BOOST_AUTO_TEST_CASE(lock_taken_busy_and_stale)
+{
+	test::TempDir dir;
+	// A file left behind with no holder (a dead recorder) is taken over.
+	test::writeFile(dir.path() / "session.42.lock", "");
+	std::optional<rec::SessionLock> first;
+	first.emplace(dir.path().string(), 42);
+	BOOST_TEST((first->state() == rec::SessionLock::State::Taken));
+	// Another open file description cannot get it while we hold it.
+	rec::SessionLock second(dir.path().string(), 42);
+	BOOST_TEST((second.state() == rec::SessionLock::State::Busy));
+	rec::SessionLock other(dir.path().string(), 43);
+	BOOST_TEST((other.state() == rec::SessionLock::State::Taken));
+	first.reset();
+	rec::SessionLock third(dir.path().string(), 42);
+	BOOST_TEST((third.state() == rec::SessionLock::State::Taken));
+	BOOST_CHECK_THROW(rec::SessionLock((dir.path() / "missing").string(), 1), std::system_error);
+}
