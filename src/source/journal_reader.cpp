@@ -66,12 +66,16 @@ void addMatches(sd_journal *j, const std::vector<std::string> &matches)
 {
 	for (auto &m : matches) {
 		int r;
-		if (m == "+")
+		// "OR" and "AND" as the reference's -M takes them, "+" as journalctl.
+		if (m == "+" || m == "OR")
 			r = sd_journal_add_disjunction(j);
+		else if (m == "AND")
+			r = sd_journal_add_conjunction(j);
 		else
 			r = sd_journal_add_match(j, m.data(), m.size());
 		if (r < 0)
-			base::throwSystem(-r, "journal match '" + m + "' (expected FIELD=VALUE or +)");
+			base::throwSystem(-r, "journal match '" + m +
+						  "' (expected FIELD=VALUE, OR, AND or +)");
 	}
 }
 

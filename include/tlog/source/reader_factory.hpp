@@ -20,8 +20,9 @@ struct JournalSpec {
 	std::vector<std::string> directories; ///< -D: a journal directory (a remote host's)
 	std::vector<std::string> files;       ///< --file: journal files
 	std::string nameSpace;                ///< -N: a journal namespace
-	/// FIELD=VALUE matches as journalctl takes them: matches on different
-	/// fields are ANDed, on one field ORed, "+" starts an OR group.
+	/// FIELD=VALUE matches as sd_journal_add_match() takes them: on
+	/// different fields ANDed, on one field ORed; "OR" (or "+") and "AND"
+	/// combine the groups before and after them.
 	std::vector<std::string> matches;
 	/// FIELD=VALUE matches ANDed with all of the above (--user, --session).
 	std::vector<std::string> required;
