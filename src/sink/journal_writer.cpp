@@ -5,15 +5,15 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
 
-#include <systemd/sd-journal.h>
-
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
+#include "journal_socket.hpp"
 #include "tlog/sink/syslog_writer.hpp"
 
 namespace tlog::sink {
@@ -61,8 +61,10 @@ JournalWriter::JournalWriter(Options options, SendFn send)
       priorityField_("PRIORITY=" + std::to_string(syslogPriority(options_.priority))),
       identifierField_("SYSLOG_IDENTIFIER=" + options_.identifier)
 {
-	if (!send_)
-		send_ = [](const iovec *iov, int n) { return ::sd_journal_sendv(iov, n); };
+	if (!send_) {
+		auto socket = std::make_shared<JournalSocket>();
+		send_ = [socket](const iovec *iov, int n) { return socket->send(iov, n); };
+	}
 }
 
 JournalWriter::~JournalWriter()

@@ -38,8 +38,8 @@ public:
 		/// How long flush() at exit waits for the journal to come back.
 		std::chrono::milliseconds exitWait{10000};
 	};
-	/// The transport: sd_journal_sendv() unless a test passes its own.
-	/// Returns 0 or a negative errno.
+	/// The transport: journald's native socket (JournalSocket) unless a
+	/// test passes its own. Returns 0 or a negative errno.
 	using SendFn = std::function<int(const iovec *, int)>;
 
 	/// Throws: std::invalid_argument for an unknown priority.

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "journal_socket.hpp"
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <system_error>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace tlog::sink {
+
+JournalSocket::JournalSocket(std::string path) : path_(std::move(path)) {}
+
+int JournalSocket::send(const iovec *fields, int n) noexcept
+{
+	try {
+		if (!fd_) {
+			fd_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+			if (!fd_)
+				return -errno;
+			// As sd-journal: a large send buffer, so entries up to a few
+			// MiB fit a datagram.
+			int size = 8 << 20;
+			::setsockopt(fd_.get(), SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+		}
+		// The protocol: "NAME=value\n", or for a value holding a newline
+		// "NAME\n", its length as 64-bit little endian, the value, "\n".
+		std::string entry;
+		for (int i = 0; i < n; i++) {
+			std::string_view field(static_cast<const char *>(fields[i].iov_base),
+					       fields[i].iov_len);
+			auto eq = field.find('=');
+			auto value = field.substr(eq + 1);
+			if (value.find('\n') == std::string_view::npos) {
+				entry.append(field);
+			} else {
+				entry.append(field.substr(0, eq));
+				entry += '\n';
+				std::uint64_t length = value.size();
+				for (int b = 0; b < 8; b++)
+					entry += static_cast<char>((length >> (8 * b)) & 0xff);
+				entry.append(value);
+			}
+			entry += '\n';
+		}
+		int r = sendBuffer(entry);
+		if (r == -EMSGSIZE || r == -ENOBUFS)
+			r = sendMemfd(entry);
+		return r;
+	} catch (...) {
+		return -ENOMEM;
+	}
+}
+
+int JournalSocket::sendBuffer(const std::string &entry) noexcept
+{
+	sockaddr_un addr{};
+	addr.sun_family = AF_UNIX;
+	std::strncpy(addr.sun_path, path_.c_str(), sizeof(addr.sun_path) - 1);
+	iovec iov{const_cast<char *>(entry.data()), entry.size()};
+	msghdr msg{};
+	msg.msg_name = &addr;
+	msg.msg_namelen = sizeof(addr);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	for (;;) {
+		if (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+int JournalSocket::sendMemfd(const std::string &entry) noexcept
+{
+	base::UniqueFd memfd(::memfd_create("tlog-journal-entry", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+	if (!memfd)
+		return -errno;
+	try {
+		base::writeAll(memfd.get(), entry);
+	} catch (const std::system_error &e) {
+		return -e.code().value();
+	}
+	// journald accepts only sealed memfds: the sender cannot change them.
+	if (::fcntl(memfd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		return -errno;
+	sockaddr_un addr{};
+	addr.sun_family = AF_UNIX;
+	std::strncpy(addr.sun_path, path_.c_str(), sizeof(addr.sun_path) - 1);
+	alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+	msghdr msg{};
+	msg.msg_name = &addr;
+	msg.msg_namelen = sizeof(addr);
+	msg.msg_control = control;
+	msg.msg_controllen = sizeof(control);
+	cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	int fd = memfd.get();
+	std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	for (;;) {
+		if (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+} // namespace tlog::sink

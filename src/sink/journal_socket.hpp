@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <string>
+
+#include <sys/uio.h>
+
+#include "tlog/base/unique_fd.hpp"
+
+namespace tlog::sink {
+
+/// journald's native protocol, spoken directly rather than through
+/// sd_journal_sendv(), which reports success when the journal's socket
+/// does not exist (ENOENT is swallowed: the entry is silently lost).
+/// Here every failure is returned, so the writer can hold and retry.
+/// The socket is non-blocking: a full queue is EAGAIN, not a frozen session.
+class JournalSocket
+{
+public:
+	explicit JournalSocket(std::string path = "/run/systemd/journal/socket");
+
+	/// Sends one entry of @p n "NAME=value" fields (values may hold any
+	/// bytes; newlines are framed as the protocol says). An entry too big
+	/// for a datagram goes in a sealed memfd, as sd-journal does.
+	/// Returns 0 or a negative errno. Never throws.
+	int send(const iovec *fields, int n) noexcept;
+
+private:
+	int sendBuffer(const std::string &entry) noexcept;
+	int sendMemfd(const std::string &entry) noexcept;
+
+	std::string path_;
+	base::UniqueFd fd_;
+};
+
+} // namespace tlog::sink
