@@ -274,6 +274,12 @@ void Player::pump()
 		}
 		if (ffEnd_ && queue_.empty() && dry_)
 			finishCatchUp(now);
+		// Following, with everything logged so far played: move the clock
+		// to the recording's live edge, so what is logged next plays at
+		// once instead of lagging by the time playback started late.
+		if (options_.follow && !ffEnd_ && queue_.empty() && dry_ && !clock_.paused())
+			if (auto live = liveEdge(); live && *live > clock_.position(now))
+				clock_.seek(now, *live);
 		flushOutput();
 	} catch (...) {
 		// Output that came before the failure still goes out.
@@ -299,15 +305,20 @@ void Player::finishCatchUp(base::Timestamp now)
 	// recording. When following a live recording, its "time" field tells
 	// how far it has got since its last message.
 	auto position = std::max(lastTs_, clock_.position(now));
-	if (options_.follow && lastTime_) {
-		auto since = base::realtimeNow() -
-			     std::chrono::duration_cast<base::Timestamp>(
-				     std::chrono::duration<double>(*lastTime_));
-		auto live = base::Timestamp(std::chrono::milliseconds(lastPos_)) + since;
-		position = std::max(position, live);
-	}
+	if (options_.follow)
+		if (auto live = liveEdge())
+			position = std::max(position, *live);
 	clock_.seek(now, position);
 	ffTarget_ = position;
+}
+
+std::optional<base::Timestamp> Player::liveEdge() const
+{
+	if (!lastTime_)
+		return std::nullopt;
+	auto since = base::realtimeNow() - std::chrono::duration_cast<base::Timestamp>(
+						   std::chrono::duration<double>(*lastTime_));
+	return base::Timestamp(std::chrono::milliseconds(lastPos_)) + since;
 }
 
 void Player::emit(const codec::Packet &packet)

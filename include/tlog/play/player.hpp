@@ -90,6 +90,9 @@ private:
 	void setDry(bool dry);
 	void jump(PlayPosition target);
 	void finishCatchUp(base::Timestamp now);
+	/// Where a live recording is now, by its last message's wall-clock
+	/// "time": nullopt without one.
+	std::optional<base::Timestamp> liveEdge() const;
 	void onKeyFdReadable();
 	void finish();
 
