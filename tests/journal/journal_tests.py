@@ -1,0 +1,492 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Recording into and playing from a real systemd journal.
+
+usage: journal_tests.py CASE TLOG_REC TLOG_PLAY
+
+CASE is one of: select, list, follow, cursor, gap, forged, restart,
+crossplay, remote. The journal is read back through sd-journal (python3-
+systemd), not by parsing journalctl's output. Everything a case starts it
+ends, by pid."""
+
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import tlogtest as t  # noqa: E402
+
+SOCKET = "/run/systemd/journal/socket"
+JOURNALD = "/lib/systemd/systemd-journald"
+
+try:
+    from systemd import journal
+except ImportError:
+    journal = None
+
+
+def require_journal():
+    t.require(journal is not None, "python3-systemd (apt-get install python3-systemd)")
+    t.require(os.path.exists(SOCKET), f"a running systemd-journald ({SOCKET})")
+
+
+def boot_id():
+    with open("/proc/sys/kernel/random/boot_id") as f:
+        return f.read().strip().replace("-", "")
+
+
+def rec_id_of(pid):
+    """The recording id the recorder with @pid writes: boot id, pid and
+    process start time in jiffies, in hex (FORMAT.md)."""
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read()
+    start = int(stat[stat.rindex(")") + 2:].split()[19])
+    return f"{boot_id()}-{pid:x}-{start:x}"
+
+
+def entries(rec, uid=None):
+    """The journal entries of recording @rec, oldest first."""
+    reader = journal.Reader()
+    reader.add_match(TLOG_REC=rec)
+    if uid is not None:
+        reader.add_match(_UID=str(uid))
+    return list(reader)
+
+
+def wait_entries(rec, count, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        found = entries(rec)
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+class Recording:
+    """Our tlog-rec writing to the journal (its default), on pipes."""
+
+    def __init__(self, tlog_rec, command, args=(), env=None):
+        self.proc = subprocess.Popen([tlog_rec, *args, *command], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=env or t.test_env())
+        self.rec = rec_id_of(self.proc.pid)
+
+    def finish(self, timeout=60.0):
+        try:
+            out, err = self.proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise t.Failure(f"tlog-rec did not finish within {timeout}s")
+        self.output, self.stderr = out, err.decode(errors="replace")
+        t.check(self.proc.returncode == 0,
+                f"tlog-rec exited with {t.describe_status(self.proc.returncode)}: {self.stderr}")
+        return self
+
+
+def record(tlog_rec, command, args=()):
+    return Recording(tlog_rec, command, args).finish()
+
+
+def play(tlog_play, args, timeout=30.0, check_ok=True):
+    r = t.run([tlog_play, "-r", "journal", *args], timeout=timeout, env=t.test_env())
+    if check_ok:
+        t.check(r.returncode == 0, f"tlog-play {args} exited with "
+                f"{t.describe_status(r.returncode)}: {r.stderr.decode(errors='replace')}")
+    return r
+
+
+def messages_of(rec):
+    return [json.loads(e["MESSAGE"]) for e in entries(rec)]
+
+
+def check_continuous(rec):
+    ids = [m["id"] for m in messages_of(rec)]
+    t.check(ids == list(range(1, len(ids) + 1)), f"{rec}: ids not 1..n: {ids}")
+    return ids
+
+
+# ---- cases --------------------------------------------------------------
+
+def case_select(tlog_rec, tlog_play):
+    first = record(tlog_rec, ["printf", "first recording\\n"])
+    second = record(tlog_rec, ["sh", "-c", "echo second recording; sleep 0.3; echo end"])
+    user = pwd.getpwuid(os.getuid()).pw_name
+    for rec in (first.rec, second.rec):
+        wait_entries(rec, 1)
+        msgs = messages_of(rec)
+        t.check(msgs and msgs[0]["user"] == user, f"{rec}: user field {msgs[:1]}")
+        e = entries(rec)[0]
+        for field, value in (("TLOG_USER", user), ("TLOG_SESSION", str(msgs[0]["session"])),
+                             ("TLOG_ID", "1"), ("TLOG_HOST", msgs[0]["host"]),
+                             ("SYSLOG_IDENTIFIER", "tlog-rec")):
+            t.check(str(e.get(field)) == value, f"{rec}: {field} is {e.get(field)!r}, not {value!r}")
+
+    r = play(tlog_play, [f"--rec={first.rec}"])
+    t.check_equal(r.stdout, first.output, "--rec playback")
+
+    # Both match: the newest plays, the other is named.
+    both = ["-M", f"TLOG_REC={first.rec}", "-M", f"TLOG_REC={second.rec}"]
+    r = play(tlog_play, both + [f"--user={user}"])
+    t.check_equal(r.stdout, second.output, "newest of two (--user)")
+    t.check(first.rec in r.stderr.decode(), f"the other recording is not named: {r.stderr!r}")
+    r = play(tlog_play, both + [f"--session={messages_of(first.rec)[0]['session']}"])
+    t.check_equal(r.stdout, second.output, "newest of two (--session)")
+    r = play(tlog_play, both + ["--strict"], check_ok=False)
+    err = r.stderr.decode()
+    t.check(r.returncode == 1 and first.rec in err and second.rec in err,
+            f"--strict: exit {r.returncode}, {err!r}")
+    r = play(tlog_play, [f"--rec={second.rec}", "--user=nobody-like-this"], check_ok=False)
+    t.check(r.returncode == 1 and b"no recording" in r.stderr, f"no match: {r.stderr!r}")
+
+
+def case_list(tlog_rec, tlog_play):
+    start = int(time.time()) - 1
+    rec = record(tlog_rec, ["sh", "-c", "echo one; sleep 1.5; echo two"], ["--latency=1"])
+    wait_entries(rec.rec, 2)
+    r = play(tlog_play, ["--list", "--json", f"--since=@{start}"])
+    listed = {x["rec"]: x for x in json.loads(r.stdout)}
+    t.check(rec.rec in listed, f"{rec.rec} not in --list: {list(listed)}")
+    x = listed[rec.rec]
+    t.check(1400 <= x["duration_ms"] <= 2500, f"duration {x['duration_ms']} ms for a 1.5 s recording")
+    t.check(x["messages"] == len(entries(rec.rec)), f"messages {x['messages']}")
+    t.check(not x["live"], "an ended recording is listed as live")
+    r = play(tlog_play, ["--list", f"--rec={rec.rec}"])
+    lines = r.stdout.decode().splitlines()
+    t.check(len(lines) == 2 and lines[0].startswith("REC") and rec.rec in lines[1]
+            and "ended" in lines[1], f"--list table: {lines}")
+
+    live = Recording(tlog_rec, ["sh", "-c", "echo live; sleep 3"], ["--latency=1"])
+    try:
+        wait_entries(live.rec, 1)
+        r = play(tlog_play, ["--list", "--json", f"--rec={live.rec}"])
+        x = json.loads(r.stdout)
+        t.check(len(x) == 1 and x[0]["live"], f"a running recording is not live: {x}")
+    finally:
+        live.finish()
+
+
+class Watcher:
+    """Notes when each entry of a recording is announced to sd-journal
+    readers: woken by the journal's fd exactly as tlog-play is, never by a
+    timeout. Stock journald announces changes in batches a few hundred ms
+    after logging them; the test holds the player to its own delay."""
+
+    def __init__(self, rec):
+        import threading
+        self.rec = rec
+        self.visible = {}  # TLOG_ID -> (time announced, entry)
+        self.stop = False
+        self.reader = journal.Reader()
+        self.reader.add_match(TLOG_REC=rec)
+        self.reader.seek_tail()
+        self.reader.get_previous()  # only entries that arrive from now on
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        import select
+        poll = select.poll()
+        poll.register(self.reader.fileno(), self.reader.get_events())
+        while not self.stop:
+            woken = poll.poll(500)
+            self.reader.process()
+            now = time.time()
+            for e in self.reader:
+                if woken:
+                    self.visible.setdefault(int(e["TLOG_ID"]), (now, e))
+
+    def finish(self):
+        time.sleep(1.0)
+        self.stop = True
+        self.thread.join(5)
+
+
+def case_follow(tlog_rec, tlog_play):
+    """A live recording followed through the journal: each new entry's
+    output is on the player's stdout within 100 ms of the journal
+    announcing the entry (the player is woken by the journal's fd)."""
+    live = Recording(tlog_rec, ["sh", "-c", "for i in 1 2 3 4 5 6 7 8; do echo tick-$i; sleep 0.7; done"],
+                     ["--latency=1"])
+    player = None
+    try:
+        wait_entries(live.rec, 1)
+        watcher = Watcher(live.rec)
+        started = time.time()
+        player = subprocess.Popen([tlog_play, "-r", "journal", f"--rec={live.rec}", "--follow"],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, env=t.test_env())
+        seen = {}
+        buf = b""
+        deadline = time.monotonic() + 20
+        while len(seen) < 8 and time.monotonic() < deadline:
+            chunk = os.read(player.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            now = time.time()
+            buf += chunk
+            for line in buf.split(b"\n")[:-1]:
+                if line.startswith(b"tick-") and line not in seen:
+                    seen[line] = now
+        t.check(len(seen) == 8, f"follow saw {sorted(seen)} of 8 ticks")
+        live.finish()
+        watcher.finish()
+        worst, worst_journal, live_entries = 0.0, 0.0, 0
+        for msg_id, (visible, e) in sorted(watcher.visible.items()):
+            live_entries += 1
+            logged = e["__REALTIME_TIMESTAMP"].timestamp()
+            worst_journal = max(worst_journal, visible - logged)
+            for line in json.loads(e["MESSAGE"])["out_txt"].split("\n"):
+                if line.encode() in seen:
+                    lag = seen[line.encode()] - visible
+                    print(f"  {line}: logged {logged:.3f}, visible {visible:.3f}, "
+                          f"shown {seen[line.encode()]:.3f}: player lag {lag * 1000:.0f} ms")
+                    worst = max(worst, lag)
+        t.check(live_entries >= 2, f"only {live_entries} entries arrived while following")
+        t.check(worst < 0.1, f"output appeared {worst * 1000:.0f} ms after the journal announced "
+                f"its entry")
+        print(f"follow: output at most {worst * 1000:.0f} ms after the journal announced it; "
+              f"journald announced entries up to {worst_journal * 1000:.0f} ms after logging them")
+    finally:
+        if player:
+            player.kill()
+            player.wait()
+        if live.proc.poll() is None:
+            live.proc.kill()
+            live.proc.wait()
+
+
+def case_cursor(tlog_rec, tlog_play):
+    """Two runs with one cursor file play the recording once, in two parts."""
+    tmp = tempfile.mkdtemp(prefix="tlog-cursor-")
+    cursor_file = os.path.join(tmp, "cursor")
+    try:
+        live = Recording(tlog_rec, ["sh", "-c", "echo part-one; sleep 2.5; echo part-two"],
+                         ["--latency=1"])
+        wait_entries(live.rec, 1)
+        one = play(tlog_play, [f"--rec={live.rec}", f"--cursor-file={cursor_file}"])
+        with open(cursor_file) as f:
+            saved = f.read().strip()
+        t.check(saved.startswith("s="), f"cursor file holds {saved!r}")
+        live.finish()
+        two = play(tlog_play, [f"--rec={live.rec}", f"--cursor-file={cursor_file}"])
+        t.check_equal(one.stdout + two.stdout, live.output, "two resumed runs")
+        t.check(b"part-one" not in two.stdout, "the second run repeated the first")
+        three = play(tlog_play, [f"--rec={live.rec}", f"--cursor-file={cursor_file}"])
+        t.check(three.stdout == b"", f"a third run replayed {three.stdout!r}")
+    finally:
+        shutil.rmtree(tmp)
+
+
+def fake_message(rec, msg_id, text, pos):
+    return json.dumps({"ver": "2.3", "host": socket.gethostname(), "rec": rec, "user": "root",
+                       "term": "xterm", "session": 4294967295, "id": msg_id, "pos": pos,
+                       "time": time.time(), "timing": f">{len(text)}", "in_txt": "",
+                       "in_bin": [], "out_txt": text, "out_bin": []}, separators=(",", ":"))
+
+
+def send(rec, msg_id, text, pos):
+    journal.send(fake_message(rec, msg_id, text, pos), TLOG_REC=rec, TLOG_ID=str(msg_id),
+                 TLOG_USER="root", TLOG_SESSION="4294967295", SYSLOG_IDENTIFIER="tlog-test")
+
+
+def case_gap(tlog_rec, tlog_play):
+    rec = f"gaptest-{os.getpid()}-{int(time.time())}"
+    for i in (1, 2, 5, 6):
+        send(rec, i, f"m{i} ", i * 10)
+    wait_entries(rec, 4)
+    r = play(tlog_play, [f"--rec={rec}"], check_ok=False)
+    err = r.stderr.decode()
+    t.check(r.returncode == 1 and "messages 3-4" in err, f"without --lax: {r.returncode} {err!r}")
+    t.check("journal entry s=" in err, f"the error does not name the cursor: {err!r}")
+    r = play(tlog_play, [f"--rec={rec}", "--lax"])
+    err = r.stderr.decode()
+    t.check(err.count("missing") == 1 and "messages 3-4 missing" in err, f"--lax report: {err!r}")
+    t.check_equal(r.stdout, b"m1 m2 m5 m6 ", "--lax playback")
+
+    damaged = f"damaged-{os.getpid()}-{int(time.time())}"
+    send(damaged, 1, "ok ", 0)
+    journal.send('{"ver":"2.3","id":2,', TLOG_REC=damaged, TLOG_ID="2")
+    wait_entries(damaged, 2)
+    r = play(tlog_play, [f"--rec={damaged}"], check_ok=False)
+    t.check(r.returncode == 1 and b"journal entry s=" in r.stderr and b"invalid JSON" in r.stderr,
+            f"damaged entry: {r.returncode} {r.stderr!r}")
+
+
+def case_forged(tlog_rec, tlog_play):
+    """An entry another user logs with the recording's TLOG_REC is ignored
+    with --trusted-uid, which matches journald's own _UID field."""
+    genuine = record(tlog_rec, ["sh", "-c", "echo genuine-1; sleep 0.2; echo genuine-2"])
+    wait_entries(genuine.rec, 1)
+    count = len(entries(genuine.rec))
+    forger = pwd.getpwnam("nobody")
+    code = ("from systemd import journal; import sys; "
+            "journal.send(sys.argv[1], TLOG_REC=sys.argv[2], TLOG_ID=sys.argv[3])")
+    forged = fake_message(genuine.rec, count + 1, "EVIL\n", 5000)
+    r = t.run(["setpriv", f"--reuid={forger.pw_uid}", f"--regid={forger.pw_gid}",
+               "--clear-groups", sys.executable, "-c", code, forged, genuine.rec, str(count + 1)])
+    t.check(r.returncode == 0, f"forging as nobody failed: {r.stderr!r}")
+    wait_entries(genuine.rec, count + 1)
+    t.check(any(str(e.get("_UID")) == str(forger.pw_uid) for e in entries(genuine.rec)),
+            "the forged entry did not reach the journal")
+    r = play(tlog_play, [f"--rec={genuine.rec}", f"--trusted-uid={os.getuid()}"])
+    t.check_equal(r.stdout, genuine.output, "playback with --trusted-uid")
+    t.check(b"not written by uid" in r.stderr, f"the skip is not reported: {r.stderr!r}")
+    r = play(tlog_play, [f"--rec={genuine.rec}"], check_ok=False)
+    t.check(b"EVIL" in r.stdout, "without --trusted-uid the forged entry should be visible "
+            "(else this test proves nothing)")
+
+
+def harness(command):
+    pidfile = os.environ.get("TLOG_TEST_JOURNALD_PIDFILE")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support",
+                          "journald_harness.py")
+    r = t.run([sys.executable, script, command, pidfile], timeout=30)
+    t.check(r.returncode == 0, f"journald harness {command}: {r.stderr!r}")
+
+
+def case_restart(tlog_rec, tlog_play):
+    """journald stopped and started in the middle of a recording, twice:
+    once keeping its socket (as under systemd, where the socket unit holds
+    it), once losing it (senders get errors: the writer must hold the
+    messages and retry). Nothing lost, nothing twice, byte-exact."""
+    pidfile = os.environ.get("TLOG_TEST_JOURNALD_PIDFILE")
+    t.require(pidfile and os.path.exists(pidfile),
+              "a journald started by the test command's harness (TLOG_TEST_JOURNALD_PIDFILE)")
+    # Output at 0, 2.5, 5 and 7.5 s; messages go out 1 s after each
+    # (--latency=1), so the journal changes state at 1.8 and 4.3 / 6.8 s,
+    # well away from any send.
+    script = ("echo before; sleep 2.5; echo during-down; sleep 2.5; echo between;"
+              " sleep 2.5; echo during-vanish; sleep 1.5; echo after")
+    live = Recording(tlog_rec, ["sh", "-c", script], ["--latency=1"])
+    started = time.monotonic()
+
+    def at(seconds):
+        time.sleep(max(0.0, started + seconds - time.monotonic()))
+
+    at(1.8)
+    harness("down")
+    at(4.3)
+    harness("up")
+    at(6.8)
+    harness("vanish")
+    vanished = time.monotonic()
+    at(9.3)
+    harness("up")
+    back = time.monotonic()
+    live.finish()
+    print(f"journald away {back - vanished:.1f} s without a socket")
+    t.check("does not accept messages" in live.stderr and "is back" in live.stderr,
+            f"the recorder did not report the outage: {live.stderr!r}")
+    wait_entries(live.rec, 5)
+    ids = check_continuous(live.rec)
+    r = play(tlog_play, [f"--rec={live.rec}"])
+    t.check_equal(r.stdout, live.output, "playback after two journald restarts")
+    t.check(len(ids) >= 5, f"expected at least 5 messages, got ids {ids}")
+
+
+def case_crossplay(tlog_rec, tlog_play):
+    t.require_reference()
+    # Ours -> the reference player (it needs a terminal).
+    ours = record(tlog_rec, ["printf", "caf\\303\\251 \\360\\237\\230\\200 \\377 tab\\tend\\n"])
+    wait_entries(ours.rec, 1)
+    p = t.PtyProcess([t.REF_PLAY, "-r", "journal", "-M", f"TLOG_REC={ours.rec}"],
+                     env=t.test_env())
+    code = p.finish(timeout=30)
+    t.check(code == 0, f"reference tlog-play: {t.describe_status(code)} {bytes(p.output)!r}")
+    got = bytes(p.output)
+    # The reference plays with its terminal raw (bytes pass unchanged) and
+    # adds a trailer when it restores it, as in tests/e2e/crossplay.py.
+    trailer = b"\x1b[0m\x1b[?25h\r\n\x00"
+    t.check(got.endswith(trailer), f"reference trailer missing: {got[-20:]!r}")
+    t.check_equal(got[:-len(trailer)], ours.output, "reference playback of our journal recording")
+
+    # The reference recorder -> our player.
+    proc = subprocess.Popen([t.REF_REC, "-w", "journal", "sh", "-c",
+                             "printf 'ref \\342\\202 x\\n'; sleep 0.2; echo done"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=t.test_env())
+    rec = rec_id_of(proc.pid)
+    out, err = proc.communicate(timeout=30)
+    t.check(proc.returncode == 0, f"reference tlog-rec failed: {err!r}")
+    t.check(len(wait_entries(rec, 1)) >= 1, f"reference recording {rec} not in the journal")
+    r = play(tlog_play, [f"--rec={rec}"])
+    t.check_equal(r.stdout, out, "our playback of the reference's journal recording")
+
+
+def case_remote(tlog_rec, tlog_play):
+    """systemd-journal-upload ships entries to systemd-journal-remote on
+    loopback; we play the session from the remote's directory."""
+    remote_bin = "/lib/systemd/systemd-journal-remote"
+    upload_bin = "/lib/systemd/systemd-journal-upload"
+    t.require(os.access(remote_bin, os.X_OK) and os.access(upload_bin, os.X_OK),
+              "systemd-journal-remote (apt-get install systemd-journal-remote)")
+    # The cursor before our recording: upload from there on.
+    reader = journal.Reader()
+    reader.seek_tail()
+    last = reader.get_previous()
+    cursor = last["__CURSOR"] if last else None
+    rec = record(tlog_rec, ["sh", "-c", "echo shipped to the central host; sleep 0.2; echo bye"])
+    wait_entries(rec.rec, 1)
+    tmp = tempfile.mkdtemp(prefix="tlog-remote-")
+    procs = []
+    try:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        out_dir = os.path.join(tmp, "remote")
+        os.mkdir(out_dir)
+        remote = subprocess.Popen([remote_bin, f"--listen-http=127.0.0.1:{port}",
+                                   f"--output={out_dir}/central.journal", "--split-mode=none"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        procs.append(remote)
+        time.sleep(0.5)
+        args = [upload_bin, f"--url=http://127.0.0.1:{port}", f"--save-state={tmp}/state",
+                "--follow=no"]
+        if cursor:
+            args.append(f"--after-cursor={cursor}")
+        up = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+        t.check(up.returncode == 0, f"journal-upload failed: {up.stderr.decode()[-500:]}")
+        deadline = time.monotonic() + 10
+        result = None
+        while time.monotonic() < deadline:
+            result = t.run([tlog_play, "-r", "journal", "-D", out_dir, f"--rec={rec.rec}"],
+                           env=t.test_env())
+            if result.returncode == 0 and result.stdout == rec.output:
+                break
+            time.sleep(0.3)
+        t.check(result.returncode == 0, f"play from -D: {result.stderr!r}")
+        t.check_equal(result.stdout, rec.output, "playback from the remote journal directory")
+        r = t.run([tlog_play, "-r", "journal", "-D", out_dir, "--list", "--json"], env=t.test_env())
+        t.check(rec.rec.encode() in r.stdout, "--list over the remote directory")
+    finally:
+        for p in procs:
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        shutil.rmtree(tmp)
+
+
+CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[1] not in CASES:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    require_journal()
+    t.run_main(lambda: CASES[sys.argv[1]](sys.argv[2], sys.argv[3]))
+
+
+if __name__ == "__main__":
+    main()
