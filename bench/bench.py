@@ -84,7 +84,7 @@ def main():
                       file=sys.stderr, flush=True)
 
     print(f"\n{'recorder':<11} {'input':<6} {'MB':>4} {'wall s':>8} {'cpu s':>8} "
-          f"{'RSS MB':>8} {'log B/out B':>12} {'MB/s':>8}")
+          f"{'RSS MB':>8} {'log B/cat B':>12} {'MB/s':>8}")
     for (tool, kind, size), r in results.items():
         ratio = r["log"] / (size * MB) if r["log"] else 0
         print(f"{tool:<11} {kind:<6} {size:>4} {r['wall']:>8.2f} {r['cpu']:>8.2f} "
