@@ -2,33 +2,58 @@
 #include "journal_socket.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <system_error>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "tlog/base/clock.hpp"
+
 namespace tlog::sink {
 
+namespace {
+
+// How long one send may wait for journald to make room in its queue. The
+// kernel queues only a few datagrams per socket (net.unix.max_dgram_qlen),
+// so a burst meets a full queue long before journald is slow.
+constexpr std::chrono::milliseconds kBackpressureWait{2000};
+
+} // namespace
+
 JournalSocket::JournalSocket(std::string path) : path_(std::move(path)) {}
+
+int JournalSocket::connect() noexcept
+{
+	fd_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+	if (!fd_)
+		return -errno;
+	// As sd-journal: a large send buffer, so entries up to a few MiB fit
+	// a datagram.
+	int size = 8 << 20;
+	::setsockopt(fd_.get(), SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	// Connected, so that poll(POLLOUT) waits for room in journald's queue.
+	sockaddr_un addr{};
+	addr.sun_family = AF_UNIX;
+	std::strncpy(addr.sun_path, path_.c_str(), sizeof(addr.sun_path) - 1);
+	if (::connect(fd_.get(), reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) < 0) {
+		int err = errno;
+		fd_.reset();
+		return -err;
+	}
+	return 0;
+}
 
 int JournalSocket::send(const iovec *fields, int n) noexcept
 {
 	try {
-		if (!fd_) {
-			fd_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-			if (!fd_)
-				return -errno;
-			// As sd-journal: a large send buffer, so entries up to a few
-			// MiB fit a datagram.
-			int size = 8 << 20;
-			::setsockopt(fd_.get(), SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-		}
 		// The protocol: "NAME=value\n", or for a value holding a newline
 		// "NAME\n", its length as 64-bit little endian, the value, "\n".
 		std::string entry;
@@ -49,30 +74,55 @@ int JournalSocket::send(const iovec *fields, int n) noexcept
 			}
 			entry += '\n';
 		}
-		int r = sendBuffer(entry);
+		if (!fd_)
+			if (int r = connect(); r < 0)
+				return r;
+		int r = sendWaiting(entry, -1);
 		if (r == -EMSGSIZE || r == -ENOBUFS)
 			r = sendMemfd(entry);
+		// A journald that restarted has a new socket: connect afresh next time.
+		if (r == -ECONNREFUSED || r == -ENOTCONN || r == -ECONNRESET || r == -EPIPE ||
+		    r == -ENOENT)
+			fd_.reset();
 		return r;
 	} catch (...) {
 		return -ENOMEM;
 	}
 }
 
-int JournalSocket::sendBuffer(const std::string &entry) noexcept
+int JournalSocket::sendWaiting(const std::string &entry, int passFd) noexcept
 {
-	sockaddr_un addr{};
-	addr.sun_family = AF_UNIX;
-	std::strncpy(addr.sun_path, path_.c_str(), sizeof(addr.sun_path) - 1);
 	iovec iov{const_cast<char *>(entry.data()), entry.size()};
 	msghdr msg{};
-	msg.msg_name = &addr;
-	msg.msg_namelen = sizeof(addr);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+	if (passFd >= 0) {
+		msg.msg_control = control;
+		msg.msg_controllen = sizeof(control);
+		cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		std::memcpy(CMSG_DATA(cmsg), &passFd, sizeof(int));
+	} else {
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+	}
+	auto giveUp = base::monotonicNow() + kBackpressureWait;
 	for (;;) {
 		if (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) >= 0)
 			return 0;
-		if (errno != EINTR)
+		int err = errno;
+		if (err == EINTR)
+			continue;
+		if (err != EAGAIN)
+			return -err;
+		// journald's queue is full: wait for room, a bounded while.
+		auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+		    giveUp - base::monotonicNow());
+		if (left.count() <= 0)
+			return -EAGAIN;
+		pollfd p{fd_.get(), POLLOUT, 0};
+		if (::poll(&p, 1, static_cast<int>(left.count())) < 0 && errno != EINTR)
 			return -errno;
 	}
 }
@@ -88,29 +138,10 @@ int JournalSocket::sendMemfd(const std::string &entry) noexcept
 		return -e.code().value();
 	}
 	// journald accepts only sealed memfds: the sender cannot change them.
-	if (::fcntl(memfd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+	if (::fcntl(memfd.get(), F_ADD_SEALS,
+		    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
 		return -errno;
-	sockaddr_un addr{};
-	addr.sun_family = AF_UNIX;
-	std::strncpy(addr.sun_path, path_.c_str(), sizeof(addr.sun_path) - 1);
-	alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-	msghdr msg{};
-	msg.msg_name = &addr;
-	msg.msg_namelen = sizeof(addr);
-	msg.msg_control = control;
-	msg.msg_controllen = sizeof(control);
-	cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	int fd = memfd.get();
-	std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	for (;;) {
-		if (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) >= 0)
-			return 0;
-		if (errno != EINTR)
-			return -errno;
-	}
+	return sendWaiting({}, memfd.get());
 }
 
 } // namespace tlog::sink

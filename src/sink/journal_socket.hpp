@@ -13,7 +13,9 @@ namespace tlog::sink {
 /// sd_journal_sendv(), which reports success when the journal's socket
 /// does not exist (ENOENT is swallowed: the entry is silently lost).
 /// Here every failure is returned, so the writer can hold and retry.
-/// The socket is non-blocking: a full queue is EAGAIN, not a frozen session.
+/// The socket is connected and non-blocking: a full queue is waited out
+/// with poll() for a bounded time, then reported as EAGAIN, never a
+/// session frozen for good.
 class JournalSocket
 {
 public:
@@ -26,7 +28,10 @@ public:
 	int send(const iovec *fields, int n) noexcept;
 
 private:
-	int sendBuffer(const std::string &entry) noexcept;
+	int connect() noexcept;
+	/// Sends @p entry (or, with @p passFd, that fd alone), waiting for
+	/// room in journald's queue. Returns 0 or a negative errno.
+	int sendWaiting(const std::string &entry, int passFd) noexcept;
 	int sendMemfd(const std::string &entry) noexcept;
 
 	std::string path_;
