@@ -55,6 +55,8 @@ void RecConfig::bind(ConfigSchema &schema)
 	schema.string("journal.priority", journalPriority, kPriorities);
 	schema.boolean("journal.augment", journalAugment);
 	schema.integer("journal.buffer", journalBuffer, 0, kMaxPayload);
+	schema.integer("journal.rate_limit_burst", journalRateBurst, 0, 100000000);
+	schema.integer("journal.rate_limit_interval", journalRateInterval, 1, 86400);
 	schema.string("journal.overflow", journalOverflow, {"delay", "fail"});
 }
 

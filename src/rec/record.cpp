@@ -31,6 +31,7 @@ public:
 		return target_ ? target_->retryDeadline() : std::nullopt;
 	}
 	void retry() override { target().retry(); }
+	bool congested() const noexcept override { return target_ && target_->congested(); }
 
 private:
 	sink::Writer &target()
@@ -67,6 +68,8 @@ sink::WriterSpec writerSpec(const conf::RecConfig &config, std::string identifie
 	spec.journalAugment = config.journalAugment;
 	spec.journalBuffer = static_cast<std::size_t>(config.journalBuffer);
 	spec.journalFailOnOverflow = config.journalOverflow == "fail";
+	spec.journalRateBurst = static_cast<std::size_t>(config.journalRateBurst);
+	spec.journalRateInterval = static_cast<unsigned>(config.journalRateInterval);
 	spec.identifier = std::move(identifier);
 	return spec;
 }

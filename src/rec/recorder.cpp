@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/rec/recorder.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <exception>
@@ -236,6 +237,12 @@ void Session::deliver()
 	} catch (...) {
 		std::throw_with_nested(std::runtime_error("cannot log the recording"));
 	}
+	// In a flood, fewer, fuller messages keep the entry count below the
+	// journal's rate limit; normal sessions keep the configured size.
+	auto wanted = writer_.congested() ? std::max(options_.payload, kFloodPayload)
+					  : options_.payload;
+	if (encoder_->payload() != wanted)
+		encoder_->setPayload(wanted);
 }
 
 bool Session::readInto(Relay &relay)

@@ -102,9 +102,30 @@ int JournalWriter::send(const Held &m)
 	return send_(iov.data(), n);
 }
 
+bool JournalWriter::mayPace(base::Timestamp now)
+{
+	if (options_.rateBurst == 0)
+		return true;
+	auto window = std::chrono::duration_cast<base::Timestamp>(options_.rateInterval);
+	while (!sent_.empty() && sent_.front() <= now - window)
+		sent_.pop_front();
+	if (sent_.size() < options_.rateBurst)
+		return true;
+	nextRetry_ = sent_.front() + window;
+	return false;
+}
+
+bool JournalWriter::congested() const noexcept
+{
+	return options_.rateBurst != 0 && (pacing_ || sent_.size() > options_.rateBurst / 4);
+}
+
 bool JournalWriter::drain()
 {
 	while (!held_.empty()) {
+		auto now = base::monotonicNow();
+		if (!mayPace(now))
+			return false;
 		int r = send(held_.front());
 		if (r < 0) {
 			if (!isTransient(-r))
@@ -114,13 +135,19 @@ bool JournalWriter::drain()
 			backoff_ = std::min(backoff_ * 2, kMaxBackoff);
 			return false;
 		}
+		if (options_.rateBurst != 0)
+			sent_.push_back(now);
 		heldBytes_ -= held_.front().message.size();
 		held_.pop_front();
 		if (held_.empty()) {
-			base::logLine("the journal is back after " +
-				      seconds(base::monotonicNow() - failingSince_) +
-				      "; every held message is delivered");
+			if (lastError_ != 0)
+				base::logLine("the journal is back after " +
+					      seconds(base::monotonicNow() - failingSince_) +
+					      "; every held message is delivered");
 			backoff_ = std::chrono::milliseconds(50);
+			lastError_ = 0;
+			pacing_ = false;
+			waiting_ = false;
 		}
 	}
 	return true;
@@ -128,14 +155,22 @@ bool JournalWriter::drain()
 
 void JournalWriter::hold(std::string_view message, const MessageFields &fields, int error)
 {
-	if (held_.empty()) {
+	if (held_.empty())
 		failingSince_ = base::monotonicNow();
-		nextRetry_ = failingSince_ + backoff_;
+	if (error != 0 && lastError_ == 0) {
+		nextRetry_ = base::monotonicNow() + backoff_;
 		base::logLine("the journal does not accept messages (" +
 			      std::string(std::strerror(error)) + "); holding them in memory, up to " +
 			      std::to_string(options_.bufferBytes) + " bytes, and retrying");
 	}
-	lastError_ = error;
+	if (error == 0 && !pacing_)
+		base::logLine("pacing messages to stay within journald's rate limit (" +
+			      std::to_string(options_.rateBurst) + " entries per " +
+			      std::to_string(options_.rateInterval.count()) +
+			      " s), so that it drops none; output may slow down");
+	pacing_ = pacing_ || error == 0;
+	if (error != 0)
+		lastError_ = error;
 	held_.push_back(Held{std::string(message), std::string(fields.rec), std::string(fields.user),
 			     std::string(fields.host), fields.session, fields.id});
 	heldBytes_ += message.size();
@@ -146,12 +181,16 @@ void JournalWriter::waitForRoom()
 	if (heldBytes_ <= options_.bufferBytes)
 		return;
 	std::string state = std::to_string(held_.size()) + " messages (" +
-			    std::to_string(heldBytes_) + " bytes) held, the journal away for " +
+			    std::to_string(heldBytes_) + " bytes) held for " +
 			    seconds(base::monotonicNow() - failingSince_) + " (" +
-			    std::strerror(lastError_) + ")";
+			    (lastError_ != 0 ? std::strerror(lastError_) : "journald's rate limit") +
+			    ")";
 	if (options_.failOnOverflow)
 		throw std::runtime_error(state + ": ending the recording (journal.overflow=fail)");
-	base::logLine(state + ": the session waits for the journal (journal.overflow=delay)");
+	// Said once per episode: a flood calls here for every message.
+	if (!waiting_)
+		base::logLine(state + ": the session waits for the journal (journal.overflow=delay)");
+	waiting_ = true;
 	while (heldBytes_ > options_.bufferBytes) {
 		sleepUntil(nextRetry_);
 		drain();
@@ -162,11 +201,20 @@ void JournalWriter::write(std::string_view message, const MessageFields &fields)
 {
 	// Order matters: while anything is held, new messages queue behind it.
 	if (held_.empty()) {
+		auto now = base::monotonicNow();
+		if (!mayPace(now)) {
+			hold(message, fields, 0);
+			waitForRoom();
+			return;
+		}
 		Held m{std::string(message), std::string(fields.rec), std::string(fields.user),
 		       std::string(fields.host), fields.session, fields.id};
 		int r = send(m);
-		if (r >= 0)
+		if (r >= 0) {
+			if (options_.rateBurst != 0)
+				sent_.push_back(now);
 			return;
+		}
 		if (!isTransient(-r))
 			base::throwSystem(-r, "sending to the journal");
 		hold(message, fields, -r);
@@ -193,14 +241,21 @@ void JournalWriter::retry()
 
 void JournalWriter::flush()
 {
-	auto giveUp = base::monotonicNow() + options_.exitWait;
+	// Entries held by the pacing go out once the window moves on: wait
+	// for that; a journal that is away gets exitWait.
+	auto giveUp = base::monotonicNow() + options_.exitWait +
+		      (lastError_ == 0 ? std::chrono::duration_cast<base::Timestamp>(
+					     options_.rateInterval)
+				       : base::Timestamp::zero());
 	while (!held_.empty() && base::monotonicNow() < giveUp) {
 		sleepUntil(std::min(nextRetry_, giveUp));
 		drain();
 	}
 	if (!held_.empty()) {
-		std::string what = "the journal did not come back (" +
-				   std::string(std::strerror(lastError_)) + "): " +
+		std::string why = lastError_ != 0 ? "the journal did not come back (" +
+							std::string(std::strerror(lastError_)) + ")"
+						  : "journald's rate limit left no room in time";
+		std::string what = why + ": " +
 				   std::to_string(held_.size()) + " messages (" +
 				   std::to_string(heldBytes_) + " bytes), ids " +
 				   std::to_string(held_.front().id) + "-" +

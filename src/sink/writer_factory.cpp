@@ -43,6 +43,8 @@ std::unique_ptr<Writer> makeJournal(const WriterSpec &spec)
 	options.identifier = spec.identifier;
 	options.bufferBytes = spec.journalBuffer;
 	options.failOnOverflow = spec.journalFailOnOverflow;
+	options.rateBurst = spec.journalRateBurst;
+	options.rateInterval = std::chrono::seconds(spec.journalRateInterval);
 	return std::make_unique<JournalWriter>(std::move(options));
 }
 #endif

@@ -216,3 +216,29 @@ BOOST_AUTO_TEST_CASE(round_trip_through_the_journal)
 	BOOST_TEST(field(j.get(), "TLOG_HOST") == "host.example");
 	BOOST_TEST(field(j.get(), "SYSLOG_IDENTIFIER") == "test_sink_journal");
 }
+
+BOOST_AUTO_TEST_CASE(pacing_keeps_within_the_rate_limit_and_loses_nothing)
+{
+	FakeJournal fake;
+	auto o = smallOptions();
+	o.bufferBytes = 1 << 20;
+	o.rateBurst = 3;
+	o.rateInterval = std::chrono::seconds(1);
+	tlog::sink::JournalWriter w(o, fake.fn());
+	BOOST_TEST(!w.congested());
+	for (std::uint64_t id = 1; id <= 5; id++)
+		w.write("m" + std::to_string(id), fieldsFor(id));
+	BOOST_TEST(fake.entries.size() == 3u); // the budget of this second
+	BOOST_TEST(w.heldCount() == 2u);
+	BOOST_TEST(w.congested());
+	BOOST_REQUIRE(w.retryDeadline().has_value());
+	auto wait = *w.retryDeadline() - tlog::base::monotonicNow();
+	BOOST_TEST(wait.count() > 0);
+	BOOST_TEST(wait <= std::chrono::seconds(1));
+	std::this_thread::sleep_for(wait);
+	w.retry();
+	std::vector<std::string> want{"MESSAGE=m1", "MESSAGE=m2", "MESSAGE=m3", "MESSAGE=m4",
+				      "MESSAGE=m5"};
+	BOOST_TEST(fake.messages() == want, boost::test_tools::per_element());
+	BOOST_TEST(w.heldCount() == 0u);
+}

@@ -66,6 +66,14 @@ public:
 	/// Hands over the finished messages, oldest first.
 	std::vector<EncodedMessage> takeMessages() noexcept;
 
+	/// Changes the payload bound from the next record on (kMinPayload at
+	/// least): the recorder packs fuller messages during a flood.
+	void setPayload(std::size_t payload) noexcept
+	{
+		payload_ = payload < kMinPayload ? kMinPayload : payload;
+	}
+	std::size_t payload() const noexcept { return payload_; }
+
 	/// Id the next finished message will get (1 for the first).
 	std::uint64_t nextId() const noexcept { return nextId_; }
 	const Envelope &envelope() const noexcept { return envelope_; }

@@ -46,6 +46,10 @@ struct RecConfig {
 	bool journalAugment = true;
 	/// Bytes of messages held in memory while the journal is away.
 	std::int64_t journalBuffer = 16 << 20;
+	/// At most this many entries per journalRateInterval seconds (0: no
+	/// pacing), below journald's RateLimitBurst, which drops the excess.
+	std::int64_t journalRateBurst = 8000;
+	std::int64_t journalRateInterval = 30;
 	/// When that is full: "delay" the session, or "fail" (end it).
 	std::string journalOverflow = "delay";
 	std::string writer = "journal"; ///< journal, syslog or file

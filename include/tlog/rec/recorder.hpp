@@ -18,6 +18,10 @@ class Writer;
 
 namespace tlog::rec {
 
+/// The payload of messages while the writer is congested (a flood nears
+/// the journal's rate limit): 64 KiB, so 100 MB of output is ~1600 entries.
+inline constexpr std::size_t kFloodPayload = 64 * 1024;
+
 /// What to record and how.
 struct RecorderOptions {
 	/// The program and its arguments; empty runs $SHELL, else /bin/sh.

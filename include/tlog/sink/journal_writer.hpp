@@ -37,6 +37,12 @@ public:
 		bool failOnOverflow = false;          ///< else block (delay)
 		/// How long flush() at exit waits for the journal to come back.
 		std::chrono::milliseconds exitWait{10000};
+		/// journald drops what a service logs beyond its rate limit
+		/// (RateLimitBurst per RateLimitIntervalSec, at least 10000 per
+		/// 30 s). The writer sends at most rateBurst entries in any
+		/// rateInterval and holds the rest; 0 turns pacing off.
+		std::size_t rateBurst = 8000;
+		std::chrono::seconds rateInterval{30};
 	};
 	/// The transport: journald's native socket (JournalSocket) unless a
 	/// test passes its own. Returns 0 or a negative errno.
@@ -56,6 +62,9 @@ public:
 	std::optional<base::Timestamp> retryDeadline() const noexcept override;
 	void retry() override;
 
+	/// A flood is underway: more than a quarter of the rate budget used.
+	bool congested() const noexcept override;
+
 	/// Messages held for a retry right now.
 	std::size_t heldCount() const noexcept { return held_.size(); }
 
@@ -69,6 +78,9 @@ private:
 	int send(const Held &m);
 	/// Sends held messages in order; true when none are left.
 	bool drain();
+	/// True when the rate budget allows one more entry now.
+	bool mayPace(base::Timestamp now);
+	/// @p error 0 means held for pacing, not for a failure.
 	void hold(std::string_view message, const MessageFields &fields, int error);
 	void waitForRoom();
 
@@ -82,6 +94,9 @@ private:
 	base::Timestamp failingSince_{};
 	base::Timestamp nextRetry_{};
 	std::chrono::milliseconds backoff_{50};
+	std::deque<base::Timestamp> sent_; // times of the entries of the last rateInterval
+	bool pacing_ = false;              // held for the rate limit, said once
+	bool waiting_ = false;             // the session waits for room, said once
 };
 
 } // namespace tlog::sink

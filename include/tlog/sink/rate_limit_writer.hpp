@@ -59,6 +59,7 @@ public:
 		return below_->retryDeadline();
 	}
 	void retry() override { below_->retry(); }
+	bool congested() const noexcept override { return below_->congested(); }
 
 	std::uint64_t droppedMessages() const noexcept { return droppedMessages_; }
 	std::uint64_t droppedBytes() const noexcept { return droppedBytes_; }

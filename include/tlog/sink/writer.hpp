@@ -42,6 +42,10 @@ public:
 
 	/// Tries again to deliver held messages. Throws: as write().
 	virtual void retry() {}
+
+	/// True while the writer is pressed for entries (a flood nears the
+	/// journal's rate limit): the recorder then packs fuller messages.
+	virtual bool congested() const noexcept { return false; }
 };
 
 } // namespace tlog::sink

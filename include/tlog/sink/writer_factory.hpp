@@ -20,6 +20,8 @@ struct WriterSpec {
 	bool journalAugment = true;
 	std::size_t journalBuffer = 16 << 20; ///< bytes held while the journal is away
 	bool journalFailOnOverflow = false;   ///< else delay the session
+	std::size_t journalRateBurst = 8000;  ///< entries per interval, 0: no pacing
+	unsigned journalRateInterval = 30;    ///< seconds
 	std::string identifier = "tlog-rec"; ///< the program name, for the journal
 };
 
