@@ -35,6 +35,7 @@ enum LongOnly : int {
 	kEsBaseurl,
 	kEsQuery,
 	kEsVerbose,
+	kEsUser,
 };
 
 struct OptionKey {
@@ -54,6 +55,7 @@ constexpr OptionKey kKeys[] = {
 	{kCursor, "journal.cursor"}, {kAfterCursor, "journal.after_cursor"},
 	{kCursorFile, "journal.cursor_file"}, {kTrustedUid, "journal.trusted_uid"},
 	{kEsBaseurl, "es.baseurl"}, {kEsQuery, "es.query"}, {kEsVerbose, "es.verbose"},
+	{kEsUser, "es.user"},
 };
 
 constexpr option kOptions[] = {
@@ -91,6 +93,7 @@ constexpr option kOptions[] = {
 	{"es-baseurl", required_argument, nullptr, kEsBaseurl},
 	{"es-query", required_argument, nullptr, kEsQuery},
 	{"es-verbose", no_argument, nullptr, kEsVerbose},
+	{"es-user", required_argument, nullptr, kEsUser},
 	{nullptr, 0, nullptr, 0},
 };
 
@@ -270,6 +273,8 @@ std::string usageText()
 	       "      --es-baseurl=URL     the index's _search URL\n"
 	       "      --es-query=QUERY     a query-string query selecting messages\n"
 	       "      --es-verbose         show the HTTP exchanges\n"
+	       "      --es-user=USER:PASSWORD  log in with these (default: ~/.netrc, if it\n"
+	       "                           has the host)\n"
 	       "\n"
 	       "Keys while playing (when standard input is a terminal):\n"
 	       "  space, p  pause/resume     }  double speed     {  halve speed\n"

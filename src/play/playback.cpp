@@ -123,6 +123,7 @@ source::ReaderSpec readerSpec(const conf::PlayConfig &config)
 	auto &es = spec.es;
 	es.baseUrl = config.esBaseurl;
 	es.verbose = config.esVerbose;
+	es.userPassword = config.esUser;
 	std::vector<std::string> terms;
 	if (!config.esQuery.empty())
 		terms.push_back("(" + config.esQuery + ")");

@@ -15,7 +15,8 @@ what tlog's path needs, faithfully enough to test against:
                                   {"status": 500, "count": 2}, {"delay_ms": 3000, "count": 1},
                                   {"drop": 1} (close the connection unanswered),
                                   {"malformed": 1} (a body that is not JSON)
-  GET /_standin/stats             request counts, for tests
+  GET /_standin/stats             request counts and the last search's Authorization
+                                  header, for tests
 
 Usage: es_standin.py PORT_FILE   (binds 127.0.0.1 on a free port, writes it to PORT_FILE)
 """
@@ -31,7 +32,7 @@ from urllib.parse import urlparse, parse_qs
 LOCK = threading.Lock()
 INDICES = {}  # name -> list of (id, doc)
 FAULTS = []   # queue of fault dicts, one consumed per _search/_bulk answer
-STATS = {"search": 0, "bulk": 0, "docs": 0, "faults": 0}
+STATS = {"search": 0, "bulk": 0, "docs": 0, "faults": 0, "authorization": None}
 MAX_WINDOW = 10000
 
 
@@ -388,6 +389,7 @@ class Handler(BaseHTTPRequestHandler):
             if parts[-1] == "_search":
                 with LOCK:
                     STATS["search"] += 1
+                    STATS["authorization"] = self.headers.get("Authorization")
                 if self.fault():
                     return
                 body = json.loads(raw) if raw.strip() else {}

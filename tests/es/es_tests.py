@@ -94,8 +94,13 @@ def case_play(tlog_rec, tlog_play):
         es.load("tlog", messages + other)
         r = play(tlog_play, es, [f"--rec={rec}"])
         t.check_equal(r.stdout, output, "es playback (search_after paging)")
-        r = play(tlog_play, es, [f"--es-query=rec:\"{rec}\""])
+        r = play(tlog_play, es, [f"--es-query=rec:\"{rec}\"", "--es-user=alice:s3cret"])
         t.check_equal(r.stdout, output, "es playback by --es-query")
+        with urllib.request.urlopen(es.url + "/_standin/stats", timeout=10) as answer:
+            auth = json.loads(answer.read())["authorization"]
+        import base64
+        t.check(auth == "Basic " + base64.b64encode(b"alice:s3cret").decode(),
+                f"--es-user sent {auth!r}")
         r = play(tlog_play, es, ["--list", "--json"])
         listed = {x["rec"]: x for x in json.loads(r.stdout)}
         t.check(set(listed) == {rec, "other-recording"}, f"--list over ES: {list(listed)}")
