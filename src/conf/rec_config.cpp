@@ -52,6 +52,7 @@ void RecConfig::bind(ConfigSchema &schema)
 	schema.string("file.path", filePath);
 	schema.string("syslog.facility", syslogFacility, kFacilities);
 	schema.string("syslog.priority", syslogPriority, kPriorities);
+	schema.string("syslog.socket", syslogSocket);
 	schema.string("journal.priority", journalPriority, kPriorities);
 	schema.boolean("journal.augment", journalAugment);
 	schema.integer("journal.buffer", journalBuffer, 0, kMaxPayload);

@@ -63,6 +63,7 @@ sink::WriterSpec writerSpec(const conf::RecConfig &config, std::string identifie
 	spec.type = config.writer;
 	spec.filePath = config.filePath;
 	spec.syslogFacility = config.syslogFacility;
+	spec.syslogSocket = config.syslogSocket;
 	spec.syslogPriority = config.syslogPriority;
 	spec.journalPriority = config.journalPriority;
 	spec.journalAugment = config.journalAugment;

@@ -53,6 +53,7 @@ File writer:
 Syslog writer:
       --syslog-facility=NAME facility (default authpriv)
       --syslog-priority=NAME priority (default info)
+      --syslog-socket=PATH   the syslog daemon's socket (default /dev/log)
 
 Journal writer:
       --journal-priority=NAME   priority (default info)
@@ -80,6 +81,7 @@ enum Option : int {
 	kLimitAction,
 	kSyslogFacility,
 	kSyslogPriority,
+	kSyslogSocket,
 	kJournalPriority,
 	kJournalAugment,
 	kJournalBuffer,
@@ -102,6 +104,7 @@ const option kOptions[] = {
     {"file-path", required_argument, nullptr, 'o'},
     {"syslog-facility", required_argument, nullptr, kSyslogFacility},
     {"syslog-priority", required_argument, nullptr, kSyslogPriority},
+    {"syslog-socket", required_argument, nullptr, kSyslogSocket},
     {"journal-priority", required_argument, nullptr, kJournalPriority},
     {"journal-augment", optional_argument, nullptr, kJournalAugment},
     {"journal-buffer", required_argument, nullptr, kJournalBuffer},
@@ -137,6 +140,8 @@ const char *keyOf(int opt) noexcept
 		return "syslog.facility";
 	case kSyslogPriority:
 		return "syslog.priority";
+	case kSyslogSocket:
+		return "syslog.socket";
 	case kJournalPriority:
 		return "journal.priority";
 	case kJournalAugment:

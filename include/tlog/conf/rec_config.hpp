@@ -42,6 +42,7 @@ struct RecConfig {
 	std::string filePath;
 	std::string syslogFacility = "authpriv";
 	std::string syslogPriority = "info";
+	std::string syslogSocket = "/dev/log"; ///< the syslog daemon's datagram socket
 	std::string journalPriority = "info";
 	bool journalAugment = true;
 	/// Bytes of messages held in memory while the journal is away.
