@@ -195,13 +195,18 @@ void ChunkEncoder::addText(base::Timestamp ts, bool output, std::string_view ch)
 	runChars_++;
 }
 
-void ChunkEncoder::addAscii(base::Timestamp ts, bool output, std::string_view text)
+std::size_t ChunkEncoder::addAscii(base::Timestamp ts, bool output, std::string_view text)
 {
+	// The hot path, one pass per byte: find where the ASCII ends, count
+	// what fits and escape, together.
 	Run run = output ? Run::OutText : Run::InText;
 	std::string &txt = output ? outTxt_ : inTxt_;
-	while (!text.empty()) {
+	const char *p = text.data();
+	const std::size_t n = text.size();
+	std::size_t k = 0;
+	while (k < n && static_cast<unsigned char>(p[k]) < 0x80) {
 		std::uint64_t ms = msOf(ts);
-		if (!fits(ms, json::escapedSize(static_cast<unsigned char>(text[0])), run)) {
+		if (!fits(ms, json::escapedSize(static_cast<unsigned char>(p[k])), run)) {
 			finishMessage();
 			ms = msOf(ts);
 		}
@@ -211,27 +216,39 @@ void ChunkEncoder::addAscii(base::Timestamp ts, bool output, std::string_view te
 		// The run is open at this time: take as many characters as fit,
 		// counting the digits the run's count gains on the way.
 		std::size_t budget = payload_ - size();
-		std::size_t used = 0, k = 0;
+		std::size_t used = 0;
+		std::uint64_t count = runChars_;
 		std::uint64_t nextPower = 10;
-		while (nextPower <= runChars_)
+		while (nextPower <= count)
 			nextPower *= 10;
-		for (; k < text.size(); k++) {
-			std::size_t cost = json::escapedSize(static_cast<unsigned char>(text[k]));
-			std::size_t grow = 0;
-			if (runChars_ + k + 1 >= nextPower)
-				grow = 1;
-			if (used + cost + grow > budget)
+		std::size_t plain = k; // start of bytes to copy as they are
+		bool full = false;
+		for (; k < n; k++) {
+			auto c = static_cast<unsigned char>(p[k]);
+			if (c >= 0x80)
 				break;
+			std::size_t cost = json::escapedSize(c);
+			std::size_t grow = count + 1 >= nextPower ? 1 : 0;
+			if (used + cost + grow > budget) {
+				full = true;
+				break;
+			}
 			used += cost + grow;
+			count++;
 			if (grow)
 				nextPower *= 10;
+			if (cost != 1) {
+				txt.append(p + plain, k - plain);
+				json::appendEscaped(txt, std::string_view(p + k, 1));
+				plain = k + 1;
+			}
 		}
-		json::appendEscaped(txt, text.substr(0, k));
-		runChars_ += k;
-		text.remove_prefix(k);
-		if (!text.empty())
+		txt.append(p + plain, k - plain);
+		runChars_ = count;
+		if (full)
 			finishMessage();
 	}
+	return k;
 }
 
 void ChunkEncoder::addBinary(base::Timestamp ts, bool output, std::string_view bytes)
@@ -298,12 +315,7 @@ void ChunkEncoder::writeBytes(base::Timestamp ts, bool output, std::string_view 
 
 	while (i < n) {
 		if (p[i] < 0x80) {
-			// The hot path: a run of ASCII goes in as one piece.
-			std::size_t j = i + 1;
-			while (j < n && p[j] < 0x80)
-				j++;
-			addAscii(ts, output, std::string_view(bytes.data() + i, j - i));
-			i = j;
+			i += addAscii(ts, output, std::string_view(bytes.data() + i, n - i));
 			continue;
 		}
 		utf8::Unit u = utf8::next(p + i, n - i);

@@ -83,7 +83,8 @@ private:
 	enum class Run : std::uint8_t { None, InText, InBinary, OutText, OutBinary };
 
 	void addText(base::Timestamp ts, bool output, std::string_view ch);
-	void addAscii(base::Timestamp ts, bool output, std::string_view text);
+	/// Adds the ASCII at the start of @p text; returns how many bytes it took.
+	std::size_t addAscii(base::Timestamp ts, bool output, std::string_view text);
 	void addBinary(base::Timestamp ts, bool output, std::string_view bytes);
 	void writeBytes(base::Timestamp ts, bool output, std::string_view bytes);
 	std::uint64_t msOf(base::Timestamp ts) const noexcept;
