@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """End to end through a real rsyslogd: tlog-rec writes to the systemd
-journal -> rsyslogd (imjournal, our shipped snippets) -> omelasticsearch in
-bulk mode -> the Elasticsearch stand-in (es_standin.py) -> tlog-play -r es,
+journal (case journal) or to a syslog socket (case uxsock) -> rsyslogd
+(imjournal or imuxsock, our shipped snippets) -> omelasticsearch in bulk
+mode -> the Elasticsearch stand-in (es_standin.py) -> tlog-play -r es,
 which must reproduce the recorded output byte for byte.
 
-usage: rsyslog_e2e.py CASE TLOG_REC TLOG_PLAY RSYSLOGD     CASE: journal
+usage: rsyslog_e2e.py CASE TLOG_REC TLOG_PLAY RSYSLOGD     CASE: journal|uxsock
 
 The rsyslogd is the test's own: foreground (-n), its own config (-f), pid
 file (-i) and work directory (global(workDirectory=...)), loading no input
-but imjournal; it is ended by its pid, also when the test fails.
+but imjournal (journal) or an imuxsock socket of its own (uxsock); it is
+ended by its pid, also when the test fails.
 
 The configuration is rsyslog/tlog-template.conf followed by
 rsyslog/tlog-journal.conf.example, verbatim but for these substitutions
@@ -23,6 +25,19 @@ rsyslog/tlog-journal.conf.example, verbatim but for these substitutions
   - a first line global(workDirectory="TMP"), so the snippet's relative
     StateFile="tlog-imjournal.state" lands in TMP (checked).
 
+Case uxsock: rsyslog/tlog-template.conf followed by
+rsyslog/tlog-uxsock.conf.example, with the same substitutions (the rule is
+on $!uid there) and one more: the snippet's
+  module(load="imuxsock" SysSock.Annotate="on" SysSock.ParseTrusted="on")
+becomes
+  module(load="imuxsock" SysSock.Use="off")
+  input(type="imuxsock" Socket="TMP/log" Annotate="on" ParseTrusted="on")
+so the test's rsyslogd leaves /dev/log (journald's here) alone and listens
+on a socket of its own, with the same annotation of the sender's
+credentials the rule relies on. The recorder runs
+"tlog-rec -w syslog --syslog-socket=TMP/log" (TMP is made searchable, 0711,
+so the recorder's uid reaches the socket).
+
 The recorder runs as "nobody", not as root: the snippet routes every
 journal entry of the rule's UID to Elasticsearch, and rsyslogd itself, like
 anything else running as root (other tests, journald's own notices), logs
@@ -32,12 +47,11 @@ forever (seen while writing this test). A dedicated unprivileged uid is
 also how the snippet is meant to be used (the "tlog" user). So the test
 needs root.
 
-The syslog-socket path (tlog-rec -w syslog -> imuxsock with
-rsyslog/tlog-uxsock.conf.example) is not tested here: tlog-rec has no key
-to choose its syslog socket (it always writes to /dev/log, which belongs to
-journald on this machine), so rsyslogd cannot be given a socket of its own
-for it."""
+Nothing keeps a copy of what goes through a syslog socket, so in case
+uxsock a recording is complete when the stand-in's documents rebuild the
+recorder's whole output (and tlog-play -r es then must too)."""
 
+import contextlib
 import glob
 import json
 import os
@@ -47,6 +61,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -58,6 +73,10 @@ SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
 SOCKET = "/run/systemd/journal/socket"
 INDEX = "tlog-e2e"
 WAIT = 30.0  # seconds for documents to arrive
+# Several hundred messages at --payload=256, UTF-8 and invalid bytes.
+MANY_LINES = ["sh", "-c", "i=0; while [ $i -lt 3000 ];"
+              " do printf 'line %04d caf\\303\\251 \\377\\n' $i; i=$((i+1)); done"]
+FLOOD = ["sh", "-c", "yes 'flood of output, caf\\303\\251' | head -c 4000000"]
 
 try:
     from systemd import journal
@@ -126,24 +145,45 @@ def substitute(text, old, new, what):
     return text.replace(old, new)
 
 
-def journal_config(tmp, port, uid):
+def config(tmp, name, rule, port, uid, more=()):
+    """rsyslog/tlog-template.conf + rsyslog/@name with the EDIT values
+    (@rule: the snippet's UID test with "990" in it), errorFile and the
+    (old, new) pairs in @more substituted, each exactly once."""
     with open(os.path.join(SOURCE, "rsyslog", "tlog-template.conf")) as f:
         template = f.read()
-    with open(os.path.join(SOURCE, "rsyslog", "tlog-journal.conf.example")) as f:
+    with open(os.path.join(SOURCE, "rsyslog", name)) as f:
         snippet = f.read()
-    name = "tlog-journal.conf.example"
-    snippet = substitute(snippet, 'if $!_UID == "990" then', f'if $!_UID == "{uid}" then', name)
+    snippet = substitute(snippet, rule, rule.replace('"990"', f'"{uid}"'), name)
     snippet = substitute(snippet, 'server="localhost"', 'server="127.0.0.1"', name)
     snippet = substitute(snippet, 'serverport="9200"', f'serverport="{port}"', name)
     snippet = substitute(snippet, 'searchIndex="tlog"', f'searchIndex="{INDEX}"', name)
     snippet = substitute(snippet, 'errorFile="/var/log/tlog-elasticsearch-errors.log"',
                          f'errorFile="{tmp}/errors.log"', name)
+    for old, new in more:
+        snippet = substitute(snippet, old, new, name)
+    return f'global(workDirectory="{tmp}")\n' + template + snippet
+
+
+def journal_config(tmp, port, uid):
+    name = "tlog-journal.conf.example"
+    text = config(tmp, name, 'if $!_UID == "990" then', port, uid)
     # The snippet's state file must be relative (so it lands in our work
     # directory) and imjournal must start at the end of the journal.
-    t.check('StateFile="tlog-imjournal.state"' in snippet and
-            'IgnorePreviousMessages="on"' in snippet,
+    t.check('StateFile="tlog-imjournal.state"' in text and
+            'IgnorePreviousMessages="on"' in text,
             f"{name}: imjournal's StateFile/IgnorePreviousMessages changed; adapt the test")
-    return f'global(workDirectory="{tmp}")\n' + template + snippet
+    return text
+
+
+def uxsock_config(tmp, port, uid):
+    # The snippet's imuxsock listens on the system socket (/dev/log); the
+    # test's rsyslogd must not take it from journald, so the module line is
+    # replaced by one that turns the system socket off plus an input on a
+    # socket of the test's own, with the same two options (per-input names).
+    return config(tmp, "tlog-uxsock.conf.example", 'if $!uid == "990" then', port, uid, [
+        ('module(load="imuxsock" SysSock.Annotate="on" SysSock.ParseTrusted="on")',
+         'module(load="imuxsock" SysSock.Use="off")\n'
+         f'input(type="imuxsock" Socket="{tmp}/log" Annotate="on" ParseTrusted="on")')])
 
 
 class Rsyslogd:
@@ -209,10 +249,9 @@ def journal_messages(rec):
     return [(e["MESSAGE"], int(e["_UID"])) for e in reader]
 
 
-def record(tlog_rec, command, user=None, args=(), extra_env=None):
-    """Runs tlog-rec (journal writer) as @user (a pwd entry; None: as
-    ourselves); returns (rec id, output, [(MESSAGE, _UID)]) once the journal
-    holds the whole recording."""
+def run_recorder(tlog_rec, command, user=None, args=(), extra_env=None):
+    """Runs tlog-rec with @args as @user (a pwd entry; None: as ourselves);
+    returns (rec id, output)."""
     argv = [tlog_rec, *args, *command]
     if user is not None:
         argv = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}",
@@ -228,6 +267,14 @@ def record(tlog_rec, command, user=None, args=(), extra_env=None):
         raise t.Failure(f"tlog-rec {command} did not finish within 60s")
     t.check(proc.returncode == 0, f"tlog-rec {command} exited with "
             f"{t.describe_status(proc.returncode)}: {err.decode(errors='replace')}")
+    return rec, out
+
+
+def record(tlog_rec, command, user=None, args=(), extra_env=None):
+    """Runs tlog-rec (journal writer) as @user (a pwd entry; None: as
+    ourselves); returns (rec id, output, [(MESSAGE, _UID)]) once the journal
+    holds the whole recording."""
+    rec, out = run_recorder(tlog_rec, command, user, args, extra_env)
     # Complete when the journal's messages rebuild the whole output.
     deadline = time.monotonic() + 15
     while True:
@@ -259,7 +306,35 @@ def wait_documents(es, rsyslogd, rec, count, timeout=WAIT, poll=0.1):
         time.sleep(poll)
 
 
+def wait_rebuilt(es, rsyslogd, rec, output, timeout=WAIT, poll=0.1):
+    """Waits until the stand-in's documents of @rec rebuild @output (no
+    copy of a syslog socket's messages to count); returns (documents,
+    seconds it took)."""
+    start = time.monotonic()
+    while True:
+        docs = es.documents(rec) if es.count(rec) else []
+        try:
+            rebuilt = t.decode_streams(docs, rec)[1] if docs else None
+        except (t.Failure, KeyError):
+            rebuilt = None
+        if rebuilt == output:
+            return docs, time.monotonic() - start
+        rsyslogd.check_running()
+        t.check(time.monotonic() - start < timeout,
+                f"{rec}: {len(docs)} documents in the stand-in do not rebuild the output within "
+                f"{timeout:.0f}s (stand-in stats {es.stats()}); rsyslogd said: "
+                f"{rsyslogd.output()[-2000:]}")
+        time.sleep(poll)
+
+
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$")
+
+
+def check_timestamp(rec, n, doc):
+    keys = list(doc)
+    t.check(keys and keys[0] == "timestamp", f"{rec}: document {n} starts with {keys[:1]}")
+    t.check(isinstance(doc["timestamp"], str) and RFC3339.match(doc["timestamp"]),
+            f"{rec}: document {n} timestamp {doc['timestamp']!r} is not RFC 3339")
 
 
 def check_documents(es, rec, entries, uid):
@@ -269,10 +344,7 @@ def check_documents(es, rec, entries, uid):
             "journal entries (duplicates?)")
     for n, (doc, (message, entry_uid)) in enumerate(zip(docs, entries), 1):
         t.check(entry_uid == uid, f"{rec}: journal entry {n} has _UID {entry_uid}, not {uid}")
-        keys = list(doc)
-        t.check(keys and keys[0] == "timestamp", f"{rec}: document {n} starts with {keys[:1]}")
-        t.check(isinstance(doc["timestamp"], str) and RFC3339.match(doc["timestamp"]),
-                f"{rec}: document {n} timestamp {doc['timestamp']!r} is not RFC 3339")
+        check_timestamp(rec, n, doc)
         rest = dict(doc)
         del rest["timestamp"]
         t.check(rest == json.loads(message),
@@ -296,26 +368,59 @@ def module_available(name):
                 + glob.glob(f"/usr/lib64/rsyslog/{name}.so"))
 
 
-def requirements(rsyslogd):
+def requirements(rsyslogd, input_module):
     t.require(os.access(rsyslogd, os.X_OK), f"rsyslogd at {rsyslogd} (apt-get install rsyslog)")
     t.require(module_available("omelasticsearch"),
               "rsyslog's omelasticsearch (apt-get install rsyslog-elasticsearch)")
-    t.require(module_available("imjournal"), "rsyslog's imjournal")
-    t.require(journal is not None, "python3-systemd (apt-get install python3-systemd)")
-    t.require(os.path.exists(SOCKET), f"a running systemd-journald ({SOCKET})")
+    t.require(module_available(input_module), f"rsyslog's {input_module}")
+    if input_module == "imjournal":
+        t.require(journal is not None, "python3-systemd (apt-get install python3-systemd)")
+        t.require(os.path.exists(SOCKET), f"a running systemd-journald ({SOCKET})")
     t.require(os.geteuid() == 0, "root (rsyslogd reads the system journal; the recorder "
               "runs as nobody)")
 
 
-def case_journal(tlog_rec, tlog_play, rsyslogd_path):
-    requirements(rsyslogd_path)
-    nobody = pwd.getpwnam("nobody")
+@contextlib.contextmanager
+def running(rsyslogd_path, make_config, uid):
+    """A temporary directory, the stand-in and rsyslogd with
+    make_config(tmp, port, uid); all gone afterwards."""
     tmp = tempfile.mkdtemp(prefix="tlog-rsyslog-")
     es = rsyslogd = None
     try:
         es = Standin(tmp)
-        rsyslogd = Rsyslogd(rsyslogd_path, tmp, journal_config(tmp, es.port, nobody.pw_uid))
+        rsyslogd = Rsyslogd(rsyslogd_path, tmp, make_config(tmp, es.port, uid))
+        yield tmp, es, rsyslogd
+    finally:
+        if rsyslogd is not None:
+            rsyslogd.close()
+        if es is not None:
+            es.close()
+        for name in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, name))
+        os.rmdir(tmp)
 
+
+def check_pidfile(rsyslogd):
+    with open(rsyslogd.pidfile) as f:
+        t.check(int(f.read()) == rsyslogd.proc.pid, "rsyslogd's pid file names another pid")
+
+
+def finish(tmp, rsyslogd):
+    """errorFile stays empty; rsyslogd ends cleanly."""
+    rsyslogd.check_running()
+    errors = os.path.join(tmp, "errors.log")
+    if os.path.exists(errors) and os.path.getsize(errors):
+        with open(errors) as f:
+            raise t.Failure(f"omelasticsearch reported rejected documents: {f.read()[:2000]}")
+    rsyslogd.close()
+    t.check(rsyslogd.proc.returncode == 0,
+            f"rsyslogd ended with {t.describe_status(rsyslogd.proc.returncode)}")
+
+
+def case_journal(tlog_rec, tlog_play, rsyslogd_path):
+    requirements(rsyslogd_path, "imjournal")
+    nobody = pwd.getpwnam("nobody")
+    with running(rsyslogd_path, journal_config, nobody.pw_uid) as (tmp, es, rsyslogd):
         # Ready: imjournal starts at the journal's end, so what is logged
         # before it opened the journal never arrives. Probe until one does.
         deadline = time.monotonic() + WAIT
@@ -329,17 +434,14 @@ def case_journal(tlog_rec, tlog_play, rsyslogd_path):
                 t.check(time.monotonic() < deadline,
                         f"no probe recording reached the stand-in within {WAIT:.0f}s; rsyslogd "
                         f"said: {rsyslogd.output()[-2000:]}; stand-in stats {es.stats()}")
-        with open(rsyslogd.pidfile) as f:
-            t.check(int(f.read()) == rsyslogd.proc.pid, "rsyslogd's pid file names another pid")
+        check_pidfile(rsyslogd)
 
         # Another uid's recording (root's) must not be indexed. imjournal
         # reads in order: once the next one has arrived, this one was seen.
         other, _, _ = record(tlog_rec, ["printf", "not for elasticsearch\\n"])
 
         # A recording of several hundred messages, UTF-8 and invalid bytes.
-        script = ("i=0; while [ $i -lt 3000 ]; do printf 'line %04d caf\\303\\251 \\377\\n' $i;"
-                  " i=$((i+1)); done")
-        rec, output, entries = record(tlog_rec, ["sh", "-c", script], nobody, ["--payload=256"])
+        rec, output, entries = record(tlog_rec, MANY_LINES, nobody, ["--payload=256"])
         t.check(len(entries) > 200, f"{rec}: only {len(entries)} messages")
         wait_documents(es, rsyslogd, rec, len(entries))
         t.check(es.count(other) == 0, f"root's recording {other} was indexed; the rule is on "
@@ -357,7 +459,7 @@ def case_journal(tlog_rec, tlog_play, rsyslogd_path):
             flood_env = {"TLOG_REC_CONF_TEXT":
                          '{"journal": {"rate_limit_burst": 40, "rate_limit_interval": 1}}'}
             rec, output, entries = record(
-                tlog_rec, ["sh", "-c", "yes 'flood of output, caf\\303\\251' | head -c 4000000"],
+                tlog_rec, FLOOD,
                 nobody, extra_env=flood_env)
         finally:
             rsyslogd.cont()
@@ -372,28 +474,98 @@ def case_journal(tlog_rec, tlog_play, rsyslogd_path):
               f"{total / seconds / 1e6:.1f} MB/s")
         t.check_equal(play_es(tlog_play, es, rec), output, "tlog-play -r es after a flood")
 
-        rsyslogd.check_running()
-        errors = os.path.join(tmp, "errors.log")
-        if os.path.exists(errors) and os.path.getsize(errors):
-            with open(errors) as f:
-                raise t.Failure(f"omelasticsearch reported rejected documents: {f.read()[:2000]}")
         # imjournal writes its state when it ends: in the work directory.
-        rsyslogd.close()
-        t.check(rsyslogd.proc.returncode == 0,
-                f"rsyslogd ended with {t.describe_status(rsyslogd.proc.returncode)}")
+        finish(tmp, rsyslogd)
         t.check(os.path.exists(os.path.join(tmp, "tlog-imjournal.state")),
                 f"imjournal's state file is not in the work directory: {os.listdir(tmp)}")
-    finally:
-        if rsyslogd is not None:
-            rsyslogd.close()
-        if es is not None:
-            es.close()
-        for name in os.listdir(tmp):
-            os.unlink(os.path.join(tmp, name))
-        os.rmdir(tmp)
 
 
-CASES = {"journal": case_journal}
+def check_ids(rec, docs):
+    """Each message once, in order: ids 1..n (the count the journal case
+    takes from the journal)."""
+    ids = [d["id"] for d in docs]
+    t.check(ids == list(range(1, len(docs) + 1)),
+            f"{rec}: message ids {ids[:10]}... are not 1..{len(docs)} (duplicates? gaps?)")
+    for n, doc in enumerate(docs, 1):
+        check_timestamp(rec, n, doc)
+
+
+def case_uxsock(tlog_rec, tlog_play, rsyslogd_path):
+    requirements(rsyslogd_path, "imuxsock")
+    nobody = pwd.getpwnam("nobody")
+    with running(rsyslogd_path, uxsock_config, nobody.pw_uid) as (tmp, es, rsyslogd):
+        # The recorder (nobody) must reach TMP/log; imuxsock makes the
+        # socket itself 0666.
+        os.chmod(tmp, 0o711)
+        socket_path = os.path.join(tmp, "log")
+        writer = ["-w", "syslog", f"--syslog-socket={socket_path}"]
+        # Ready once imuxsock has bound its socket: what is sent then waits
+        # in the socket until rsyslogd reads it (no probe needed; the
+        # journal case's probe is for imjournal starting at the end).
+        deadline = time.monotonic() + WAIT
+        while not os.path.exists(socket_path):
+            rsyslogd.check_running()
+            t.check(time.monotonic() < deadline, f"imuxsock made no {socket_path} within "
+                    f"{WAIT:.0f}s; rsyslogd said: {rsyslogd.output()[-2000:]}")
+            time.sleep(0.05)
+
+        # Another uid's recording (root's) must not be indexed. imuxsock
+        # reads its socket in order: once the next one has arrived, this
+        # one was seen.
+        other, _ = run_recorder(tlog_rec, ["printf", "not for elasticsearch\\n"], None, writer)
+
+        # A recording of several hundred messages, UTF-8 and invalid bytes.
+        rec, output = run_recorder(tlog_rec, MANY_LINES, nobody,
+                                   [*writer, "--payload=256"])
+        docs, _ = wait_rebuilt(es, rsyslogd, rec, output)
+        t.check(len(docs) > 200, f"{rec}: only {len(docs)} messages")
+        check_pidfile(rsyslogd)  # written by now for sure
+        t.check(es.count(other) == 0, f"root's recording {other} was indexed; the rule is on "
+                f"$!uid == {nobody.pw_uid}")
+        check_ids(rec, docs)
+        t.check_equal(play_es(tlog_play, es, rec), output, "tlog-play -r es after rsyslog")
+
+        # A flood of 64 KiB messages (the payload), which must pass the
+        # socket and rsyslog's maxMessageSize whole. A socket keeps only a
+        # few datagrams, so rsyslogd is stopped for a second only (the
+        # recorder waits 10s for room): the recorder must wait, not drop.
+        # The time from the continue gives the rate through rsyslog into
+        # the stand-in.
+        continued = []
+
+        def cont():
+            continued.append(time.monotonic())
+            rsyslogd.cont()
+
+        rsyslogd.stop()
+        timer = threading.Timer(1.0, cont)
+        timer.start()
+        try:
+            rec, output = run_recorder(
+                tlog_rec, FLOOD,
+                nobody, [*writer, "--payload=65536"])
+        finally:
+            timer.cancel()
+            if not continued:
+                cont()
+        docs, _ = wait_rebuilt(es, rsyslogd, rec, output, poll=0.02)
+        seconds = time.monotonic() - continued[0]
+        check_ids(rec, docs)
+        sizes = [len(json.dumps({k: v for k, v in d.items() if k != "timestamp"},
+                                ensure_ascii=False, separators=(",", ":")).encode())
+                 for d in docs]
+        biggest = max(sizes)
+        t.check(biggest > 60000, f"{rec}: the largest message is about {biggest} bytes; "
+                "so this proves nothing about large messages")
+        print(f"flood: {len(docs)} messages, about {sum(sizes)} bytes (largest {biggest}) "
+              f"through rsyslog in {seconds:.2f}s after the continue: "
+              f"{len(docs) / seconds:.0f} messages/s, {sum(sizes) / seconds / 1e6:.1f} MB/s")
+        t.check_equal(play_es(tlog_play, es, rec), output, "tlog-play -r es after a flood")
+
+        finish(tmp, rsyslogd)
+
+
+CASES = {"journal": case_journal, "uxsock": case_uxsock}
 
 
 def main():
