@@ -196,12 +196,15 @@ class Watcher:
         poll = select.poll()
         poll.register(self.reader.fileno(), self.reader.get_events())
         while not self.stop:
-            woken = poll.poll(500)
+            # Entries are read only after a wake-up: one read after a
+            # timeout would be taken before its announcement and lost to
+            # the measurement.
+            if not poll.poll(500):
+                continue
             self.reader.process()
             now = time.time()
             for e in self.reader:
-                if woken:
-                    self.visible.setdefault(int(e["TLOG_ID"]), (now, e))
+                self.visible.setdefault(int(e["TLOG_ID"]), (now, e))
 
     def finish(self):
         time.sleep(1.0)
