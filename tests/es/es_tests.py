@@ -18,50 +18,11 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tlogtest as t  # noqa: E402
+from standin_client import Standin  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-class Standin:
-    def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix="tlog-es-")
-        portfile = os.path.join(self.tmp, "port")
-        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "es_standin.py"), portfile],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while not (os.path.exists(portfile) and os.path.getsize(portfile)):
-            t.check(time.monotonic() < deadline and self.proc.poll() is None,
-                    "the ES stand-in did not start")
-            time.sleep(0.05)
-        with open(portfile) as f:
-            self.url = f"http://127.0.0.1:{int(f.read())}"
-
-    def post(self, path, body, kind="application/json"):
-        req = urllib.request.Request(self.url + path, data=body.encode(),
-                                     headers={"Content-Type": kind}, method="POST")
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return json.loads(r.read())
-
-    def load(self, index, messages):
-        lines = []
-        for m in messages:
-            doc = {"timestamp": "2026-11-28T10:00:00+00:00"}
-            doc.update(m)
-            lines.append(json.dumps({"index": {"_index": index}}))
-            lines.append(json.dumps(doc))
-        answer = self.post("/_bulk", "\n".join(lines) + "\n", "application/x-ndjson")
-        t.check(not answer["errors"], f"bulk load failed: {answer}")
-
-    def fault(self, spec):
-        self.post("/_standin/faults", json.dumps(spec))
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait(10)
-        for name in os.listdir(self.tmp):
-            os.unlink(os.path.join(self.tmp, name))
-        os.rmdir(self.tmp)
 
 
 def make_recording(tlog_rec, tmp, payload=64):
@@ -84,7 +45,7 @@ def play(tlog_play, es, args, check_ok=True):
 
 def case_play(tlog_rec, tlog_play):
     tmp = tempfile.mkdtemp(prefix="tlog-es-rec-")
-    es = Standin()
+    es = Standin(tmp)
     try:
         messages, output = make_recording(tlog_rec, tmp)
         t.check(len(messages) > 1200, f"want more than two pages of 500, got {len(messages)}")
@@ -117,7 +78,7 @@ def case_play(tlog_rec, tlog_play):
 
 def case_faults(tlog_rec, tlog_play):
     tmp = tempfile.mkdtemp(prefix="tlog-es-rec-")
-    es = Standin()
+    es = Standin(tmp)
     try:
         messages, output = make_recording(tlog_rec, tmp, payload=2048)
         rec = messages[0]["rec"]
@@ -139,7 +100,7 @@ def case_faults(tlog_rec, tlog_play):
         r = play(tlog_play, es, [f"--rec={rec}"], check_ok=False)
         t.check(r.returncode == 1 and b"giving up after 5 attempts" in r.stderr,
                 f"persistent 500s: {r.stderr!r}")
-        es.post("/_standin/faults", json.dumps({"status": 200, "count": 0}))
+        es.fault({"status": 200, "count": 0})
         r = t.run([tlog_play, "-r", "es", "--es-baseurl=http://127.0.0.1:1/tlog/_search",
                    f"--rec={rec}"], env=t.test_env(), timeout=60)
         t.check(r.returncode == 1 and b"127.0.0.1:1" in r.stderr, f"unreachable: {r.stderr!r}")

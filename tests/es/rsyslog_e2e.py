@@ -68,6 +68,8 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 import tlogtest as t  # noqa: E402
+sys.path.insert(0, HERE)
+import standin_client  # noqa: E402
 
 SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
 SOCKET = "/run/systemd/journal/socket"
@@ -86,32 +88,7 @@ except ImportError:
 
 # ---- the stand-in -------------------------------------------------------
 
-class Standin:
-    def __init__(self, tmp):
-        portfile = os.path.join(tmp, "port")
-        self.log = open(os.path.join(tmp, "standin.err"), "wb")
-        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "es_standin.py"), portfile],
-                                     stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.monotonic() + 10
-        while not (os.path.exists(portfile) and os.path.getsize(portfile)):
-            t.check(time.monotonic() < deadline and self.proc.poll() is None,
-                    "the ES stand-in did not start")
-            time.sleep(0.05)
-        with open(portfile) as f:
-            self.port = int(f.read())
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def request(self, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data,
-                                     headers={"Content-Type": "application/json"},
-                                     method="POST" if data is not None else "GET")
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return json.loads(r.read())
-
-    def stats(self):
-        return self.request("/_standin/stats")
-
+class Standin(standin_client.Standin):
     def count(self, rec):
         if INDEX not in self.stats()["indices"]:
             return 0
@@ -124,16 +101,6 @@ class Standin:
                               {"query": {"query_string": {"query": f'rec:"{rec}"'}},
                                "sort": [{"id": "asc"}], "size": 10000})
         return [h["_source"] for h in answer["hits"]["hits"]]
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 # ---- rsyslogd -------------------------------------------------------------
