@@ -76,7 +76,13 @@ JournalWriter::~JournalWriter()
 
 int JournalWriter::send(const Held &m)
 {
-	std::string msg = "MESSAGE=" + m.message;
+	return send(m.message, MessageFields{m.host, m.rec, m.user, m.session, m.id});
+}
+
+int JournalWriter::send(std::string_view message, const MessageFields &m)
+{
+	std::string msg = "MESSAGE=";
+	msg.append(message);
 	std::array<std::string, 5> extra;
 	std::array<iovec, 8> iov{};
 	int n = 0;
@@ -91,11 +97,11 @@ int JournalWriter::send(const Held &m)
 		// The reference's fields, by which Cockpit groups recordings,
 		// plus the host and the program name.
 		add(identifierField_);
-		extra[0] = "TLOG_REC=" + m.rec;
-		extra[1] = "TLOG_USER=" + m.user;
+		extra[0] = "TLOG_REC=" + std::string(m.rec);
+		extra[1] = "TLOG_USER=" + std::string(m.user);
 		extra[2] = "TLOG_SESSION=" + std::to_string(m.session);
 		extra[3] = "TLOG_ID=" + std::to_string(m.id);
-		extra[4] = "TLOG_HOST=" + m.host;
+		extra[4] = "TLOG_HOST=" + std::string(m.host);
 		for (auto &e : extra)
 			add(e);
 	}
@@ -207,9 +213,7 @@ void JournalWriter::write(std::string_view message, const MessageFields &fields)
 			waitForRoom();
 			return;
 		}
-		Held m{std::string(message), std::string(fields.rec), std::string(fields.user),
-		       std::string(fields.host), fields.session, fields.id};
-		int r = send(m);
+		int r = send(message, fields);
 		if (r >= 0) {
 			if (options_.rateBurst != 0)
 				sent_.push_back(now);

@@ -76,6 +76,8 @@ private:
 		std::uint64_t id = 0;
 	};
 	int send(const Held &m);
+	/// Sends one entry; the recorder's common case, without a copy.
+	int send(std::string_view message, const MessageFields &fields);
 	/// Sends held messages in order; true when none are left.
 	bool drain();
 	/// True when the rate budget allows one more entry now.
