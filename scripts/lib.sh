@@ -35,9 +35,11 @@ need_packages() {
 	fi
 	say "installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >/dev/null || die "apt-get update failed"
+	# Another apt run (unattended upgrades, a parallel job) holds dpkg's
+	# lock for a while: wait for it rather than fail.
+	apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null || die "apt-get update failed"
 	# shellcheck disable=SC2086 # word splitting is wanted here
-	apt-get install -y -q --no-install-recommends $missing >/dev/null ||
+	apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing >/dev/null ||
 		die "apt-get install$missing failed"
 }
 
