@@ -3,7 +3,7 @@
 """tlog-play -r es against the Elasticsearch-protocol stand-in
 (es_standin.py; no Elasticsearch server is installable here).
 
-usage: es_tests.py CASE TLOG_REC TLOG_PLAY     CASE: play, faults
+usage: es_tests.py CASE TLOG_REC TLOG_PLAY     CASE: play, faults, follow
 
 A recording made by our tlog-rec (file writer) is bulk-loaded as documents
 with an added "timestamp", as the rsyslog template makes them, and played
@@ -111,7 +111,78 @@ def case_faults(tlog_rec, tlog_play):
         os.rmdir(tmp)
 
 
-CASES = {"play": case_play, "faults": case_faults}
+def read_until(proc, want, timeout):
+    """Reads proc's stdout until it holds @want (bytes) or @timeout seconds pass."""
+    import select
+    got = b""
+    deadline = time.monotonic() + timeout
+    while not got.startswith(want) or len(got) < len(want):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        ready, _, _ = select.select([proc.stdout], [], [], left)
+        if not ready:
+            break
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
+def case_follow(tlog_rec, tlog_play):
+    """--follow over ES: the first half is in the index when playback starts,
+    the rest arrives later; tlog-play polls (with growing pauses) and plays
+    it, then ends on SIGTERM."""
+    tmp = tempfile.mkdtemp(prefix="tlog-es-rec-")
+    es = Standin(tmp)
+    proc = None
+    try:
+        messages, output = make_recording(tlog_rec, tmp, payload=2048)
+        t.check(len(messages) >= 4, f"want several messages, got {len(messages)}")
+        rec = messages[0]["rec"]
+        half = len(messages) // 2
+        es.load("tlog", messages[:half])
+        head = play(tlog_play, es, [f"--rec={rec}"]).stdout
+        t.check(output.startswith(head), "the first half is not a prefix of the recording")
+        proc = subprocess.Popen([tlog_play, "-r", "es", f"--es-baseurl={es.url}/tlog/_search",
+                                 f"--rec={rec}", "--follow"], env=t.test_env(),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        # What the first half plays as, from a run without --follow.
+        got = read_until(proc, head, 20)
+        t.check(len(head) > 0 and got == head,
+                f"first half while following: {len(got)} of {len(head)} bytes")
+        searches_before = es.stats()["search"]
+        time.sleep(3)
+        idle_searches = es.stats()["search"] - searches_before
+        # Polling with growing pauses (250 ms doubling to 5 s): a handful in
+        # 3 s, not a busy loop.
+        t.check(1 <= idle_searches <= 8, f"{idle_searches} searches in 3 s while idle")
+        t.check(proc.poll() is None, "tlog-play --follow ended on its own")
+        es.load("tlog", messages[half:])
+        started = time.monotonic()
+        got += read_until(proc, output[len(got):], 20)
+        waited = time.monotonic() - started
+        t.check_equal(got, output, "es --follow playback after the rest was indexed")
+        print(f"the rest played {waited:.2f} s after it was indexed "
+              f"({idle_searches} searches in 3 s idle)")
+        proc.terminate()
+        rc = proc.wait(10)
+        err = proc.stderr.read()
+        t.check(rc in (0, 128 + 15, -15), f"tlog-play after SIGTERM: {t.describe_status(rc)} {err!r}")
+        t.check(b"error" not in err.lower(), f"tlog-play complained: {err!r}")
+    finally:
+        if proc and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        es.close()
+        for name in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, name))
+        os.rmdir(tmp)
+
+
+CASES = {"play": case_play, "faults": case_faults, "follow": case_follow}
 
 
 def main():
