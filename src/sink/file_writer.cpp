@@ -5,6 +5,7 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tlog/base/error.hpp"
@@ -32,10 +33,29 @@ void FileWriter::write(std::string_view message, const MessageFields &)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			base::throwErrno("writing " + path_);
+			int err = errno;
+			dropPartialLine(line_.size() - rest.size());
+			base::throwSystem(err, "writing " + path_);
 		}
 		rest.remove_prefix(static_cast<std::size_t>(n));
 	}
+}
+
+void FileWriter::dropPartialLine(std::size_t written) noexcept
+{
+	// A full disk takes part of a line and refuses the rest. Left there,
+	// the fragment would glue onto the next line anyone appends and spoil
+	// that message too; cut it off while it is still the file's end.
+	if (written == 0)
+		return;
+	struct stat st {};
+	off_t end = ::lseek(fd_.get(), 0, SEEK_CUR);
+	if (end < static_cast<off_t>(written) || ::fstat(fd_.get(), &st) < 0 ||
+	    !S_ISREG(st.st_mode) || st.st_size != end)
+		return;
+	// Failing here leaves the fragment, as before; the write error that
+	// brought us here is what gets reported.
+	(void)::ftruncate(fd_.get(), end - static_cast<off_t>(written));
 }
 
 void FileWriter::flush()

@@ -18,6 +18,9 @@ public:
 	/// Throws: std::system_error naming the path.
 	explicit FileWriter(std::string path);
 
+	/// Writes one line. When the disk fills in the middle of it, the part
+	/// that got written is cut off again (when nobody appended after it),
+	/// so the file keeps whole lines only.
 	/// Throws: std::system_error naming the path.
 	void write(std::string_view message, const MessageFields &fields) override;
 	/// fsync(2)s the file; a file that cannot be synced (a pipe,
@@ -28,6 +31,9 @@ public:
 	const std::string &path() const noexcept { return path_; }
 
 private:
+	/// Truncates the file by the @p written bytes of a line cut short.
+	void dropPartialLine(std::size_t written) noexcept;
+
 	std::string path_;
 	base::UniqueFd fd_;
 	std::string line_; // reused, so writing does not allocate per message
