@@ -5,12 +5,15 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <iomanip>
 #include <sstream>
 #include <system_error>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "tlog/base/error.hpp"
+#include "tlog/base/unique_fd.hpp"
 
 namespace tlog::conf {
 
@@ -241,18 +244,32 @@ json::JsonRef ConfigSchema::toJson() const
 
 json::JsonRef loadConfigFile(const std::string &path, bool mustExist)
 {
-	std::ifstream in(path, std::ios::binary);
-	if (!in) {
+	// open(2) and read(2), not a stream: a stream reads a directory as
+	// an empty file and loses the reason, and it would read /dev/zero
+	// until memory runs out.
+	base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+	if (!fd) {
 		int err = errno;
 		if (err == ENOENT && !mustExist)
 			return {};
 		throw base::ConfigError(path + ": cannot read: " + std::strerror(err));
 	}
-	std::ostringstream text;
-	text << in.rdbuf();
-	if (in.bad())
-		throw base::ConfigError(path + ": read error");
-	return parseConfigText(text.str(), path);
+	std::string text;
+	char buf[4096];
+	for (;;) {
+		ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			throw base::ConfigError(path + ": cannot read: " + std::strerror(errno));
+		if (n == 0)
+			break;
+		if (text.size() + static_cast<std::size_t>(n) > kMaxConfigFileSize)
+			throw base::ConfigError(path + ": larger than " +
+						std::to_string(kMaxConfigFileSize) + " bytes");
+		text.append(buf, static_cast<std::size_t>(n));
+	}
+	return parseConfigText(text, path);
 }
 
 json::JsonRef parseConfigText(std::string_view text, std::string_view source)

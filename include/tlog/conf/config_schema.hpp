@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -56,9 +57,13 @@ private:
 	std::vector<Entry> entries_;
 };
 
+/// The largest configuration file read; anything bigger is not one.
+inline constexpr std::size_t kMaxConfigFileSize = 1024 * 1024;
+
 /// Reads a JSON configuration file (C and C++ comments allowed). A file
 /// that does not exist gives a null JsonRef unless @p mustExist.
-/// Throws: base::ConfigError naming the file and what is wrong.
+/// Throws: base::ConfigError naming the file and what is wrong (also a
+/// directory, a read error, more than kMaxConfigFileSize bytes).
 json::JsonRef loadConfigFile(const std::string &path, bool mustExist);
 
 /// Parses a JSON configuration text. Throws: base::ConfigError naming @p source.
