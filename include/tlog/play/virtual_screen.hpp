@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct VTerm;
+struct VTermScreen;
+
+namespace tlog::play {
+
+/// A terminal emulated in memory (libvterm): what the recording's output
+/// shows on a screen of the recorded size. The player keeps one to seek
+/// (a snapshot is the paint() of a moment, replayed into a fresh screen),
+/// to search the text as it was shown, and to export the final screen.
+///
+/// Pure: no I/O.
+class VirtualScreen
+{
+public:
+	/// A screen of @p cols x @p rows (at least 1x1) that keeps up to
+	/// @p scrollbackLines lines that scroll off its top (0: none).
+	VirtualScreen(unsigned cols, unsigned rows, std::size_t scrollbackLines = 0);
+	~VirtualScreen();
+	VirtualScreen(const VirtualScreen &) = delete;
+	VirtualScreen &operator=(const VirtualScreen &) = delete;
+
+	/// Interprets terminal output, as the terminal would have.
+	void feed(std::string_view bytes);
+	/// Changes the size as a window change does; text is kept where it fits.
+	void resize(unsigned cols, unsigned rows);
+	/// Forgets everything shown: an empty screen of the same size.
+	void clear();
+
+	unsigned cols() const noexcept { return cols_; }
+	unsigned rows() const noexcept { return rows_; }
+
+	/// Escape sequences that put this screen (characters, attributes,
+	/// colours, cursor position and visibility) on a terminal of the same
+	/// size, whatever it showed before. Feeding them to another
+	/// VirtualScreen of this size reproduces this one's cells.
+	std::string paint() const;
+	/// The text of row @p row (0-based) as UTF-8, trailing blanks dropped.
+	std::string rowText(unsigned row) const;
+	/// All rows, each ending in a newline, trailing empty rows dropped.
+	std::string text() const;
+	/// Lines that scrolled off the top, oldest first (bounded by the
+	/// constructor's @p scrollbackLines), each without its newline.
+	const std::deque<std::string> &scrollback() const noexcept { return scrollback_; }
+
+	/// Rows whose cells changed since the last call, in order.
+	std::vector<unsigned> takeChangedRows();
+
+private:
+	friend struct VirtualScreenCallbacks; // libvterm's callbacks, in the .cpp
+	void setUp();
+
+	struct Deleter {
+		void operator()(VTerm *vt) const noexcept;
+	};
+	std::unique_ptr<VTerm, Deleter> vt_;
+	VTermScreen *screen_ = nullptr; // owned by vt_
+	unsigned cols_, rows_;
+	std::size_t scrollbackLines_;
+	std::deque<std::string> scrollback_;
+	std::vector<bool> changed_;
+};
+
+} // namespace tlog::play

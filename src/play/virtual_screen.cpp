@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tlog/play/virtual_screen.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <new>
+
+#include <vterm.h>
+
+namespace tlog::play {
+
+namespace {
+
+void appendUtf8(std::string &out, std::uint32_t c)
+{
+	if (c < 0x80) {
+		out += static_cast<char>(c);
+	} else if (c < 0x800) {
+		out += static_cast<char>(0xc0 | (c >> 6));
+		out += static_cast<char>(0x80 | (c & 0x3f));
+	} else if (c < 0x10000) {
+		out += static_cast<char>(0xe0 | (c >> 12));
+		out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+		out += static_cast<char>(0x80 | (c & 0x3f));
+	} else {
+		out += static_cast<char>(0xf0 | (c >> 18));
+		out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+		out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+		out += static_cast<char>(0x80 | (c & 0x3f));
+	}
+}
+
+// The continuation cell to the right of a double-width character.
+constexpr std::uint32_t kWideTail = static_cast<std::uint32_t>(-1);
+
+// Appends a cell's characters (a blank for an empty cell).
+void appendCell(std::string &out, const VTermScreenCell &cell)
+{
+	if (cell.chars[0] == 0) {
+		out += ' ';
+		return;
+	}
+	for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && cell.chars[i] != 0; i++)
+		appendUtf8(out, cell.chars[i]);
+}
+
+void trimRight(std::string &text)
+{
+	text.erase(text.find_last_not_of(' ') + 1);
+}
+
+// SGR parameters selecting @p color as foreground (@p base 30) or
+// background (@p base 40); empty for the terminal's default.
+std::string colorParams(const VTermColor &color, int base)
+{
+	if (VTERM_COLOR_IS_DEFAULT_FG(&color) || VTERM_COLOR_IS_DEFAULT_BG(&color))
+		return {};
+	if (VTERM_COLOR_IS_INDEXED(&color)) {
+		int idx = color.indexed.idx;
+		if (idx < 8)
+			return ";" + std::to_string(base + idx);
+		if (idx < 16)
+			return ";" + std::to_string(base + 60 + idx - 8);
+		return ";" + std::to_string(base + 8) + ";5;" + std::to_string(idx);
+	}
+	return ";" + std::to_string(base + 8) + ";2;" + std::to_string(color.rgb.red) + ";" +
+	       std::to_string(color.rgb.green) + ";" + std::to_string(color.rgb.blue);
+}
+
+// The whole SGR sequence for a cell's look, starting from a reset.
+std::string sgrFor(const VTermScreenCell &cell)
+{
+	std::string params = "0";
+	if (cell.attrs.bold)
+		params += ";1";
+	if (cell.attrs.italic)
+		params += ";3";
+	if (cell.attrs.underline)
+		params += ";4";
+	if (cell.attrs.blink)
+		params += ";5";
+	if (cell.attrs.reverse)
+		params += ";7";
+	if (cell.attrs.strike)
+		params += ";9";
+	params += colorParams(cell.fg, 30);
+	params += colorParams(cell.bg, 40);
+	return "\x1b[" + params + "m";
+}
+
+} // namespace
+
+// libvterm calls these with the VirtualScreen as its user data.
+struct VirtualScreenCallbacks {
+	static int onDamage(VTermRect rect, void *user)
+	{
+		auto *self = static_cast<VirtualScreen *>(user);
+		for (int row = std::max(rect.start_row, 0);
+		     row < rect.end_row && row < static_cast<int>(self->changed_.size()); row++)
+			self->changed_[static_cast<std::size_t>(row)] = true;
+		return 1;
+	}
+
+	static int onPushLine(int cols, const VTermScreenCell *cells, void *user)
+	{
+		auto *self = static_cast<VirtualScreen *>(user);
+		if (self->scrollbackLines_ == 0)
+			return 0;
+		std::string line;
+		for (int col = 0; col < cols; col++)
+			if (cells[col].chars[0] != kWideTail)
+				appendCell(line, cells[col]);
+		trimRight(line);
+		if (self->scrollback_.size() >= self->scrollbackLines_)
+			self->scrollback_.pop_front();
+		self->scrollback_.push_back(std::move(line));
+		return 1;
+	}
+};
+
+namespace {
+
+const VTermScreenCallbacks kCallbacks = {
+	VirtualScreenCallbacks::onDamage, // damage
+	nullptr,                          // moverect: damage the moved area instead
+	nullptr,                          // movecursor
+	nullptr,                          // settermprop
+	nullptr,                          // bell
+	nullptr,                          // resize
+	VirtualScreenCallbacks::onPushLine,
+	nullptr, // sb_popline
+};
+
+} // namespace
+
+void VirtualScreen::Deleter::operator()(VTerm *vt) const noexcept
+{
+	vterm_free(vt);
+}
+
+VirtualScreen::VirtualScreen(unsigned cols, unsigned rows, std::size_t scrollbackLines)
+    : cols_(std::max(cols, 1u)), rows_(std::max(rows, 1u)), scrollbackLines_(scrollbackLines)
+{
+	setUp();
+}
+
+VirtualScreen::~VirtualScreen() = default;
+
+void VirtualScreen::setUp()
+{
+	vt_.reset(vterm_new(static_cast<int>(rows_), static_cast<int>(cols_)));
+	if (!vt_)
+		throw std::bad_alloc();
+	vterm_set_utf8(vt_.get(), 1);
+	screen_ = vterm_obtain_screen(vt_.get());
+	vterm_screen_set_callbacks(screen_, &kCallbacks, this);
+	// Full-screen programs (editors, top) draw on the alternate screen
+	// and leave the normal one, with its scrollback, as it was.
+	vterm_screen_enable_altscreen(screen_, 1);
+	vterm_screen_reset(screen_, 1);
+	changed_.assign(rows_, false);
+}
+
+void VirtualScreen::feed(std::string_view bytes)
+{
+	vterm_input_write(vt_.get(), bytes.data(), bytes.size());
+}
+
+void VirtualScreen::resize(unsigned cols, unsigned rows)
+{
+	cols_ = std::max(cols, 1u);
+	rows_ = std::max(rows, 1u);
+	vterm_set_size(vt_.get(), static_cast<int>(rows_), static_cast<int>(cols_));
+	changed_.assign(rows_, true);
+}
+
+void VirtualScreen::clear()
+{
+	setUp();
+	scrollback_.clear();
+}
+
+std::string VirtualScreen::paint() const
+{
+	// Attributes off, home, erase; cursor hidden while drawing.
+	std::string out = "\x1b[0m\x1b[?25l\x1b[H\x1b[2J";
+	std::string look;
+	VTermScreenCell cell;
+	for (unsigned row = 0; row < rows_; row++) {
+		std::string line;
+		std::string lineLook = look;
+		std::size_t drawnUpTo = 0; // line's length up to its last non-blank
+		for (unsigned col = 0; col < cols_; col++) {
+			vterm_screen_get_cell(screen_, VTermPos{static_cast<int>(row), static_cast<int>(col)},
+					      &cell);
+			if (cell.chars[0] == kWideTail)
+				continue;
+			std::string sgr = sgrFor(cell);
+			if (sgr != lineLook) {
+				line += sgr;
+				lineLook = sgr;
+			}
+			appendCell(line, cell);
+			// Plain blanks at the end of a row are left to the erase.
+			if (cell.chars[0] != 0 || sgr != "\x1b[0m") {
+				drawnUpTo = line.size();
+				look = lineLook;
+			}
+		}
+		if (drawnUpTo == 0)
+			continue;
+		out += "\x1b[" + std::to_string(row + 1) + ";1H";
+		out.append(line, 0, drawnUpTo);
+	}
+	VTermPos cursor;
+	vterm_state_get_cursorpos(vterm_obtain_state(vt_.get()), &cursor);
+	out += "\x1b[0m\x1b[" + std::to_string(cursor.row + 1) + ";" + std::to_string(cursor.col + 1) +
+	       "H\x1b[?25h";
+	return out;
+}
+
+std::string VirtualScreen::rowText(unsigned row) const
+{
+	std::string text;
+	if (row >= rows_)
+		return text;
+	VTermScreenCell cell;
+	for (unsigned col = 0; col < cols_; col++) {
+		vterm_screen_get_cell(screen_, VTermPos{static_cast<int>(row), static_cast<int>(col)}, &cell);
+		if (cell.chars[0] != kWideTail)
+			appendCell(text, cell);
+	}
+	trimRight(text);
+	return text;
+}
+
+std::string VirtualScreen::text() const
+{
+	std::string out;
+	for (unsigned row = 0; row < rows_; row++) {
+		out += rowText(row);
+		out += '\n';
+	}
+	// Trailing empty rows dropped.
+	while (out.size() >= 2 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n')
+		out.pop_back();
+	if (out == "\n")
+		out.clear();
+	return out;
+}
+
+std::vector<unsigned> VirtualScreen::takeChangedRows()
+{
+	std::vector<unsigned> rows;
+	for (unsigned row = 0; row < changed_.size(); row++)
+		if (changed_[row]) {
+			rows.push_back(row);
+			changed_[row] = false;
+		}
+	return rows;
+}
+
+} // namespace tlog::play

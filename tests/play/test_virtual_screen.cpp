@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+#include "tlog/play/virtual_screen.hpp"
+
+using tlog::play::VirtualScreen;
+
+BOOST_AUTO_TEST_SUITE(virtual_screen)
+
+BOOST_AUTO_TEST_CASE(text_is_what_the_screen_shows)
+{
+	VirtualScreen screen(20, 4);
+	screen.feed("hello\r\nworld\r\n");
+	// A carriage return and overwrite, as a progress bar does.
+	screen.feed("50%\r100%");
+	BOOST_TEST(screen.rowText(0) == "hello");
+	BOOST_TEST(screen.rowText(2) == "100%");
+	BOOST_TEST(screen.text() == "hello\nworld\n100%\n");
+	// Erase in line and cursor movement change the text, not append to it.
+	screen.feed("\x1b[1;1H\x1b[2Kbye");
+	BOOST_TEST(screen.rowText(0) == "bye");
+	// UTF-8, a wide character and a combining mark.
+	screen.feed("\x1b[4;1Hcaf\xc3\xa9 \xe4\xb8\xad| e\xcc\x81");
+	BOOST_TEST(screen.rowText(3) == "caf\xc3\xa9 \xe4\xb8\xad| e\xcc\x81");
+}
+
+BOOST_AUTO_TEST_CASE(scrolled_lines_go_to_the_bounded_scrollback)
+{
+	VirtualScreen screen(10, 2, 3);
+	for (int i = 1; i <= 6; i++)
+		screen.feed("line " + std::to_string(i) + "\r\n");
+	// Two rows: "line 6" and the empty row under it; five lines scrolled
+	// off, the oldest two beyond the bound of three.
+	BOOST_TEST(screen.rowText(0) == "line 6");
+	std::vector<std::string> kept(screen.scrollback().begin(), screen.scrollback().end());
+	BOOST_TEST(kept == (std::vector<std::string>{"line 3", "line 4", "line 5"}),
+		   boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(alternate_screen_leaves_the_scrollback_alone)
+{
+	VirtualScreen screen(10, 2, 10);
+	screen.feed("shell\r\n");
+	screen.feed("\x1b[?1049h");
+	for (int i = 0; i < 5; i++)
+		screen.feed("editor\r\n");
+	screen.feed("\x1b[?1049l");
+	BOOST_TEST(screen.scrollback().empty());
+	BOOST_TEST(screen.rowText(0) == "shell");
+}
+
+BOOST_AUTO_TEST_CASE(paint_reproduces_the_screen)
+{
+	VirtualScreen screen(30, 5);
+	screen.feed("plain \x1b[1;31mbold red\x1b[0m \x1b[7mrev\x1b[0m\r\n");
+	screen.feed("\x1b[38;5;200mindexed\x1b[48;2;1;2;3m rgb bg \x1b[0m\r\n");
+	screen.feed("\xe4\xb8\xad\xe6\x96\x87 wide\x1b[5;30Hx\x1b[4;4H");
+	std::string painted = screen.paint();
+
+	// Painted over a screen full of other things, it shows the same.
+	VirtualScreen copy(30, 5);
+	copy.feed("junk junk junk\r\n\x1b[44mblue everywhere\r\nmore");
+	copy.feed(painted);
+	for (unsigned row = 0; row < 5; row++)
+		BOOST_TEST(copy.rowText(row) == screen.rowText(row), "row " << row);
+	// The same look: painting the copy gives the same sequences.
+	BOOST_TEST(copy.paint() == painted);
+	// The cursor ends where it was: what comes next lands in the same place.
+	screen.feed("@");
+	copy.feed("@");
+	BOOST_TEST(copy.rowText(3) == screen.rowText(3));
+	BOOST_TEST(screen.rowText(3) == "   @");
+}
+
+BOOST_AUTO_TEST_CASE(changed_rows_are_reported_once)
+{
+	VirtualScreen screen(10, 3);
+	screen.takeChangedRows();
+	screen.feed("\x1b[2;1Habc");
+	BOOST_TEST(screen.takeChangedRows() == std::vector<unsigned>{1}, boost::test_tools::per_element());
+	BOOST_TEST(screen.takeChangedRows().empty());
+	// Scrolling moves every row.
+	screen.feed("\r\n\r\n\r\n");
+	BOOST_TEST(screen.takeChangedRows().size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(resize_keeps_what_fits)
+{
+	VirtualScreen screen(10, 3);
+	screen.feed("abcdefghij\r\nsecond");
+	screen.resize(5, 4);
+	BOOST_TEST(screen.cols() == 5u);
+	BOOST_TEST(screen.rows() == 4u);
+	BOOST_TEST(screen.rowText(0) == "abcde");
+	screen.clear();
+	BOOST_TEST(screen.text().empty());
+	BOOST_TEST(screen.rows() == 4u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
