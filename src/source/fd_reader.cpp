@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <stdexcept>
+#include <system_error>
 
 #include <fcntl.h>
 #include <sys/inotify.h>
@@ -139,6 +140,30 @@ std::optional<RawMessage> FdReader::takeLine(std::size_t end, std::size_t next)
 	start_ = next;
 	scan_ = next;
 	return message;
+}
+
+std::optional<std::string> FdReader::mark() const
+{
+	if (!regular_)
+		return std::nullopt;
+	std::uint64_t next = offset_ - (buffer_.size() - start_);
+	return std::to_string(next) + ":" + std::to_string(line_);
+}
+
+void FdReader::rewind(const std::string &mark)
+{
+	auto colon = mark.find(':');
+	if (!regular_ || colon == std::string::npos)
+		Reader::rewind(mark);
+	std::uint64_t offset = std::stoull(mark.substr(0, colon));
+	std::uint64_t line = std::stoull(mark.substr(colon + 1));
+	if (::lseek(readFd_, static_cast<off_t>(offset), SEEK_SET) < 0)
+		throw std::system_error(errno, std::generic_category(), displayName_ + ": seeking");
+	buffer_.clear();
+	start_ = scan_ = 0;
+	offset_ = offset;
+	line_ = line;
+	eof_ = false;
 }
 
 std::optional<RawMessage> FdReader::read()

@@ -110,8 +110,14 @@ std::optional<uid_t> entryUid(sd_journal *j)
 JournalReader::JournalReader(const JournalSpec &spec, bool follow)
     : journal_(openJournal(spec)), spec_(spec), follow_(follow)
 {
+	addSelection(journal_.get(), spec);
+	seekStart();
+}
+
+void JournalReader::seekStart()
+{
 	sd_journal *j = journal_.get();
-	addSelection(j, spec);
+	const JournalSpec &spec = spec_;
 	if (!spec.cursor.empty()) {
 		check(sd_journal_seek_cursor(j, spec.cursor.c_str()),
 		      "seeking to cursor " + spec.cursor);
@@ -130,6 +136,23 @@ JournalReader::JournalReader(const JournalSpec &spec, bool follow)
 }
 
 JournalReader::~JournalReader() = default;
+
+void JournalReader::rewind(const std::string &mark)
+{
+	atEnd_ = false;
+	cursor_ = mark;
+	if (mark.empty()) {
+		seekStart();
+		return;
+	}
+	sd_journal *j = journal_.get();
+	check(sd_journal_seek_cursor(j, mark.c_str()), "seeking to cursor " + mark);
+	// Onto the marked entry itself; the next read() moves past it.
+	int r = sd_journal_next(j);
+	check(r, "seeking to cursor " + mark);
+	if (r > 0 && sd_journal_test_cursor(j, mark.c_str()) <= 0)
+		sd_journal_previous(j); // the entry is gone: go on from the next one
+}
 
 std::optional<RawMessage> JournalReader::read()
 {

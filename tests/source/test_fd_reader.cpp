@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -248,4 +249,51 @@ BOOST_AUTO_TEST_CASE(file_listing_names_each_recording_once)
 	BOOST_TEST(list[0].lastMessage == "{\"rec\":\"a\",\"id\":2}");
 	BOOST_TEST(list[0].location == path.string() + ":1");
 	BOOST_TEST(list[1].rec == "b");
+}
+
+BOOST_AUTO_TEST_CASE(rewind_to_a_mark_reads_the_same_lines_again)
+{
+	tlog::test::TempDir dir;
+	auto path = dir / "rec.log";
+	std::string text;
+	for (int i = 1; i <= 5000; i++)
+		text += "{\"n\":" + std::to_string(i) + "}\n";
+	tlog::test::writeFile(path, text);
+	// A small line bound is not needed; the file spans several reads.
+	FdReader reader(path.string(), false);
+	for (int i = 0; i < 1234; i++)
+		BOOST_REQUIRE(reader.read());
+	auto mark = reader.mark();
+	BOOST_REQUIRE(mark);
+	auto next = reader.read();
+	BOOST_REQUIRE(next);
+	BOOST_TEST(next->text == "{\"n\":1235}");
+	while (reader.read()) {
+	}
+	BOOST_TEST(reader.finished());
+	reader.rewind(*mark);
+	auto again = reader.read();
+	BOOST_REQUIRE(again);
+	BOOST_TEST(again->text == next->text);
+	BOOST_TEST(again->location == next->location);
+	BOOST_TEST(again->location.ends_with(":1235"));
+	// From the start.
+	FdReader fresh(path.string(), false);
+	auto start = fresh.mark();
+	BOOST_REQUIRE(fresh.read());
+	fresh.rewind(*start);
+	BOOST_TEST(fresh.read()->text == "{\"n\":1}");
+}
+
+BOOST_AUTO_TEST_CASE(a_pipe_has_no_marks)
+{
+	int fds[2];
+	BOOST_REQUIRE(::pipe(fds) == 0);
+	BOOST_REQUIRE(::write(fds[1], "{}\n", 3) == 3);
+	::close(fds[1]);
+	auto path = "/proc/self/fd/" + std::to_string(fds[0]);
+	FdReader reader(path, false);
+	BOOST_TEST(!reader.mark());
+	BOOST_CHECK_THROW(reader.rewind("0:0"), std::logic_error);
+	::close(fds[0]);
 }

@@ -47,6 +47,10 @@ public:
 	void onWaitFdReady() override;
 	bool finished() const noexcept override { return eof_; }
 	std::string name() const override { return displayName_; }
+	/// "OFFSET:LINE" for a regular file; nullopt for a pipe or terminal.
+	std::optional<std::string> mark() const override;
+	/// Throws: std::system_error when the file cannot be repositioned.
+	void rewind(const std::string &mark) override;
 
 private:
 	/// Reads more bytes into buffer_; false when none came (EOF or EAGAIN).

@@ -39,6 +39,10 @@ public:
 	bool finished() const noexcept override { return !follow_ || atEnd_; }
 	std::string name() const override { return "the journal"; }
 	std::string position() const override { return cursor_; }
+	/// The cursor of the last entry read ("" before the first).
+	std::optional<std::string> mark() const override { return cursor_; }
+	/// Throws: std::system_error when the journal cannot seek there.
+	void rewind(const std::string &mark) override;
 
 	/// Cursor of the last entry read, empty before the first.
 	const std::string &cursor() const noexcept { return cursor_; }
@@ -52,6 +56,8 @@ public:
 	std::optional<std::string> field(const std::string &name) const;
 
 private:
+	// Where reading starts: the spec's cursor, --since time or the head.
+	void seekStart();
 	JournalPtr journal_;
 	JournalSpec spec_;
 	bool follow_;

@@ -28,6 +28,9 @@ public:
 	void onWaitFdReady() override;
 	bool finished() const noexcept override { return !live_; }
 	std::string name() const override { return name_; }
+	/// The number of messages read so far.
+	std::optional<std::string> mark() const override { return std::to_string(next_); }
+	void rewind(const std::string &mark) override { next_ = std::stoul(mark); }
 
 	/// Adds a message and wakes waitFd(). Throws: std::system_error.
 	void append(std::string message);

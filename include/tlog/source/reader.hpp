@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace tlog::source {
@@ -51,6 +52,20 @@ public:
 	/// Where the last message read came from, in a form a later run can
 	/// resume after (a journal cursor); empty when the source has none.
 	virtual std::string position() const { return {}; }
+
+	/// Where the next read() would start, as a token rewind() takes back
+	/// (the player's snapshots, to seek backwards); nullopt for a source
+	/// that cannot go back (a pipe, a remote search).
+	virtual std::optional<std::string> mark() const { return std::nullopt; }
+	/// Returns to a mark() of this reader: the next read() gives the
+	/// message that followed it. Throws: std::logic_error for a source
+	/// without marks; std::system_error when the source fails.
+	virtual void rewind(const std::string &mark);
 };
+
+inline void Reader::rewind(const std::string &)
+{
+	throw std::logic_error(name() + ": cannot go back in this source");
+}
 
 } // namespace tlog::source
