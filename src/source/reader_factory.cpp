@@ -7,6 +7,7 @@
 #include "config.h"
 #include "tlog/base/error.hpp"
 #include "tlog/json/json_ref.hpp"
+#include "tlog/source/asciicast_reader.hpp"
 #include "tlog/source/fd_reader.hpp"
 #if ENABLE_JOURNAL
 #include "tlog/source/journal_reader.hpp"
@@ -103,6 +104,7 @@ struct Maker {
 // One line per reader type.
 constexpr Maker kMakers[] = {
 	{"file", makeFile, listFile},
+	{"asciicast", makeAsciicastReader, listAsciicastRecordings},
 #if ENABLE_JOURNAL
 	{"journal", makeJournal, listJournal},
 #endif
