@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tlog::play {
+
+class VirtualScreen;
+
+/// Finds where a text appears on a VirtualScreen as output goes by: a
+/// match is a row that shows the pattern which no row showed before.
+/// Text that only moves (scrolls) or stays is not a new match, nor is a
+/// matching line edited at its end (typed on); the same line printed again
+/// is. Plain, case-sensitive substring matching on the
+/// text as the screen shows it (escape sequences interpreted).
+///
+/// Pure: no I/O.
+class ScreenSearch
+{
+public:
+	explicit ScreenSearch(std::string pattern) : pattern_(std::move(pattern)) {}
+
+	const std::string &pattern() const noexcept { return pattern_; }
+
+	/// Looks at the rows that changed on @p screen since the last call
+	/// (takes them from the screen) and returns the text of a row that
+	/// newly shows the pattern, if any.
+	std::optional<std::string> update(VirtualScreen &screen);
+
+	/// Forgets what the screen showed (after it was cleared or replaced).
+	void reset() noexcept { rows_.clear(); }
+
+private:
+	std::string pattern_;
+	std::vector<std::string> rows_; // per row: its text if it matches, else ""
+};
+
+} // namespace tlog::play

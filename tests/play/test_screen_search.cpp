@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <boost/test/unit_test.hpp>
+
+#include <optional>
+#include <string>
+
+#include "tlog/play/screen_search.hpp"
+#include "tlog/play/virtual_screen.hpp"
+
+using tlog::play::ScreenSearch;
+using tlog::play::VirtualScreen;
+
+namespace {
+
+// The new match's row text, or "(none)".
+std::string feed(VirtualScreen &screen, ScreenSearch &search, const std::string &out)
+{
+	screen.feed(out);
+	return search.update(screen).value_or("(none)");
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(screen_search)
+
+BOOST_AUTO_TEST_CASE(a_match_is_text_that_appears)
+{
+	VirtualScreen screen(20, 3);
+	ScreenSearch search("error");
+	BOOST_TEST(feed(screen, search, "starting\r\n") == "(none)");
+	BOOST_TEST(feed(screen, search, "an error here\r\n") == "an error here");
+	// Scrolling moves the line up and then off: no new match.
+	BOOST_TEST(feed(screen, search, "ok\r\n") == "(none)");
+	BOOST_TEST(feed(screen, search, "ok\r\n") == "(none)");
+	BOOST_TEST(feed(screen, search, "ok\r\n") == "(none)");
+	// The same line printed again is a new match.
+	BOOST_TEST(feed(screen, search, "an error here\r\n") == "an error here");
+}
+
+BOOST_AUTO_TEST_CASE(the_screen_text_counts_not_the_bytes)
+{
+	VirtualScreen screen(20, 3);
+	ScreenSearch search("error");
+	// Split by an attribute change: the bytes do not hold "error", the
+	// screen does.
+	BOOST_TEST(feed(screen, search, "err\x1b[1mor\x1b[0m") == "error");
+	// Overwritten before it was ever shown whole: "erxor" is not a match.
+	ScreenSearch other("found");
+	VirtualScreen screen2(20, 3);
+	BOOST_TEST(feed(screen2, other, "fou\bX") == "(none)");
+	BOOST_TEST(feed(screen2, other, "nd") == "(none)");
+	// Typed a character at a time, it matches when the last one lands.
+	VirtualScreen screen3(20, 3);
+	ScreenSearch typed("make");
+	BOOST_TEST(feed(screen3, typed, "$ m") == "(none)");
+	BOOST_TEST(feed(screen3, typed, "ak") == "(none)");
+	BOOST_TEST(feed(screen3, typed, "e") == "$ make");
+	// Editing the line further does not match it again.
+	BOOST_TEST(feed(screen3, typed, " all") == "(none)");
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_pattern_matches_nothing)
+{
+	VirtualScreen screen(10, 2);
+	ScreenSearch search("");
+	BOOST_TEST(feed(screen, search, "anything\r\n") == "(none)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
