@@ -119,6 +119,8 @@ class PtyProcess:
         """@stderr: a file to take the command's stderr instead of the pty."""
         self.master, slave = os.openpty()
         set_winsize(slave, rows, cols)
+        # The terminal's settings before the command could change them.
+        self.termios_before = termios.tcgetattr(slave)
 
         def make_controlling_tty():
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
@@ -195,6 +197,28 @@ class PtyProcess:
                           f"{bytes(self.output[-300:])!r}")
         os.close(self.master)
         return code
+
+    def termios_now(self):
+        """The terminal's current settings (the pty's, read through the
+        master), e.g. to compare with termios_before."""
+        return termios.tcgetattr(self.master)
+
+    def wait_exit(self, timeout=30.0):
+        """Drains the terminal until the process exited and returns its
+        status, like finish() but keeping the master open, so that the
+        terminal's settings can still be read afterwards."""
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None:
+            if time.monotonic() >= deadline:
+                raise Failure(f"{self.proc.args} did not exit within {timeout}s; terminal "
+                              f"got {bytes(self.output[-300:])!r}")
+            if self.eof:
+                time.sleep(0.02)
+            else:
+                self._read_once(0.05)
+        while self._read_once(0.05):
+            pass
+        return self.proc.returncode
 
     def kill(self):
         try:
@@ -291,3 +315,111 @@ def decode_streams(messages, path="recording"):
             check(tpos[s] == len(text[s]), f"{path}:{n}: {s}_txt has characters the timing never uses")
             check(bpos[s] == len(binary[s]), f"{path}:{n}: {s}_bin has bytes the timing never uses")
     return bytes(streams["in"]), bytes(streams["out"])
+
+
+def check_prefix(actual, whole, what):
+    """@actual must be the start of @whole (or all of it)."""
+    check_equal(actual, whole[:len(actual)], what + " (as a prefix)")
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper():
+    """Makes orphaned descendants (a recorded program whose recorder
+    died) our children, so that wait_gone() can see how they ended."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+
+
+def wait_gone(pid, timeout=5.0):
+    """Waits until process @pid has ended, reaping it when it became our
+    child (see become_subreaper()). Returns its exit status (as
+    subprocess reports it) when we reaped it, None when it was already
+    gone; fails after @timeout, ending it with SIGKILL."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done == pid:
+                return os.waitstatus_to_exitcode(status)
+        except ChildProcessError:
+            if not os.path.exists(f"/proc/{pid}"):
+                return None
+        if time.monotonic() >= deadline:
+            state = process_state(pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            raise Failure(f"process {pid} still there {timeout}s later (state {state}); "
+                          f"killed it")
+        time.sleep(0.05)
+
+
+def process_state(pid):
+    """The state letter of process @pid (R, S, Z, ...) or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time that process @pid has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # Fields 14 and 15 (utime, stime); the list starts at field 3.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_with_rusage(pid, timeout):
+    """Waits up to @timeout for our child @pid; returns (exit status as
+    subprocess reports it, CPU seconds it used) or None if it still runs."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done == pid:
+            return os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.02)
+
+
+CLONE_NEWNS = 0x00020000
+
+
+def private_mounts():
+    """Moves this process into a mount namespace of its own, so mounts it
+    makes are seen by it and its children only and vanish with them,
+    even if the test is killed before it can unmount."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
+    subprocess.run(["mount", "--make-rprivate", "/"], check=True)
+
+
+def end_processes(pids):
+    """Clean-up after a test: ends those of @pids (processes the test
+    started) that still run, with SIGKILL, and reaps those that are our
+    children. A pid that ended normally is skipped."""
+    for pid in pids:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                continue
+        except ChildProcessError:
+            if process_state(pid) in (None, "Z"):
+                continue
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
