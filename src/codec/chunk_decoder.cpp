@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/codec/chunk_decoder.hpp"
 
+#include <chrono>
+#include <cstdint>
+#include <string>
+
 #include "tlog/base/error.hpp"
 #include "tlog/codec/timing.hpp"
 #include "utf8.hpp"
@@ -8,6 +12,11 @@
 namespace tlog::codec {
 
 namespace {
+
+// Packets carry nanoseconds in an int64: a time past this many ms (about
+// 292 years) cannot be one. parseMessage() lets pos and delays go to 2^53.
+constexpr std::uint64_t kMaxMs = static_cast<std::uint64_t>(
+	std::chrono::duration_cast<std::chrono::milliseconds>(base::Timestamp::max()).count());
 
 // Walks one text field and its bin array as the timing records consume them.
 class StreamCursor
@@ -99,6 +108,9 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 	if (started_ && message.pos < lastPos_)
 		fail("pos", std::to_string(message.pos) + " goes back from the previous message's " +
 				    std::to_string(lastPos_));
+	if (message.pos > kMaxMs)
+		fail("pos", std::to_string(message.pos) + " ms is beyond the longest recording (" +
+				    std::to_string(kMaxMs) + " ms)");
 
 	std::vector<TimingRecord> records;
 	try {
@@ -125,7 +137,14 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 
 	for (const auto &r : records) {
 		switch (r.kind) {
-		case Kind::Delay: ms += r.a; break;
+		case Kind::Delay:
+			// r.a <= 2^53 and ms <= kMaxMs: the sum cannot wrap.
+			ms += r.a;
+			if (ms > kMaxMs)
+				fail("timing", "the delays reach " + std::to_string(ms) +
+						       " ms, beyond the longest recording (" +
+						       std::to_string(kMaxMs) + " ms)");
+			break;
 		case Kind::Window:
 			out.push_back(Packet::window(std::chrono::milliseconds(ms),
 						     static_cast<std::uint16_t>(r.a),

@@ -324,6 +324,30 @@ BOOST_AUTO_TEST_CASE(ids_and_positions)
 	}
 }
 
+// Times past what a Timestamp holds (about 292 years) are refused, not
+// overflowed (found by tests/fuzz): pos and delays may each reach 2^53 ms.
+BOOST_AUTO_TEST_CASE(times_beyond_a_timestamp)
+{
+	const std::string kMax = "9223372036854"; // ms in Timestamp::max()
+	{
+		ChunkDecoder dec;
+		auto packets = decodeOne(msg(1, 0, "+" + kMax + ">1", "a"), dec);
+		BOOST_TEST(packets.back().ts.count() == 9223372036854000000);
+	}
+	const std::vector<std::pair<Fields, std::string>> cases = {
+	    {msg(1, 0, ">1", "a").set("pos", "9007199254740992"), "field 'pos'"},
+	    {msg(1, 0, ">1", "a").set("pos", "9223372036855"), "field 'pos'"},
+	    {msg(1, 0, "+9007199254740992>1", "a"), "field 'timing'"},
+	    {msg(1, 0, "+" + kMax + "+1=80x24", ""), "field 'timing'"},
+	    {msg(1, 1, "+" + kMax + ">1", "a"), "field 'timing'"},
+	};
+	for (const auto &[f, field] : cases) {
+		ChunkDecoder dec;
+		expectError([&] { decodeOne(f, dec); }, {"rec.log:7", field, "longest recording"},
+			    f.text());
+	}
+}
+
 BOOST_AUTO_TEST_CASE(failed_message_leaves_the_decoder_usable)
 {
 	// A rejected message does not count as decoded: the next good one
