@@ -94,6 +94,10 @@ void parseVersion(const Fields &f, const JsonRef &root, Message &m)
 	if (ver->type() == JsonType::Int) {
 		if (ver->asInt() < 0)
 			f.fail("ver", "negative version");
+		// Compared whole: cast first, 4294967298 would pass as 2.
+		if (ver->asInt() > 2)
+			f.fail("ver", "unsupported version " + std::to_string(ver->asInt()) +
+					      " (this player reads 2.x)");
 		m.verMajor = static_cast<unsigned>(ver->asInt());
 		m.verMinor = 0;
 	} else if (ver->type() == JsonType::String) {

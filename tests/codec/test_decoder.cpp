@@ -247,7 +247,8 @@ BOOST_AUTO_TEST_CASE(numbers_out_of_range)
 BOOST_AUTO_TEST_CASE(versions)
 {
 	for (std::string ver :
-	     {"\"3.0\"", "3", "\"1.0\"", "\"x\"", "\"2.\"", "\".3\"", "\"\"", "\"2.3.1\"", "-2"})
+	     {"\"3.0\"", "3", "\"1.0\"", "\"x\"", "\"2.\"", "\".3\"", "\"\"", "\"2.3.1\"", "-2",
+	      "4294967298"}) // 2^32 + 2 once passed as 2
 		expectError([&] { parseMessage(Fields().set("ver", ver).text(), "rec.log:7"); },
 			    {"rec.log:7", "field 'ver'"}, "ver " + ver);
 }
