@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/play/position.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,6 +11,10 @@
 namespace tlog::play {
 
 namespace {
+
+// The last whole second whose fractions all fit a Timestamp.
+constexpr std::int64_t kMaxSeconds =
+	std::chrono::duration_cast<std::chrono::seconds>(base::Timestamp::max()).count() - 1;
 
 // Digits of one part; more than 9 would only ever be a typo or an overflow.
 bool parseDigits(std::string_view text, std::int64_t &value) noexcept
@@ -67,6 +72,11 @@ PlayPosition parsePosition(std::string_view text)
 			throw bad();
 		total = total * 60 + v;
 	}
+	// Nine-digit hours or minutes do not fit a Timestamp in nanoseconds
+	// (found by tests/fuzz): refuse them rather than overflow.
+	if (total > kMaxSeconds)
+		throw base::UsageError("'" + std::string(text) + "' is too far: at most " +
+				       std::to_string(kMaxSeconds / 3600) + " hours");
 	std::int64_t frac = 0;
 	if (!parseDigits(fraction, frac))
 		throw bad();

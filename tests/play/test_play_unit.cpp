@@ -67,6 +67,11 @@ BOOST_AUTO_TEST_CASE(positions)
 	BOOST_TEST((parsePosition("1.5").time == Timestamp(1500ms)));
 	BOOST_TEST((parsePosition(":.25").time == Timestamp(250ms)));
 	BOOST_TEST((parsePosition("0.0000000019").time == Timestamp(1ns)));
-	for (auto bad : {"", "x", "1:2:3:4", "1.2.3", "-1", "1e3", "1.x", "1234567890", "st"})
+	for (auto bad : {"", "x", "1:2:3:4", "1.2.3", "-1", "1e3", "1.x", "1234567890", "st",
+			 // Past a Timestamp's 292 years (found by tests/fuzz).
+			 "999999999::", "999999999:0", "2562048::", "2562047:47:16"})
 		BOOST_CHECK_THROW(parsePosition(bad), tlog::base::UsageError);
+	// The last second that fits, with every fraction.
+	BOOST_TEST((parsePosition("2562047:47:15.999999999").time ==
+		    Timestamp(9223372035999999999)));
 }
