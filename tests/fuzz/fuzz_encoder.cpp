@@ -130,8 +130,8 @@ void checkLayout(std::string_view text)
 	for (auto key : kKeys) {
 		// Keys outside strings only: a quote inside a string is escaped.
 		auto found = text.find(key, at);
-		require(found == at || (found != std::string_view::npos && key != kKeys[0]),
-			"field missing or out of order: " + std::string(key));
+		if (found != at && (found == std::string_view::npos || key == kKeys[0]))
+			fail("field missing or out of order: " + std::string(key));
 		at = found + key.size();
 	}
 
@@ -163,8 +163,8 @@ void checkLayout(std::string_view text)
 					"\\u00XX where a raw byte or a short escape belongs");
 				i += 4;
 			} else {
-				require(std::string_view("\"\\bfnrt").find(e) != std::string_view::npos,
-					std::string("unknown escape \\") + e);
+				if (std::string_view("\"\\bfnrt").find(e) == std::string_view::npos)
+					fail(std::string("unknown escape \\") + e);
 			}
 		}
 	}
@@ -201,8 +201,9 @@ void checkMessages(const std::vector<EncodedMessage> &messages, const tlog::code
 		std::size_t payload = m.timing.size() + escapedLength(m.inTxt) +
 				      escapedLength(m.outTxt) + binLength(m.inBin) +
 				      binLength(m.outBin);
-		require(payload <= payloadBound, "message over the payload (" + std::to_string(payload) +
-							 " > " + std::to_string(payloadBound) + ")");
+		if (payload > payloadBound)
+			fail("message over the payload (" + std::to_string(payload) + " > " +
+			     std::to_string(payloadBound) + ")");
 		require(!m.timing.empty(), "a message without records");
 
 		const std::size_t first = decoded.size();
@@ -246,10 +247,10 @@ void checkRoundTrip(const Fed &fed, const std::vector<Packet> &decoded)
 				auto earliest = *std::min_element(fed.arrival[d].begin() + lo,
 								  fed.arrival[d].begin() + hi + 1);
 				auto latest = b + 3 < n ? fed.reached[d][b + 3] : fed.finalReached;
-				require(ms >= earliest && ms <= latest,
-					"byte " + std::to_string(b) + " at " + std::to_string(ms) +
-					    " ms, outside " + std::to_string(earliest) + ".." +
-					    std::to_string(latest));
+				if (ms < earliest || ms > latest)
+					fail("byte " + std::to_string(b) + " at " + std::to_string(ms) +
+					     " ms, outside " + std::to_string(earliest) + ".." +
+					     std::to_string(latest));
 			}
 		}
 	}

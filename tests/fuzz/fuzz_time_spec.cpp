@@ -31,8 +31,8 @@ void requireQuoted(const UsageError &e, std::string_view text)
 	std::string quoted = "'" + std::string(text.substr(0, text.find('\0')));
 	if (text.find('\0') == std::string_view::npos)
 		quoted += "' ";
-	require(what.substr(0, quoted.size()) == quoted,
-		"error does not quote the text: " + std::string(what));
+	if (what.substr(0, quoted.size()) != quoted)
+		fail("error does not quote the text: " + std::string(what));
 }
 
 void fuzzPosition(std::string_view text)
@@ -55,8 +55,8 @@ void fuzzPosition(std::string_view text)
 			    std::to_string(s % 60) + "." + std::string(9 - digits.size(), '0') +
 			    digits;
 	try {
-		require(tlog::play::parsePosition(again) == pos,
-			"\"" + again + "\" is not the position of \"" + std::string(text) + "\"");
+		if (tlog::play::parsePosition(again) != pos)
+			fail("\"" + again + "\" is not the position of \"" + std::string(text) + "\"");
 	} catch (const UsageError &e) {
 		fail("\"" + again + "\" does not parse: " + e.what());
 	}

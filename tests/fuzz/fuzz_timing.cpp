@@ -48,9 +48,11 @@ void checkError(const tlog::base::FormatError &e, std::string_view timing)
 	auto digits = text.substr(at + kAt.size());
 	require(!digits.empty(), "error without an offset: " + std::string(text));
 	for (char c : digits) {
-		require(c >= '0' && c <= '9', "offset is not a number: " + std::string(text));
+		if (c < '0' || c > '9')
+			fail("offset is not a number: " + std::string(text));
 		offset = offset * 10 + static_cast<std::uint64_t>(c - '0');
-		require(offset <= timing.size(), "offset past the end: " + std::string(text));
+		if (offset > timing.size())
+			fail("offset past the end: " + std::string(text));
 	}
 }
 
@@ -82,6 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	} catch (const tlog::base::FormatError &e) {
 		fail("canonical form \"" + text + "\" does not parse: " + e.what());
 	}
-	require(again == records, "canonical form \"" + text + "\" parses differently");
+	if (again != records)
+		fail("canonical form \"" + text + "\" parses differently");
 	return 0;
 }
