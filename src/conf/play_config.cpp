@@ -21,7 +21,7 @@ PlayConfigSources PlayConfigSources::fromEnvironment()
 
 PlayConfig::PlayConfig()
 {
-	schema_.string("reader", reader, {"file", "journal", "es"});
+	schema_.string("reader", reader, {"file", "journal", "es", "asciicast"});
 	schema_.string("file.path", filePath);
 	schema_.string("file.match", fileMatch);
 	schema_.string("es.baseurl", esBaseurl);
@@ -49,6 +49,7 @@ PlayConfig::PlayConfig()
 	schema_.boolean("paused", paused);
 	schema_.number("speed", speed, kMinSpeed, kMaxSpeed);
 	schema_.string("goto", goTo);
+	schema_.number("idle_limit", idleLimit, 0, kMaxIdleLimit);
 }
 
 void PlayConfig::loadLayers(const PlayConfigSources &sources)

@@ -36,6 +36,8 @@ enum LongOnly : int {
 	kEsQuery,
 	kEsVerbose,
 	kEsUser,
+	kIdleLimit,
+	kExport,
 };
 
 struct OptionKey {
@@ -56,6 +58,7 @@ constexpr OptionKey kKeys[] = {
 	{kCursorFile, "journal.cursor_file"}, {kTrustedUid, "journal.trusted_uid"},
 	{kEsBaseurl, "es.baseurl"}, {kEsQuery, "es.query"}, {kEsVerbose, "es.verbose"},
 	{kEsUser, "es.user"},
+	{kIdleLimit, "idle_limit"},
 };
 
 constexpr option kOptions[] = {
@@ -94,6 +97,9 @@ constexpr option kOptions[] = {
 	{"es-query", required_argument, nullptr, kEsQuery},
 	{"es-verbose", no_argument, nullptr, kEsVerbose},
 	{"es-user", required_argument, nullptr, kEsUser},
+	{"idle-limit", required_argument, nullptr, kIdleLimit},
+	{"export", required_argument, nullptr, kExport},
+	{"output", required_argument, nullptr, 'o'},
 	{nullptr, 0, nullptr, 0},
 };
 
@@ -178,7 +184,8 @@ CommandLine parseCommandLine(int argc, char *argv[])
 	opterr = 0;
 	for (;;) {
 		int longIndex = -1;
-		int c = ::getopt_long(argc, argv, "+:hvs:fg:pr:i:m:S:U:M:N:D:", kOptions, &longIndex);
+		int c = ::getopt_long(argc, argv, "+:hvs:fg:pr:i:m:S:U:M:N:D:o:", kOptions,
+				      &longIndex);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -187,6 +194,13 @@ CommandLine parseCommandLine(int argc, char *argv[])
 		case kConfiguration: result.configuration = true; continue;
 		case kList: result.list = true; continue;
 		case kJson: result.json = true; continue;
+		case kExport:
+			if (std::string_view(optarg) != "asciicast")
+				throw base::UsageError(std::string("--export: unknown format '") +
+						       optarg + "' (known: asciicast)");
+			result.exportFormat = optarg;
+			continue;
+		case 'o': result.exportPath = optarg; continue;
 		case kSince:
 		case kUntil:
 			// journalctl's time forms, turned into the reference's
@@ -211,6 +225,10 @@ CommandLine parseCommandLine(int argc, char *argv[])
 	}
 	if (optind < argc)
 		throw base::UsageError(std::string("unexpected argument '") + argv[optind] + "'");
+	if (!result.exportPath.empty() && result.exportFormat.empty())
+		throw base::UsageError("-o/--output is for --export");
+	if (!result.exportFormat.empty() && result.list)
+		throw base::UsageError("--export and --list do not go together");
 	return result;
 }
 
@@ -234,7 +252,8 @@ std::string usageText()
 	       "  -h, --help               print this help and exit\n"
 	       "  -v, --version            print the version and exit\n"
 	       "      --configuration      print the merged configuration as JSON and exit\n"
-	       "  -r, --reader=TYPE        read with TYPE: file, journal or es (default file)\n"
+	       "  -r, --reader=TYPE        read with TYPE: file, journal, es or asciicast\n"
+	       "                           (default file)\n"
 	       "  -s, --speed=NUMBER       play NUMBER times as fast (0.001..1000, default 1)\n"
 	       "  -f, --follow             at the end, wait for the recording to grow\n"
 	       "  -g, --goto=POS           fast-forward to POS: start, end or [[H:]M:]S[.f]\n"
@@ -243,6 +262,10 @@ std::string usageText()
 	       "      --lax                play on over missing messages, reporting them\n"
 	       "      --list               list the recordings the selection matches, one a line\n"
 	       "      --json               with --list: a JSON array, for scripts\n"
+	       "      --idle-limit=SECONDS  play (and export) every longer pause as SECONDS\n"
+	       "      --export=FORMAT      write the recording as FORMAT instead of playing it:\n"
+	       "                           asciicast (asciinema's v2 file format)\n"
+	       "  -o, --output=FILE        with --export: write to FILE (default: standard output)\n"
 	       "\n"
 	       "Selecting a recording (every reader):\n"
 	       "      --rec=ID             the recording with id ID\n"
@@ -252,7 +275,8 @@ std::string usageText()
 	       "      --strict             when several match, refuse instead of playing the newest\n"
 	       "\n"
 	       "File reader options:\n"
-	       "  -i, --file-path=FILE     read the recording from FILE (\"-\": standard input)\n"
+	       "  -i, --file-path=FILE     read the recording from FILE (\"-\": standard input);\n"
+	       "                           with -r asciicast, an asciicast v2 file\n"
 	       "  -m, --file-match=REC     play recording REC of the file (default: the first)\n"
 	       "\n"
 	       "Journal reader options:\n"

@@ -16,6 +16,7 @@
 #include "tlog/base/log.hpp"
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/conf/play_config.hpp"
+#include "tlog/play/asciicast_export.hpp"
 #include "tlog/play/player.hpp"
 #include "tlog/play/position.hpp"
 
@@ -72,6 +73,28 @@ std::string quoted(const std::string &value)
 		out += c;
 	}
 	return out + "\"";
+}
+
+// --export: the whole recording written at once, in another format.
+void exportRecording(const PlaybackRequest &request, const source::ReaderSpec &spec,
+		     const PlayerOptions &options)
+{
+	if (spec.follow)
+		throw base::UsageError("--export writes a whole recording: it cannot --follow");
+	auto reader = source::makeReader(spec);
+	// Opened once the recording is, so a bad source leaves the file alone.
+	base::UniqueFd file;
+	int fd = request.outFd;
+	if (!request.exportPath.empty() && request.exportPath != "-") {
+		file.reset(::open(request.exportPath.c_str(),
+				  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666));
+		if (!file)
+			base::throwErrno("writing " + request.exportPath);
+		fd = file.get();
+	}
+	exportAsciicast(*reader,
+			ExportOptions{options.match, options.lax, options.fromMiddle, options.idleLimit},
+			fd);
 }
 
 } // namespace
@@ -168,7 +191,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	// A file is played as it is read (the player picks the first
 	// recording or -m); indexed stores are asked first which recordings
 	// the selection holds, so two are never interleaved.
-	if (spec.type != "file" && spec.rec.empty()) {
+	if (spec.type != "file" && spec.type != "asciicast" && spec.rec.empty()) {
 		auto list = listSelected(spec);
 		if (list.empty())
 			throw std::runtime_error("no recording in " +
@@ -204,6 +227,12 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	options.speed = config.speed;
 	// Started at a cursor or a time, the first message is not id 1.
 	options.fromMiddle = !spec.journal.cursor.empty() || spec.journal.sinceUsec.has_value();
+	options.idleLimit = std::chrono::duration_cast<base::Timestamp>(
+		std::chrono::duration<double>(config.idleLimit));
+	if (!request.exportFormat.empty()) {
+		exportRecording(request, spec, options);
+		return 0;
+	}
 
 	auto reader = source::makeReader(spec);
 	PlayResult result;

@@ -85,7 +85,7 @@ std::string sizeText(term::WindowSize size)
 Player::Player(source::Reader &reader, PlayerOptions options, int outFd, int keyFd)
 	: reader_(reader), options_(std::move(options)), outFd_(outFd), keyFd_(keyFd),
 	  decoder_(options_.lax, options_.fromMiddle ? 0 : 1),
-	  clock_(options_.speed, options_.paused)
+	  clock_(options_.speed, options_.paused), idle_(options_.idleLimit)
 {
 	outIsTty_ = ::isatty(outFd_) == 1;
 	if (options_.goTo.end)
@@ -212,13 +212,14 @@ bool Player::readOne()
 	if (!started_) {
 		// The clock starts at the first message (pos 0 for a whole
 		// recording), or at the fast-forward target.
-		base::Timestamp start = std::chrono::milliseconds(message.pos);
+		base::Timestamp start = idle_.map(std::chrono::milliseconds(message.pos));
 		if (ffTarget_ && *ffTarget_ > start)
 			start = *ffTarget_;
 		clock_.seek(now, start);
 		started_ = true;
 	}
 	for (auto &packet : packets) {
+		packet.ts = idle_.map(packet.ts);
 		lastTs_ = packet.ts;
 		if (packet.type != codec::PacketType::Input)
 			queue_.push_back(std::move(packet));

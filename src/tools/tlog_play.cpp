@@ -41,6 +41,8 @@ int runTlogPlay(int argc, char *argv[])
 	play::PlaybackRequest request;
 	request.list = commandLine.list;
 	request.json = commandLine.json;
+	request.exportFormat = commandLine.exportFormat;
+	request.exportPath = commandLine.exportPath;
 	request.outFd = STDOUT_FILENO;
 	// Keys come from standard input when it is a terminal and not the
 	// recording itself.

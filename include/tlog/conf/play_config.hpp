@@ -34,7 +34,7 @@ public:
 	PlayConfig(const PlayConfig &) = delete;
 	PlayConfig &operator=(const PlayConfig &) = delete;
 
-	std::string reader = "file"; ///< file, journal, es
+	std::string reader = "file"; ///< file, journal, es, asciicast
 	std::string filePath;        ///< file.path; "-" is standard input
 	std::string fileMatch;       ///< file.match: recording id to play
 	std::string esBaseurl;       ///< es.baseurl
@@ -64,6 +64,7 @@ public:
 	bool paused = false;
 	double speed = 1.0;
 	std::string goTo = "start"; ///< goto: start, end or [[H:]M:]S[.f]
+	double idleLimit = 0;       ///< idle_limit: longest pause in seconds, 0: keep all
 
 	/// The schema binding every key above.
 	const ConfigSchema &schema() const noexcept { return schema_; }
@@ -86,5 +87,7 @@ private:
 /// Lowest and highest playback speed multipliers accepted as settings.
 inline constexpr double kMinSpeed = 0.001;
 inline constexpr double kMaxSpeed = 1000.0;
+/// Longest idle_limit accepted (a day); 0 means no limit.
+inline constexpr double kMaxIdleLimit = 86400.0;
 
 } // namespace tlog::conf

@@ -23,6 +23,8 @@ struct CommandLine {
 	bool configuration = false;
 	bool list = false; ///< --list: list the recordings, play none
 	bool json = false; ///< --json: the list as JSON
+	std::string exportFormat; ///< --export: "asciicast", or empty to play
+	std::string exportPath;   ///< -o: the export's file; empty: standard output
 	/// (key, value text) in the order given; flags have the value "true".
 	std::vector<std::pair<std::string, std::string>> settings;
 };

@@ -19,6 +19,8 @@ struct PlaybackRequest {
 	bool json = false; ///< the list as JSON
 	int outFd = 1;     ///< where output (or the list) goes
 	int keyFd = -1;    ///< a terminal to read keys from, or -1
+	std::string exportFormat; ///< "asciicast": write it there instead of playing
+	std::string exportPath;   ///< the export's file; empty or "-": outFd
 };
 
 /// The reader description @p config makes: the short selections (rec,
@@ -31,12 +33,13 @@ source::ReaderSpec readerSpec(const conf::PlayConfig &config);
 /// Throws: as source::listRecordings(), base::FormatError.
 std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec);
 
-/// Lists (request.list) or plays one recording as @p config says. When
-/// the journal or Elasticsearch selection matches several recordings, it
-/// plays the newest and names the others on stderr, or with "strict"
-/// refuses with the list; recordings are never interleaved. With a
-/// cursor file, the position reached is stored there at the end.
-/// Returns the signal that ended playback, or 0.
+/// Lists (request.list), exports (request.exportFormat) or plays one
+/// recording as @p config says. When the journal or Elasticsearch
+/// selection matches several recordings, it plays the newest and names
+/// the others on stderr, or with "strict" refuses with the list;
+/// recordings are never interleaved. With a cursor file, the position
+/// reached is stored there at the end (not for an export). Returns
+/// the signal that ended playback, or 0.
 /// Throws: base::UsageError, base::FormatError, std::runtime_error,
 /// std::system_error.
 int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request);

@@ -10,6 +10,7 @@
 #include "tlog/base/clock.hpp"
 #include "tlog/codec/chunk_decoder.hpp"
 #include "tlog/codec/packet.hpp"
+#include "tlog/play/idle_limit.hpp"
 #include "tlog/play/playback_clock.hpp"
 #include "tlog/play/position.hpp"
 #include "tlog/term/event_loop.hpp"
@@ -32,6 +33,7 @@ struct PlayerOptions {
 	PlayPosition goTo;     ///< fast-forward to here first
 	bool handleSignals = true; ///< SIGINT/SIGTERM/SIGHUP end playback
 	bool fromMiddle = false;   ///< the first message may have any id (a cursor)
+	base::Timestamp idleLimit{}; ///< longest pause played; zero keeps them all
 };
 
 /// Lowest and highest speed the '{' and '}' keys reach.
@@ -104,6 +106,7 @@ private:
 	term::EventLoop loop_;
 	codec::ChunkDecoder decoder_;
 	PlaybackClock clock_;
+	IdleLimit idle_; // shortens the packets' times (--idle-limit)
 
 	std::optional<std::string> rec_;  // the recording being played
 	std::vector<std::string> others_; // other recordings seen, in order

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tlog/play/asciicast_export.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+#include <vector>
+
+#include <poll.h>
+
+#include "tlog/base/error.hpp"
+#include "tlog/base/log.hpp"
+#include "tlog/base/unique_fd.hpp"
+#include "tlog/codec/chunk_decoder.hpp"
+#include "tlog/codec/message.hpp"
+#include "tlog/json/escape.hpp"
+#include "tlog/source/reader.hpp"
+
+namespace tlog::play {
+
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+// Output is written in pieces of about this size.
+constexpr std::size_t kFlushSize = 64 * 1024;
+
+// Length of the valid UTF-8 character at @p p, or 0 when the bytes there
+// do not start one; @p bad then tells how many bytes stand as one U+FFFD.
+// Strict: no overlongs, surrogates or code points past U+10FFFF.
+std::size_t validChar(const unsigned char *p, std::size_t n, std::size_t &bad) noexcept
+{
+	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
+	std::size_t need;
+	unsigned char lo = 0x80, hi = 0xBF; // range of the second byte
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 2;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 3;
+		lo = c == 0xE0 ? 0xA0 : 0x80;
+		hi = c == 0xED ? 0x9F : 0xBF;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 4;
+		lo = c == 0xF0 ? 0x90 : 0x80;
+		hi = c == 0xF4 ? 0x8F : 0xBF;
+	} else {
+		bad = 1;
+		return 0;
+	}
+	for (std::size_t i = 1; i < need; i++) {
+		// A prefix cut short (by a byte or by the end) is one U+FFFD;
+		// the byte that cut it starts the next unit.
+		bool ok =
+		    i < n && (i == 1 ? p[i] >= lo && p[i] <= hi : p[i] >= 0x80 && p[i] <= 0xBF);
+		if (!ok) {
+			bad = i;
+			return 0;
+		}
+	}
+	return need;
+}
+
+} // namespace
+
+void appendCastText(std::string &out, std::string_view data)
+{
+	auto p = reinterpret_cast<const unsigned char *>(data.data());
+	std::size_t run = 0; // start of the pending run of valid characters
+	for (std::size_t i = 0; i < data.size();) {
+		std::size_t bad = 0;
+		if (auto len = validChar(p + i, data.size() - i, bad)) {
+			i += len;
+			continue;
+		}
+		json::appendEscaped(out, data.substr(run, i - run));
+		out += kReplacement;
+		i += bad;
+		run = i;
+	}
+	json::appendEscaped(out, data.substr(run));
+}
+
+std::string formatCastTime(base::Timestamp ts)
+{
+	auto us = std::chrono::duration_cast<std::chrono::microseconds>(ts).count();
+	if (us < 0)
+		us = 0; // times are since the start; nothing comes before it
+	char buf[48];
+	std::snprintf(buf, sizeof(buf), "%" PRId64 ".%06" PRId64,
+		      static_cast<std::int64_t>(us / 1000000),
+		      static_cast<std::int64_t>(us % 1000000));
+	return buf;
+}
+
+AsciicastWriter::AsciicastWriter(AsciicastHeader header, base::Timestamp idleLimit)
+    : header_(std::move(header)), idle_(idleLimit)
+{
+	// Pauses are counted from the start of the recording, so a long one
+	// before the first event is shortened too.
+	idle_.map(base::Timestamp::zero());
+}
+
+void AsciicastWriter::writeHeader(std::uint16_t width, std::uint16_t height, std::string &out)
+{
+	out += "{\"version\": 2, \"width\": " + std::to_string(width) +
+	       ", \"height\": " + std::to_string(height);
+	if (header_.timestamp)
+		out += ", \"timestamp\": " + std::to_string(*header_.timestamp);
+	if (!header_.term.empty()) {
+		out += ", \"env\": {\"TERM\": \"";
+		appendCastText(out, header_.term);
+		out += "\"}";
+	}
+	out += "}\n";
+	headerDone_ = true;
+	cols_ = width;
+	rows_ = height;
+}
+
+void AsciicastWriter::writeEvent(base::Timestamp ts, char code, std::string_view data,
+				 std::string &out)
+{
+	out += '[';
+	out += formatCastTime(idle_.map(ts));
+	out += ", \"";
+	out += code;
+	out += "\", \"";
+	appendCastText(out, data);
+	out += "\"]\n";
+	events_++;
+}
+
+void AsciicastWriter::add(const codec::Packet &packet, std::string &out)
+{
+	if (packet.type == codec::PacketType::Window) {
+		// A pty that never had a size (script(1), some CI runners) is
+		// recorded as 0x0: asciicast has no way to say "unknown", and
+		// players need a real size.
+		if (packet.cols == 0 || packet.rows == 0)
+			return;
+		if (!headerDone_) {
+			writeHeader(packet.cols, packet.rows, out);
+			return;
+		}
+		if (packet.cols == cols_ && packet.rows == rows_)
+			return; // tlog repeats the size at the start of each message
+		cols_ = packet.cols;
+		rows_ = packet.rows;
+		writeEvent(packet.ts, 'r', std::to_string(cols_) + "x" + std::to_string(rows_),
+			   out);
+		return;
+	}
+	if (packet.data.empty())
+		return;
+	if (!headerDone_)
+		writeHeader(kDefaultCastWidth, kDefaultCastHeight, out);
+	writeEvent(packet.ts, packet.type == codec::PacketType::Output ? 'o' : 'i', packet.data,
+		   out);
+}
+
+void AsciicastWriter::finish(std::string &out)
+{
+	if (!headerDone_)
+		writeHeader(kDefaultCastWidth, kDefaultCastHeight, out);
+}
+
+void exportAsciicast(source::Reader &reader, const ExportOptions &options, int outFd)
+{
+	codec::ChunkDecoder decoder(options.lax, options.fromMiddle ? 0 : 1);
+	std::optional<std::string> rec;
+	std::vector<std::string> others;
+	std::optional<AsciicastWriter> writer;
+	std::vector<codec::Packet> packets;
+	std::string out;
+	for (;;) {
+		auto raw = reader.read();
+		if (!raw) {
+			// A pipe that has nothing yet: wait for it. Without
+			// following, the other readers are finished here.
+			int fd = reader.waitFd();
+			if (reader.finished() || fd < 0)
+				break;
+			pollfd p{fd, POLLIN, 0};
+			if (::poll(&p, 1, -1) < 0 && errno != EINTR)
+				base::throwErrno("waiting for " + reader.name());
+			reader.onWaitFdReady();
+			continue;
+		}
+		auto message = codec::parseMessage(raw->text, raw->location);
+		const std::string &id = message.envelope.rec;
+		if (!rec && (options.match.empty() || id == options.match))
+			rec = id;
+		if (!rec || id != *rec) {
+			if (std::find(others.begin(), others.end(), id) == others.end())
+				others.push_back(id);
+			continue;
+		}
+		packets.clear();
+		if (auto gap = decoder.decode(message, raw->location, packets))
+			base::logLine(raw->location +
+				      (gap->firstMissing == gap->lastMissing
+					   ? ": message " + std::to_string(gap->firstMissing)
+					   : ": messages " + std::to_string(gap->firstMissing) +
+						 "-" + std::to_string(gap->lastMissing)) +
+				      " missing");
+		if (!writer) {
+			AsciicastHeader header;
+			header.term = message.envelope.term;
+			if (message.time)
+				header.timestamp = static_cast<std::int64_t>(std::floor(
+				    *message.time - static_cast<double>(message.pos) / 1000.0));
+			writer.emplace(std::move(header), options.idleLimit);
+		}
+		for (const auto &packet : packets)
+			writer->add(packet, out);
+		if (out.size() >= kFlushSize) {
+			base::writeAll(outFd, out);
+			out.clear();
+		}
+	}
+	if (!rec && !options.match.empty() && !options.fromMiddle) {
+		std::string text = reader.name() + ": no recording " + options.match;
+		for (std::size_t i = 0; i < others.size(); i++)
+			text += (i == 0 ? " (found: " : " ") + others[i];
+		throw std::runtime_error(text + (others.empty() ? "" : ")"));
+	}
+	if (!writer)
+		writer.emplace(AsciicastHeader{}, options.idleLimit);
+	writer->finish(out);
+	base::writeAll(outFd, out);
+	if (!others.empty()) {
+		std::string text = "also in " + reader.name() + ":";
+		for (std::size_t i = 0; i < others.size(); i++)
+			text += (i == 0 ? " " : ", ") + others[i];
+		base::logLine(text + (options.match.empty() ? " (choose with -m)" : ""));
+	}
+}
+
+} // namespace tlog::play
