@@ -19,8 +19,8 @@ BOOST_AUTO_TEST_CASE(idle_limit_shortens_long_pauses)
 	// Pauses of 3 s and 2 s, and one of 50 ms, with a limit of 150 ms:
 	// about 350 ms instead of 5.05 s.
 	tlog::source::MemReader reader({
-		message("A", 1, 0, ">1", "a"),
-		message("A", 2, 3000, ">1+2000>1+50>1", "bcd"),
+	    message("A", 1, 0, ">1", "a"),
+	    message("A", 2, 3000, ">1+2000>1+50>1", "bcd"),
 	});
 	PlayerOptions options;
 	options.idleLimit = 150ms;
