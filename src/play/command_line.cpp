@@ -154,8 +154,16 @@ std::int64_t parseTimeSpec(std::string_view text, std::time_t now)
 		};
 		for (const auto &u : kUnits)
 			for (const char *name : u.names)
-				if (name != nullptr && unit == name)
-					return now + (text[0] == '-' ? -v : v) * u.seconds;
+				if (name != nullptr && unit == name) {
+					// Far beyond any journal, and past int64 (found by
+					// tests/fuzz): refuse, do not overflow.
+					std::int64_t offset = 0, t = 0;
+					if (__builtin_mul_overflow(text[0] == '-' ? -v : v, u.seconds,
+								   &offset) ||
+					    __builtin_add_overflow(std::int64_t(now), offset, &t))
+						return bad();
+					return t;
+				}
 		return bad();
 	}
 	// "YYYY-MM-DD[ HH:MM[:SS]]" in local time

@@ -197,6 +197,9 @@ BOOST_AUTO_TEST_CASE(time_specs)
 	tm.tm_isdst = -1;
 	BOOST_TEST(parseTimeSpec("2026-11-28 10:00", now) == std::mktime(&tm));
 	BOOST_TEST(parseTimeSpec("2026-11-28 10:00:00", now) == std::mktime(&tm));
-	for (const char *bad : {"", "-", "-1parsec", "2026-13-45", "@x", "tomorrowish"})
+	for (const char *bad : {"", "-", "-1parsec", "2026-13-45", "@x", "tomorrowish",
+				// Offsets past int64 seconds (found by tests/fuzz).
+				"+9223372036854775807w", "-3000004598055157h", "+9223372036854775000s"})
 		BOOST_CHECK_THROW(parseTimeSpec(bad, now), tlog::base::UsageError);
+	BOOST_TEST(parseTimeSpec("-1000000000000w", now) == now - 604800000000000000);
 }
