@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 
@@ -30,6 +31,15 @@ constexpr int kBurst = 512;
 constexpr int kMaxSteps = 16;
 // Digits typed before 'G'.
 constexpr std::size_t kMaxTyped = 32;
+// A search pattern typed after '/'.
+constexpr std::size_t kMaxPattern = 256;
+// Snapshots kept; past this every other one goes and the interval doubles,
+// so an hour or a week of recording costs the same memory.
+constexpr std::size_t kMaxSnapshots = 1024;
+// Lines that scrolled off the screen kept for --export=text.
+constexpr std::size_t kExportScrollback = 100000;
+// The screen's size until the recording gives its own.
+constexpr unsigned kDefaultCols = 80, kDefaultRows = 24;
 
 // Ignores the keyboard signals for --persist and puts the old actions back.
 class IgnoredSignals
@@ -80,6 +90,17 @@ std::string sizeText(term::WindowSize size)
 	return std::to_string(size.cols) + "x" + std::to_string(size.rows);
 }
 
+// "H:MM:SS.mmm", a form --goto and typed G take back.
+std::string timeText(base::Timestamp ts)
+{
+	auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ts).count();
+	char buf[48];
+	std::snprintf(buf, sizeof(buf), "%lld:%02lld:%02lld.%03lld", static_cast<long long>(ms / 3600000),
+		      static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
+		      static_cast<long long>(ms % 1000));
+	return buf;
+}
+
 } // namespace
 
 Player::Player(source::Reader &reader, PlayerOptions options, int outFd, int keyFd)
@@ -88,6 +109,23 @@ Player::Player(source::Reader &reader, PlayerOptions options, int outFd, int key
 	  clock_(options_.speed, options_.paused), idle_(options_.idleLimit)
 {
 	outIsTty_ = ::isatty(outFd_) == 1;
+	snapshotEvery_ = std::max<base::Timestamp>(options_.snapshotEvery, std::chrono::milliseconds(100));
+	bool offline = options_.listMatches || options_.exportText;
+	if (outIsTty_ || offline) {
+		screen_ = std::make_unique<VirtualScreen>(kDefaultCols, kDefaultRows,
+							  options_.exportText ? kExportScrollback : 0);
+		if (!options_.search.empty()) {
+			search_.emplace(options_.search);
+			search_->update(*screen_);
+		}
+		if (auto mark = reader_.mark(); mark && !offline) {
+			canRewind_ = true;
+			snapshots_.push_back(Snapshot{base::Timestamp::zero(), *mark, std::nullopt, idle_,
+						      kDefaultCols, kDefaultRows, screen_->paint()});
+		}
+	}
+	if (offline)
+		ffEnd_ = true;
 	if (options_.goTo.end)
 		ffEnd_ = true;
 	else if (options_.goTo.time > base::Timestamp::zero())
@@ -129,10 +167,15 @@ PlayResult Player::run()
 	pump();
 	if (!done_)
 		loop_.run();
+	if (options_.exportText && signal_ == 0) {
+		for (const auto &line : screen_->scrollback())
+			pending_ += line + "\n";
+		pending_ += screen_->text();
+	}
 	flushOutput();
 	if (signal_ == 0)
 		finish();
-	return PlayResult{signal_};
+	return PlayResult{signal_, matches_};
 }
 
 void Player::finish()
@@ -236,6 +279,8 @@ std::optional<base::Timestamp> Player::nextDeadline() const
 	constexpr base::Timestamp kNow = base::Timestamp::zero();
 	if (done_)
 		return std::nullopt;
+	if (screenAhead_)
+		return kNow; // a jump to show
 	if (queue_.empty())
 		return dry_ ? retryAt_ : std::optional(kNow);
 	auto ts = queue_.front().ts;
@@ -252,6 +297,8 @@ void Player::pump()
 			setDry(false);
 		for (int budget = kBurst; budget > 0 && !done_;) {
 			if (queue_.empty()) {
+				if (canRewind_ && started_ && lastTs_ >= snapshots_.back().ts + snapshotEvery_)
+					takeSnapshot();
 				if (dry_ || !readOne())
 					break;
 				continue;
@@ -259,6 +306,12 @@ void Player::pump()
 			const auto &packet = queue_.front();
 			bool ff = ffEnd_ || (ffTarget_ && packet.ts <= *ffTarget_);
 			bool step = !ff && steps_ > 0;
+			if (!ff && screenAhead_) {
+				// The silent run is over: show where it landed.
+				landed();
+				budget--;
+				continue;
+			}
 			if (!ff && !step) {
 				auto due = clock_.dueAt(packet.ts);
 				if (!due || *due > now)
@@ -269,12 +322,15 @@ void Player::pump()
 				if (packet.ts > clock_.position(now))
 					clock_.seek(now, packet.ts);
 			}
-			emit(packet);
+			// With a screen, a jump is put on it, not printed.
+			emit(packet, !ff || !screen_);
 			queue_.pop_front();
 			budget--;
 		}
 		if (ffEnd_ && queue_.empty() && dry_)
 			finishCatchUp(now);
+		if (screenAhead_ && !ffEnd_ && queue_.empty() && dry_)
+			landed();
 		// Following, with everything logged so far played: move the clock
 		// to the recording's live edge, so what is logged next plays at
 		// once instead of lagging by the time playback started late.
@@ -322,13 +378,28 @@ std::optional<base::Timestamp> Player::liveEdge() const
 	return base::Timestamp(std::chrono::milliseconds(lastPos_)) + since;
 }
 
-void Player::emit(const codec::Packet &packet)
+void Player::emit(const codec::Packet &packet, bool show)
 {
 	if (packet.type == codec::PacketType::Output) {
+		shownTs_ = packet.ts;
+		if (screen_) {
+			screen_->feed(packet.data);
+			if (search_)
+				if (auto row = search_->update(*screen_))
+					onSearchMatch(packet.ts, *row);
+			if (!show) {
+				screenAhead_ = true;
+				return;
+			}
+		}
 		pending_ += packet.data;
 		return;
 	}
-	if (packet.type != codec::PacketType::Window || !outIsTty_)
+	if (packet.type != codec::PacketType::Window)
+		return;
+	if (screen_ && packet.cols > 0 && packet.rows > 0)
+		screen_->resize(packet.cols, packet.rows);
+	if (!show || !outIsTty_)
 		return;
 	term::WindowSize recorded{packet.cols, packet.rows};
 	auto terminal = term::getWindowSize(outFd_);
@@ -362,6 +433,10 @@ void Player::jump(PlayPosition target)
 		ffEnd_ = true;
 		return;
 	}
+	if (screen_ && started_) {
+		seekTo(target.time);
+		return;
+	}
 	// Forward only: a place already passed is left alone.
 	if (!started_) {
 		if (!ffTarget_ || target.time > *ffTarget_)
@@ -374,14 +449,206 @@ void Player::jump(PlayPosition target)
 	clock_.seek(now, target.time);
 }
 
+void Player::seekTo(base::Timestamp target)
+{
+	if (!screen_) {
+		jump(PlayPosition{false, target});
+		return;
+	}
+	target = std::max(target, base::Timestamp::zero());
+	if (!started_) {
+		ffTarget_ = target;
+		return;
+	}
+	if (target < shownTs_ && !rewindTo(target)) {
+		base::logLine(reader_.name() + ": cannot go back in this source");
+		return;
+	}
+	ffEnd_ = false;
+	ffTarget_ = target;
+	steps_ = 0;
+	// Painted on landing, even when nothing lies between.
+	screenAhead_ = true;
+	clock_.seek(base::monotonicNow(), target);
+}
+
+bool Player::rewindTo(base::Timestamp target)
+{
+	if (!canRewind_ || snapshots_.empty())
+		return false;
+	auto it = std::upper_bound(snapshots_.begin(), snapshots_.end(), target,
+				   [](base::Timestamp t, const Snapshot &s) { return t < s.ts; });
+	if (it != snapshots_.begin())
+		--it;
+	const Snapshot &snap = *it;
+	reader_.rewind(snap.mark);
+	decoder_ = snap.lastId ? codec::ChunkDecoder(options_.lax, *snap.lastId + 1)
+			       : codec::ChunkDecoder(options_.lax, options_.fromMiddle ? 0 : 1);
+	idle_ = snap.idle;
+	queue_.clear();
+	screen_->clear();
+	screen_->resize(snap.cols, snap.rows);
+	screen_->feed(snap.paint);
+	if (search_) {
+		// What the snapshot shows is not new.
+		search_->reset();
+		search_->update(*screen_);
+	}
+	lastTs_ = snap.ts;
+	shownTs_ = snap.ts;
+	setDry(false);
+	return true;
+}
+
+void Player::takeSnapshot()
+{
+	auto mark = reader_.mark();
+	if (!mark) {
+		canRewind_ = false;
+		return;
+	}
+	snapshots_.push_back(Snapshot{lastTs_, std::move(*mark), decoder_.lastId(), idle_,
+				      screen_->cols(), screen_->rows(), screen_->paint()});
+	if (snapshots_.size() >= kMaxSnapshots) {
+		// Every other one goes (the first stays): memory stays bounded
+		// and seeking back replays at most twice as far.
+		std::size_t kept = 1;
+		for (std::size_t i = 2; i < snapshots_.size(); i += 2)
+			snapshots_[kept++] = std::move(snapshots_[i]);
+		snapshots_.resize(kept);
+		snapshotEvery_ *= 2;
+	}
+}
+
+void Player::landed()
+{
+	screenAhead_ = false;
+	if (scan_ == Scan::Back) {
+		scan_ = Scan::None;
+		if (scanFound_) {
+			auto found = *scanFound_;
+			scanFound_.reset();
+			seekTo(found);
+			return;
+		}
+		base::logLine("no earlier match for \"" + search_->pattern() + "\"");
+	} else if (scan_ == Scan::Forward) {
+		// The end came first: back to where the search started.
+		scan_ = Scan::None;
+		base::logLine("no later match for \"" + search_->pattern() + "\"");
+		seekTo(scanOrigin_);
+		return;
+	}
+	if (!options_.listMatches && !options_.exportText)
+		pending_ += screen_->paint();
+}
+
+void Player::startSearch(std::string pattern, bool forward)
+{
+	if (!screen_ || pattern.empty())
+		return;
+	if (!search_ || search_->pattern() != pattern) {
+		search_.emplace(std::move(pattern));
+		search_->update(*screen_); // what is on the screen now is not new
+	}
+	if (!started_)
+		return;
+	auto now = base::monotonicNow();
+	scanOrigin_ = shownTs_;
+	scanFound_.reset();
+	if (forward) {
+		scan_ = Scan::Forward;
+		ffEnd_ = true;
+		screenAhead_ = true;
+		return;
+	}
+	// Backwards: replay from the start to here, noting the matches, then
+	// go to the last one.
+	if (!rewindTo(base::Timestamp::zero())) {
+		base::logLine(reader_.name() + ": cannot go back in this source");
+		return;
+	}
+	scan_ = Scan::Back;
+	ffEnd_ = false;
+	ffTarget_ = scanOrigin_;
+	screenAhead_ = true;
+	clock_.seek(now, scanOrigin_);
+}
+
+void Player::onSearchMatch(base::Timestamp ts, const std::string &row)
+{
+	if (options_.listMatches) {
+		pending_ += timeText(ts) + "\t" + row + "\n";
+		matches_++;
+		return;
+	}
+	if (scan_ == Scan::Forward && ts > scanOrigin_) {
+		scan_ = Scan::None;
+		ffEnd_ = false;
+		ffTarget_ = ts;
+		clock_.seek(base::monotonicNow(), ts);
+	} else if (scan_ == Scan::Back && ts < scanOrigin_) {
+		scanFound_ = ts;
+	}
+}
+
+bool Player::onPromptKey(char c)
+{
+	if (c == '\r' || c == '\n') {
+		std::string pattern = std::move(*prompt_);
+		prompt_.reset();
+		if (pattern.empty() && search_)
+			pattern = search_->pattern();
+		pending_ += screen_->paint();
+		startSearch(std::move(pattern), true);
+		return true;
+	}
+	if (c == '\x1b' || c == '\x03') {
+		// Cancelled (an arrow key cancels too).
+		prompt_.reset();
+		pending_ += screen_->paint();
+		return false;
+	}
+	if (c == '\x7f' || c == '\b') {
+		if (!prompt_->empty())
+			prompt_->pop_back();
+	} else if (static_cast<unsigned char>(c) >= 0x20 && prompt_->size() < kMaxPattern) {
+		*prompt_ += c;
+	}
+	// On the terminal's last row, the cursor put back after.
+	pending_ += "\x1b" "7\x1b[999;1H\x1b[0m\x1b[2K/" + *prompt_ + "\x1b" "8";
+	return true;
+}
+
 void Player::onKeys(std::string_view keys)
 {
 	auto now = base::monotonicNow();
-	for (char c : keys) {
-		if (c == '\x1b')
-			// A reply from the terminal to something the recording
-			// sent (cursor position, device attributes): not keys.
-			break;
+	for (std::size_t i = 0; i < keys.size(); i++) {
+		char c = keys[i];
+		if (prompt_) {
+			if (onPromptKey(c) || c != '\x1b')
+				continue;
+		}
+		if (c == '\x1b') {
+			// The arrows (ESC [ or ESC O, then A-D) seek; anything
+			// else is a reply from the terminal to something the
+			// recording sent (cursor position, device attributes).
+			char kind = i + 1 < keys.size() ? keys[i + 1] : 0;
+			char key = i + 2 < keys.size() ? keys[i + 2] : 0;
+			if (!screen_ || (kind != '[' && kind != 'O') || key < 'A' || key > 'D')
+				break;
+			i += 2;
+			typed_.clear();
+			using std::chrono::seconds;
+			auto at = clock_.position(now);
+			switch (key) {
+			case 'A': seekTo(at - seconds(60)); break;
+			case 'B': seekTo(at + seconds(60)); break;
+			case 'C': seekTo(at + seconds(5)); break;
+			default: seekTo(at - seconds(5)); break;
+			}
+			continue;
+		}
 		bool typing = (c >= '0' && c <= '9') || c == ':' || (c == '.' && !typed_.empty());
 		if (typing) {
 			if (typed_.size() < kMaxTyped)
@@ -410,6 +677,28 @@ void Player::onKeys(std::string_view keys)
 		case '.':
 			steps_ = std::min(steps_ + 1, kMaxSteps);
 			break;
+		case ',':
+			// One output event back: everything before the last one shown.
+			if (screen_ && started_) {
+				clock_.setPaused(now, true);
+				seekTo(shownTs_ - std::chrono::milliseconds(1));
+			}
+			break;
+		case 'g':
+			if (screen_)
+				seekTo(base::Timestamp::zero());
+			break;
+		case '/':
+			if (screen_) {
+				prompt_.emplace();
+				onPromptKey('\0');
+			}
+			break;
+		case 'n':
+		case 'N':
+			if (search_)
+				startSearch(search_->pattern(), c == 'n');
+			break;
 		case 'G':
 			if (typed.empty()) {
 				jump(PlayPosition{true, {}});
@@ -431,6 +720,7 @@ void Player::onKeys(std::string_view keys)
 			break;
 		}
 	}
+	flushOutput(); // the prompt, a repaint
 }
 
 void Player::onKeyFdReadable()

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "tlog/play/idle_limit.hpp"
 #include "tlog/play/playback_clock.hpp"
 #include "tlog/play/position.hpp"
+#include "tlog/play/screen_search.hpp"
+#include "tlog/play/virtual_screen.hpp"
 #include "tlog/term/event_loop.hpp"
 #include "tlog/term/window.hpp"
 
@@ -34,6 +37,15 @@ struct PlayerOptions {
 	bool handleSignals = true; ///< SIGINT/SIGTERM/SIGHUP end playback
 	bool fromMiddle = false;   ///< the first message may have any id (a cursor)
 	base::Timestamp idleLimit{}; ///< longest pause played; zero keeps them all
+	std::string search;    ///< the pattern for 'n'/'N' and listMatches
+	/// Instead of playing: write "TIME<TAB>ROW TEXT" for every place the
+	/// search pattern appears on the screen.
+	bool listMatches = false;
+	/// Instead of playing: write the text the screen shows at the end,
+	/// after the lines that scrolled off it (--export=text).
+	bool exportText = false;
+	/// Recording time between two screen snapshots (seeking back).
+	base::Timestamp snapshotEvery = std::chrono::seconds(5);
 };
 
 /// Lowest and highest speed the '{' and '}' keys reach.
@@ -43,6 +55,7 @@ inline constexpr double kMaxKeySpeed = 16.0;
 /// How playback ended.
 struct PlayResult {
 	int signal = 0; ///< the signal that ended it, 0 for the end or 'q'
+	std::size_t matches = 0; ///< places listed by listMatches
 };
 
 /// Plays one recording: reads messages from a Reader, keeps those of one
@@ -55,6 +68,13 @@ struct PlayResult {
 /// key terminal when there is one (put in raw mode for the duration of
 /// run(); every exit path restores it). With no key terminal (stdin is a
 /// file or pipe) no keys are read and playback runs to the end.
+///
+/// When the output is a terminal (or for listMatches/exportText) the player
+/// keeps a VirtualScreen of the recorded size: a jump is not printed but
+/// painted once it lands, and every snapshotEvery of recording time the
+/// screen is kept with the reader's mark(), so a jump back restores the
+/// nearest snapshot and replays from there unseen. A reader without marks
+/// (a pipe, ES) cannot go back; that is said, not faked.
 ///
 /// Malformed messages end playback with a base::FormatError naming the
 /// message's location; with lax only id gaps are forgiven.
@@ -82,15 +102,30 @@ public:
 	/// The current playback speed and pause state (for tests).
 	double speed() const noexcept { return clock_.speed(); }
 	bool paused() const noexcept { return clock_.paused(); }
+	/// Recording time of the last output shown, snapshots held (tests).
+	base::Timestamp shownTime() const noexcept { return shownTs_; }
+	std::size_t snapshots() const noexcept { return snapshots_.size(); }
 
 private:
 	bool readOne();
 	void pump();
 	std::optional<base::Timestamp> nextDeadline() const;
-	void emit(const codec::Packet &packet);
+	/// Writes @p packet's output (unless !show) and puts it on the screen.
+	void emit(const codec::Packet &packet, bool show);
 	void flushOutput();
 	void setDry(bool dry);
 	void jump(PlayPosition target);
+	/// Goes to @p target in either direction (with a screen).
+	void seekTo(base::Timestamp target);
+	/// Restores the latest snapshot at or before @p target; false when
+	/// the reader cannot go back.
+	bool rewindTo(base::Timestamp target);
+	void takeSnapshot();
+	/// A silent run ended: show the screen, finish a search scan.
+	void landed();
+	void startSearch(std::string pattern, bool forward);
+	void onSearchMatch(base::Timestamp ts, const std::string &row);
+	bool onPromptKey(char c);
 	void finishCatchUp(base::Timestamp now);
 	/// Where a live recording is now, by its last message's wall-clock
 	/// "time": nullopt without one.
@@ -130,6 +165,28 @@ private:
 	std::optional<double> lastTime_;
 	std::optional<term::WindowSize> reportedRecorded_;
 	int signal_ = 0;
+
+	// The virtual terminal and what uses it.
+	struct Snapshot {
+		base::Timestamp ts;          // everything up to here is on it
+		std::string mark;            // the reader's mark() then
+		std::optional<std::uint64_t> lastId; // the decoder's; none: at the start
+		IdleLimit idle;
+		unsigned cols, rows;
+		std::string paint;
+	};
+	std::unique_ptr<VirtualScreen> screen_;
+	std::vector<Snapshot> snapshots_;
+	base::Timestamp snapshotEvery_;
+	bool canRewind_ = false;
+	bool screenAhead_ = false;       // the screen shows what the terminal does not
+	base::Timestamp shownTs_{};      // time of the last output packet emitted
+	std::optional<ScreenSearch> search_;
+	enum class Scan { None, Forward, Back } scan_ = Scan::None;
+	base::Timestamp scanOrigin_{};
+	std::optional<base::Timestamp> scanFound_;
+	std::optional<std::string> prompt_; // a '/' pattern being typed
+	std::size_t matches_ = 0;
 };
 
 } // namespace tlog::play

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Seeking both ways, search and the screen-based views: the player writes
+// to a pty (so it keeps its virtual screen), keys come from another pty,
+// and what the output terminal ends up showing is compared with the
+// screen of a straight playback up to the same time.
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <poll.h>
+#include <pty.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "play_util.hpp"
+#include "support/skip.hpp"
+#include "tlog/base/unique_fd.hpp"
+#include "tlog/play/player.hpp"
+#include "tlog/play/virtual_screen.hpp"
+#include "tlog/source/mem_reader.hpp"
+
+using namespace std::chrono_literals;
+using tlog::play::Player;
+using tlog::play::PlayerOptions;
+using tlog::play::VirtualScreen;
+using tlog::source::MemReader;
+
+namespace {
+
+constexpr int kLines = 600; // one every 100 ms: a minute of recording
+
+// Line i of the recording, shown at i * 100 ms; two lines say MARK.
+std::string lineText(int i)
+{
+	char buf[40];
+	if (i == 200 || i == 400)
+		std::snprintf(buf, sizeof(buf), "MARK at %04d\r\n", i);
+	else
+		std::snprintf(buf, sizeof(buf), "line %04d\r\n", i);
+	return buf;
+}
+
+// Messages of one second (ten lines) each, 80x24.
+std::vector<std::string> recording(int seconds = kLines / 10)
+{
+	std::vector<std::string> messages;
+	for (int second = 0; second < seconds; second++) {
+		std::string timing = second == 0 ? "=80x24" : "";
+		std::string text;
+		for (int k = 0; k < 10; k++) {
+			int i = second * 10 + k;
+			if (k > 0)
+				timing += "+100";
+			timing += ">" + std::to_string(lineText(i).size());
+			text += lineText(i);
+		}
+		messages.push_back(tlog::test::message("r1", static_cast<std::uint64_t>(second + 1),
+						       static_cast<std::uint64_t>(second * 1000), timing, text));
+	}
+	return messages;
+}
+
+// The screen text after straight playback up to @p ms (inclusive).
+std::string screenAt(int ms)
+{
+	VirtualScreen screen(80, 24);
+	for (int i = 0; i < kLines && i * 100 <= ms; i++)
+		screen.feed(lineText(i));
+	return screen.text();
+}
+
+struct Pty {
+	tlog::base::UniqueFd master, slave;
+	Pty()
+	{
+		int m = -1, s = -1;
+		winsize size{24, 80, 0, 0};
+		tlog::test::requireOrSkip(::openpty(&m, &s, nullptr, nullptr, &size) == 0,
+					  "a pty (/dev/ptmx)");
+		master.reset(m);
+		slave.reset(s);
+		termios raw{};
+		::tcgetattr(s, &raw);
+		::cfmakeraw(&raw);
+		::tcsetattr(s, TCSANOW, &raw);
+	}
+};
+
+// Plays the recording paused at @p goTo, types @p keys (each after a
+// pause), then 'q'; returns what the output terminal shows at the end.
+struct SeekRun {
+	std::string screen;
+	std::string err;
+	std::string error;
+};
+
+SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> keys)
+{
+	Pty out, keyboard;
+	std::string shown;
+	std::mutex lock;
+	std::jthread drain([&](std::stop_token stop) {
+		char buf[65536];
+		while (!stop.stop_requested()) {
+			pollfd p{out.master.get(), POLLIN, 0};
+			if (::poll(&p, 1, 50) <= 0)
+				continue;
+			auto n = ::read(out.master.get(), buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			std::lock_guard guard(lock);
+			shown.append(buf, static_cast<std::size_t>(n));
+		}
+	});
+	keys.push_back("q");
+	std::jthread typist([&] {
+		for (auto &k : keys) {
+			std::this_thread::sleep_for(400ms);
+			(void)!::write(keyboard.master.get(), k.data(), k.size());
+		}
+	});
+	MemReader reader(recording());
+	PlayerOptions options;
+	options.paused = true;
+	options.goTo.time = goTo;
+	options.search = "MARK";
+	SeekRun run;
+	{
+		tlog::test::StderrToFile err;
+		try {
+			Player player(reader, options, out.slave.get(), keyboard.slave.get());
+			player.run();
+		} catch (const std::exception &e) {
+			run.error = e.what();
+		}
+		run.err = err.text();
+	}
+	typist.join();
+	std::this_thread::sleep_for(200ms);
+	drain.request_stop();
+	drain.join();
+	VirtualScreen screen(80, 24);
+	screen.feed(shown);
+	run.screen = screen.text();
+	return run;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(seek)
+
+BOOST_AUTO_TEST_CASE(goto_paints_the_screen_of_that_moment)
+{
+	auto run = playWithKeys(30s, {});
+	BOOST_TEST(run.error == "");
+	BOOST_TEST(run.screen == screenAt(30000));
+}
+
+BOOST_AUTO_TEST_CASE(arrows_seek_back_and_forward)
+{
+	// Left: 5 s back.
+	BOOST_TEST(playWithKeys(30s, {"\x1b[D"}).screen == screenAt(25000));
+	// Up: 60 s back, to the start.
+	BOOST_TEST(playWithKeys(30s, {"\x1b[A"}).screen == screenAt(0));
+	// Back twice, then forward (application cursor keys, ESC O).
+	BOOST_TEST(playWithKeys(30s, {"\x1b[D", "\x1b[D", "\x1bOC"}).screen == screenAt(25000));
+	// Down: 60 s on, past the end: the last screen.
+	BOOST_TEST(playWithKeys(10s, {"\x1b[B"}).screen == screenAt(kLines * 100));
+}
+
+BOOST_AUTO_TEST_CASE(g_goes_to_the_start_and_comma_steps_back)
+{
+	BOOST_TEST(playWithKeys(30s, {"g", "\x1b[C"}).screen == screenAt(5000));
+	// One output event back from 30 s: the line of 29.9 s is the last.
+	BOOST_TEST(playWithKeys(30s, {","}).screen == screenAt(29900));
+	BOOST_TEST(playWithKeys(30s, {",", ","}).screen == screenAt(29800));
+	// A typed time then G goes back too.
+	BOOST_TEST(playWithKeys(30s, {"12.5G"}).screen == screenAt(12500));
+}
+
+BOOST_AUTO_TEST_CASE(search_jumps_to_the_next_and_previous_match)
+{
+	// Typed after '/': the next place MARK appears (40 s).
+	auto run = playWithKeys(30s, {"/MA", "RK\r"});
+	BOOST_TEST(run.error == "");
+	BOOST_TEST(run.screen == screenAt(40000));
+	// From there 'N' goes back to the earlier one (20 s), 'n' forward.
+	BOOST_TEST(playWithKeys(45s, {"N"}).screen == screenAt(40000));
+	BOOST_TEST(playWithKeys(45s, {"N", "N"}).screen == screenAt(20000));
+	BOOST_TEST(playWithKeys(5s, {"n", "n"}).screen == screenAt(40000));
+	// No later match: said, and back where the search started.
+	auto none = playWithKeys(45s, {"n"});
+	BOOST_TEST(none.screen == screenAt(45000));
+	BOOST_TEST(none.err.find("no later match for \"MARK\"") != std::string::npos, none.err);
+}
+
+BOOST_AUTO_TEST_CASE(list_matches_prints_times_without_playing)
+{
+	MemReader reader(recording());
+	PlayerOptions options;
+	options.search = "MARK";
+	options.listMatches = true;
+	auto run = tlog::test::playCaptured(reader, options);
+	BOOST_TEST(run.error == "");
+	BOOST_TEST(run.result.matches == 2u);
+	BOOST_TEST(run.out == "0:00:20.000\tMARK at 0200\n0:00:40.000\tMARK at 0400\n");
+	// Quickly: nothing is played in real time.
+	BOOST_TEST(run.elapsed.count() < 5000);
+}
+
+BOOST_AUTO_TEST_CASE(export_text_writes_scrollback_and_screen)
+{
+	MemReader reader(recording());
+	PlayerOptions options;
+	options.exportText = true;
+	auto run = tlog::test::playCaptured(reader, options);
+	BOOST_TEST(run.error == "");
+	std::string want;
+	for (int i = 0; i < kLines; i++) {
+		std::string line = lineText(i);
+		want += line.substr(0, line.size() - 2) + "\n";
+	}
+	BOOST_TEST(run.out == want);
+}
+
+BOOST_AUTO_TEST_CASE(snapshots_stay_bounded)
+{
+	// Snapshots are taken between messages: one a second here, 1500 in
+	// all, but never more than 1024 are kept (every other one goes and
+	// the interval doubles).
+	Pty out;
+	std::jthread drain([&](std::stop_token stop) {
+		char buf[65536];
+		while (!stop.stop_requested()) {
+			pollfd p{out.master.get(), POLLIN, 0};
+			if (::poll(&p, 1, 50) > 0 && ::read(out.master.get(), buf, sizeof(buf)) <= 0)
+				break;
+		}
+	});
+	MemReader reader(recording(1500));
+	PlayerOptions options;
+	options.goTo.end = true;
+	options.snapshotEvery = 100ms;
+	Player player(reader, options, out.slave.get(), -1);
+	player.run();
+	BOOST_TEST(player.snapshots() >= 500u);
+	BOOST_TEST(player.snapshots() <= 1024u);
+	drain.request_stop();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
