@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -106,6 +108,9 @@ public:
 
 private:
 	void deliver();
+	/// After the writer failed on message @p failed: the messages after
+	/// it, which are lost with the recording, for the error (or "").
+	std::string lostAfter(std::uint64_t failed) noexcept;
 	void onSignal();
 	void onChildExit(int status);
 	void onWindowChange();
@@ -224,18 +229,40 @@ Session::~Session()
 	base::setRawTerminal(false);
 }
 
+std::string Session::lostAfter(std::uint64_t failed) noexcept
+{
+	// The rest of this batch and what the encoder still holds never reach
+	// the writer: the writer's error cannot name them, so say it here.
+	try {
+		encoder_->finish();
+		encoder_->takeMessages();
+		auto last = encoder_->nextId() - 1;
+		if (last <= failed)
+			return {};
+		auto first = failed + 1;
+		return first == last
+			   ? " (message " + std::to_string(first) +
+				 ", not yet handed to the writer, is lost too)"
+			   : " (messages " + std::to_string(first) + "-" + std::to_string(last) +
+				 ", not yet handed to the writer, are lost too)";
+	} catch (...) {
+		return {};
+	}
+}
+
 void Session::deliver()
 {
 	if (!encoder_->hasMessages())
 		return;
-	try {
-		for (auto &m : encoder_->takeMessages()) {
-			sink::MessageFields fields{envelope_.host, envelope_.rec, envelope_.user,
-						   envelope_.session, m.id};
+	for (auto &m : encoder_->takeMessages()) {
+		sink::MessageFields fields{envelope_.host, envelope_.rec, envelope_.user,
+					   envelope_.session, m.id};
+		try {
 			writer_.write(m.text, fields);
+		} catch (...) {
+			std::throw_with_nested(
+			    std::runtime_error("cannot log the recording" + lostAfter(m.id)));
 		}
-	} catch (...) {
-		std::throw_with_nested(std::runtime_error("cannot log the recording"));
 	}
 	// In a flood, fewer, fuller messages keep the entry count below the
 	// journal's rate limit; normal sessions keep the configured size.

@@ -54,6 +54,14 @@ std::string seconds(base::Timestamp t)
 	return buf;
 }
 
+// "message 5 is lost", "messages 5-9 are lost".
+std::string lostMessages(std::uint64_t first, std::uint64_t last)
+{
+	return first == last
+		   ? "message " + std::to_string(first) + " is lost"
+		   : "messages " + std::to_string(first) + "-" + std::to_string(last) + " are lost";
+}
+
 } // namespace
 
 JournalWriter::JournalWriter(Options options, SendFn send)
@@ -186,16 +194,25 @@ void JournalWriter::waitForRoom()
 {
 	if (heldBytes_ <= options_.bufferBytes)
 		return;
-	std::string state = std::to_string(held_.size()) + " messages (" +
-			    std::to_string(heldBytes_) + " bytes) held for " +
-			    seconds(base::monotonicNow() - failingSince_) + " (" +
-			    (lastError_ != 0 ? std::strerror(lastError_) : "journald's rate limit") +
-			    ")";
-	if (options_.failOnOverflow)
-		throw std::runtime_error(state + ": ending the recording (journal.overflow=fail)");
+	std::string state =
+	    std::to_string(held_.size()) + " messages (" + std::to_string(heldBytes_) +
+	    " bytes) held for " + seconds(base::monotonicNow() - failingSince_) + " (" +
+	    (lastError_ != 0 ? std::strerror(lastError_) : "journald's rate limit") + ")";
+	if (options_.failOnOverflow) {
+		// The held messages end with the recording: name them here, once,
+		// rather than in the destructor, which would say it before this
+		// error and without the ids.
+		std::string lost = lostMessages(held_.front().id, held_.back().id);
+		held_.clear();
+		heldBytes_ = 0;
+		throw std::runtime_error(
+		    state + ", more than journal.buffer (" + std::to_string(options_.bufferBytes) +
+		    "): ending the recording (journal.overflow=fail); " + lost);
+	}
 	// Said once per episode: a flood calls here for every message.
 	if (!waiting_)
-		base::logLine(state + ": the session waits for the journal (journal.overflow=delay)");
+		base::logLine(state +
+			      ": the session waits for the journal (journal.overflow=delay)");
 	waiting_ = true;
 	while (heldBytes_ > options_.bufferBytes) {
 		sleepUntil(nextRetry_);
@@ -222,6 +239,9 @@ void JournalWriter::write(std::string_view message, const MessageFields &fields)
 		if (!isTransient(-r))
 			base::throwSystem(-r, "sending to the journal");
 		hold(message, fields, -r);
+		// The outage began with this attempt, which may have waited for
+		// room in journald's queue before it gave up.
+		failingSince_ = now;
 	} else {
 		hold(message, fields, lastError_);
 		if (base::monotonicNow() >= nextRetry_)
