@@ -38,6 +38,8 @@ enum LongOnly : int {
 	kEsUser,
 	kIdleLimit,
 	kExport,
+	kSearch,
+	kListMatches,
 };
 
 struct OptionKey {
@@ -99,6 +101,8 @@ constexpr option kOptions[] = {
 	{"es-user", required_argument, nullptr, kEsUser},
 	{"idle-limit", required_argument, nullptr, kIdleLimit},
 	{"export", required_argument, nullptr, kExport},
+	{"search", required_argument, nullptr, kSearch},
+	{"list-matches", no_argument, nullptr, kListMatches},
 	{"output", required_argument, nullptr, 'o'},
 	{nullptr, 0, nullptr, 0},
 };
@@ -203,11 +207,13 @@ CommandLine parseCommandLine(int argc, char *argv[])
 		case kList: result.list = true; continue;
 		case kJson: result.json = true; continue;
 		case kExport:
-			if (std::string_view(optarg) != "asciicast")
+			if (std::string_view(optarg) != "asciicast" && std::string_view(optarg) != "text")
 				throw base::UsageError(std::string("--export: unknown format '") +
-						       optarg + "' (known: asciicast)");
+						       optarg + "' (known: asciicast, text)");
 			result.exportFormat = optarg;
 			continue;
+		case kSearch: result.search = optarg; continue;
+		case kListMatches: result.listMatches = true; continue;
 		case 'o': result.exportPath = optarg; continue;
 		case kSince:
 		case kUntil:
@@ -237,6 +243,10 @@ CommandLine parseCommandLine(int argc, char *argv[])
 		throw base::UsageError("-o/--output is for --export");
 	if (!result.exportFormat.empty() && result.list)
 		throw base::UsageError("--export and --list do not go together");
+	if (result.listMatches && result.search.empty())
+		throw base::UsageError("--list-matches needs --search=PATTERN");
+	if (result.listMatches && (result.list || !result.exportFormat.empty()))
+		throw base::UsageError("--list-matches goes with neither --list nor --export");
 	return result;
 }
 
@@ -272,8 +282,12 @@ std::string usageText()
 	       "      --json               with --list: a JSON array, for scripts\n"
 	       "      --idle-limit=SECONDS  play (and export) every longer pause as SECONDS\n"
 	       "      --export=FORMAT      write the recording as FORMAT instead of playing it:\n"
-	       "                           asciicast (asciinema's v2 file format)\n"
+	       "                           asciicast (asciinema's v2 file format) or text (the\n"
+	       "                           lines that scrolled off the screen, then the last screen)\n"
 	       "  -o, --output=FILE        with --export: write to FILE (default: standard output)\n"
+	       "      --search=PATTERN     the text the n and N keys look for on the screen\n"
+	       "      --list-matches       with --search: print the time and line of every place\n"
+	       "                           the text appears on the screen, instead of playing\n"
 	       "\n"
 	       "Selecting a recording (every reader):\n"
 	       "      --rec=ID             the recording with id ID\n"

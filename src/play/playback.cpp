@@ -92,6 +92,14 @@ void exportRecording(const PlaybackRequest &request, const source::ReaderSpec &s
 			base::throwErrno("writing " + request.exportPath);
 		fd = file.get();
 	}
+	if (request.exportFormat == "text") {
+		// The screen emulated to the end, nothing shown on the way.
+		PlayerOptions text = options;
+		text.exportText = true;
+		text.handleSignals = false;
+		Player(*reader, text, fd, -1).run();
+		return;
+	}
 	exportAsciicast(*reader,
 			ExportOptions{options.match, options.lax, options.fromMiddle, options.idleLimit},
 			fd);
@@ -229,9 +237,20 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	options.fromMiddle = !spec.journal.cursor.empty() || spec.journal.sinceUsec.has_value();
 	options.idleLimit = std::chrono::duration_cast<base::Timestamp>(
 		std::chrono::duration<double>(config.idleLimit));
+	options.search = request.search;
 	if (!request.exportFormat.empty()) {
 		exportRecording(request, spec, options);
 		return 0;
+	}
+	if (request.listMatches) {
+		if (spec.follow)
+			throw base::UsageError("--list-matches reads a whole recording: it cannot --follow");
+		auto reader = source::makeReader(spec);
+		options.listMatches = true;
+		auto result = Player(*reader, options, request.outFd, -1).run();
+		if (result.signal == 0 && result.matches == 0)
+			throw std::runtime_error("\"" + request.search + "\" never shows on the screen");
+		return result.signal;
 	}
 
 	auto reader = source::makeReader(spec);

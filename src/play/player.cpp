@@ -383,10 +383,16 @@ void Player::emit(const codec::Packet &packet, bool show)
 	if (packet.type == codec::PacketType::Output) {
 		shownTs_ = packet.ts;
 		if (screen_) {
+			if (!sawOutput_ && !sawWindow_)
+				// No window size before the first output: recorded
+				// from a pipe, where a line feed also meant "back to
+				// the first column".
+				screen_->setNewlineMode(true);
+			sawOutput_ = true;
 			screen_->feed(packet.data);
 			if (search_)
-				if (auto row = search_->update(*screen_))
-					onSearchMatch(packet.ts, *row);
+				for (const auto &row : search_->update(*screen_))
+					onSearchMatch(packet.ts, row);
 			if (!show) {
 				screenAhead_ = true;
 				return;
@@ -397,6 +403,7 @@ void Player::emit(const codec::Packet &packet, bool show)
 	}
 	if (packet.type != codec::PacketType::Window)
 		return;
+	sawWindow_ = true;
 	if (screen_ && packet.cols > 0 && packet.rows > 0)
 		screen_->resize(packet.cols, packet.rows);
 	if (!show || !outIsTty_)

@@ -101,6 +101,13 @@ struct VirtualScreenCallbacks {
 		return 1;
 	}
 
+	static int onTermProp(VTermProp prop, VTermValue *value, void *user)
+	{
+		if (prop == VTERM_PROP_ALTSCREEN)
+			static_cast<VirtualScreen *>(user)->altScreen_ = value->boolean != 0;
+		return 1;
+	}
+
 	static int onPushLine(int cols, const VTermScreenCell *cells, void *user)
 	{
 		auto *self = static_cast<VirtualScreen *>(user);
@@ -124,7 +131,7 @@ const VTermScreenCallbacks kCallbacks = {
 	VirtualScreenCallbacks::onDamage, // damage
 	nullptr,                          // moverect: damage the moved area instead
 	nullptr,                          // movecursor
-	nullptr,                          // settermprop
+	VirtualScreenCallbacks::onTermProp,
 	nullptr,                          // bell
 	nullptr,                          // resize
 	VirtualScreenCallbacks::onPushLine,
@@ -157,7 +164,10 @@ void VirtualScreen::setUp()
 	// Full-screen programs (editors, top) draw on the alternate screen
 	// and leave the normal one, with its scrollback, as it was.
 	vterm_screen_enable_altscreen(screen_, 1);
+	altScreen_ = false;
 	vterm_screen_reset(screen_, 1);
+	if (newlineMode_)
+		feed("\x1b[20h");
 	changed_.assign(rows_, false);
 }
 
@@ -172,6 +182,12 @@ void VirtualScreen::resize(unsigned cols, unsigned rows)
 	rows_ = std::max(rows, 1u);
 	vterm_set_size(vt_.get(), static_cast<int>(rows_), static_cast<int>(cols_));
 	changed_.assign(rows_, true);
+}
+
+void VirtualScreen::setNewlineMode(bool on)
+{
+	newlineMode_ = on;
+	feed(on ? "\x1b[20h" : "\x1b[20l");
 }
 
 void VirtualScreen::clear()

@@ -43,6 +43,8 @@ int runTlogPlay(int argc, char *argv[])
 	request.json = commandLine.json;
 	request.exportFormat = commandLine.exportFormat;
 	request.exportPath = commandLine.exportPath;
+	request.search = commandLine.search;
+	request.listMatches = commandLine.listMatches;
 	request.outFd = STDOUT_FILENO;
 	// Keys come from standard input when it is a terminal and not the
 	// recording itself.

@@ -364,7 +364,10 @@ BOOST_AUTO_TEST_CASE(export_and_idle_limit_options)
 		const char *message;
 	};
 	const std::vector<Bad> bad = {
-	    {{"--export=webm"}, "--export: unknown format 'webm' (known: asciicast)"},
+	    {{"--export=webm"}, "--export: unknown format 'webm' (known: asciicast, text)"},
+	    {{"--list-matches"}, "--list-matches needs --search=PATTERN"},
+	    {{"--search=x", "--list-matches", "--list"},
+	     "--list-matches goes with neither --list nor --export"},
 	    {{"-o", "x.cast"}, "-o/--output is for --export"},
 	    {{"--export=asciicast", "--list"}, "--export and --list do not go together"},
 	    {{"--export"}, "option --export needs a value"},

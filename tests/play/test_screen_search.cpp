@@ -12,11 +12,14 @@ using tlog::play::VirtualScreen;
 
 namespace {
 
-// The new match's row text, or "(none)".
+// The new matches' row texts joined by "|", or "(none)".
 std::string feed(VirtualScreen &screen, ScreenSearch &search, const std::string &out)
 {
 	screen.feed(out);
-	return search.update(screen).value_or("(none)");
+	std::string found;
+	for (const auto &row : search.update(screen))
+		found += (found.empty() ? "" : "|") + row;
+	return found.empty() ? "(none)" : found;
 }
 
 } // namespace
@@ -57,6 +60,24 @@ BOOST_AUTO_TEST_CASE(the_screen_text_counts_not_the_bytes)
 	BOOST_TEST(feed(screen3, typed, "e") == "$ make");
 	// Editing the line further does not match it again.
 	BOOST_TEST(feed(screen3, typed, " all") == "(none)");
+}
+
+BOOST_AUTO_TEST_CASE(every_new_row_is_a_match)
+{
+	VirtualScreen screen(20, 4);
+	ScreenSearch search("err");
+	BOOST_TEST(feed(screen, search, "err 1\r\nok\r\nerr 2\r\n") == "err 1|err 2");
+}
+
+BOOST_AUTO_TEST_CASE(leaving_the_alternate_screen_shows_nothing_new)
+{
+	VirtualScreen screen(20, 4);
+	ScreenSearch search("err");
+	BOOST_TEST(feed(screen, search, "err one\r\n") == "err one");
+	BOOST_TEST(feed(screen, search, "\x1b[?1049h\x1b[Herr in vim") == "err in vim");
+	// Back on the normal screen: "err one" was there before; "err two",
+	// printed with the switch, is new.
+	BOOST_TEST(feed(screen, search, "\x1b[?1049lerr two\r\n") == "err two");
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_pattern_matches_nothing)

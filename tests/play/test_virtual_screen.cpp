@@ -87,6 +87,21 @@ BOOST_AUTO_TEST_CASE(changed_rows_are_reported_once)
 	BOOST_TEST(screen.takeChangedRows().size() == 3u);
 }
 
+BOOST_AUTO_TEST_CASE(newline_mode_returns_the_carriage)
+{
+	VirtualScreen screen(10, 3);
+	screen.feed("ab\ncd");
+	BOOST_TEST(screen.rowText(1) == "  cd");
+	screen.clear();
+	screen.setNewlineMode(true);
+	screen.feed("ab\ncd");
+	BOOST_TEST(screen.rowText(1) == "cd");
+	// Kept over clear(), as the player's snapshots need.
+	screen.clear();
+	screen.feed("ab\ncd");
+	BOOST_TEST(screen.rowText(1) == "cd");
+}
+
 BOOST_AUTO_TEST_CASE(resize_keeps_what_fits)
 {
 	VirtualScreen screen(10, 3);

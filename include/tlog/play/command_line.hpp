@@ -23,8 +23,10 @@ struct CommandLine {
 	bool configuration = false;
 	bool list = false; ///< --list: list the recordings, play none
 	bool json = false; ///< --json: the list as JSON
-	std::string exportFormat; ///< --export: "asciicast", or empty to play
+	std::string exportFormat; ///< --export: "asciicast" or "text", or empty to play
 	std::string exportPath;   ///< -o: the export's file; empty: standard output
+	std::string search;       ///< --search: the pattern for n/N and --list-matches
+	bool listMatches = false; ///< --list-matches: print where the pattern shows
 	/// (key, value text) in the order given; flags have the value "true".
 	std::vector<std::pair<std::string, std::string>> settings;
 };

@@ -19,8 +19,10 @@ struct PlaybackRequest {
 	bool json = false; ///< the list as JSON
 	int outFd = 1;     ///< where output (or the list) goes
 	int keyFd = -1;    ///< a terminal to read keys from, or -1
-	std::string exportFormat; ///< "asciicast": write it there instead of playing
+	std::string exportFormat; ///< "asciicast", "text": write it there instead of playing
 	std::string exportPath;   ///< the export's file; empty or "-": outFd
+	std::string search;       ///< the pattern for n/N and listMatches
+	bool listMatches = false; ///< print where the pattern shows instead of playing
 };
 
 /// The reader description @p config makes: the short selections (rec,

@@ -180,6 +180,7 @@ private:
 	base::Timestamp snapshotEvery_;
 	bool canRewind_ = false;
 	bool screenAhead_ = false;       // the screen shows what the terminal does not
+	bool sawOutput_ = false, sawWindow_ = false; // to tell a pipe recording
 	base::Timestamp shownTs_{};      // time of the last output packet emitted
 	std::optional<ScreenSearch> search_;
 	enum class Scan { None, Forward, Back } scan_ = Scan::None;

@@ -33,11 +33,17 @@ public:
 	void feed(std::string_view bytes);
 	/// Changes the size as a window change does; text is kept where it fits.
 	void resize(unsigned cols, unsigned rows);
-	/// Forgets everything shown: an empty screen of the same size.
+	/// Forgets everything shown: an empty screen of the same size (and
+	/// newline mode).
 	void clear();
+	/// Newline mode (LNM): a line feed also returns the carriage, as
+	/// output written to a pipe rather than a pty expects.
+	void setNewlineMode(bool on);
 
 	unsigned cols() const noexcept { return cols_; }
 	unsigned rows() const noexcept { return rows_; }
+	/// True while the alternate screen (full-screen programs) shows.
+	bool altScreen() const noexcept { return altScreen_; }
 
 	/// Escape sequences that put this screen (characters, attributes,
 	/// colours, cursor position and visibility) on a terminal of the same
@@ -66,6 +72,8 @@ private:
 	VTermScreen *screen_ = nullptr; // owned by vt_
 	unsigned cols_, rows_;
 	std::size_t scrollbackLines_;
+	bool newlineMode_ = false;
+	bool altScreen_ = false;
 	std::deque<std::string> scrollback_;
 	std::vector<bool> changed_;
 };
