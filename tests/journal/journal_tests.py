@@ -5,13 +5,14 @@
 usage: journal_tests.py CASE TLOG_REC TLOG_PLAY
 
 CASE is one of: select, list, follow, cursor, gap, forged, restart,
-crossplay, remote. The journal is read back through sd-journal (python3-
-systemd), not by parsing journalctl's output. Everything a case starts it
-ends, by pid."""
+crossplay, remote, flood, slow, overflow. The journal is read back through
+sd-journal (python3-systemd), not by parsing journalctl's output.
+Everything a case starts it ends, by pid."""
 
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -20,7 +21,10 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "flood"))
+import floodlib as fl  # noqa: E402
 import tlogtest as t  # noqa: E402
 
 SOCKET = "/run/systemd/journal/socket"
@@ -494,58 +498,301 @@ def cgroup_dirs(unit):
     return dirs
 
 
-def case_flood(tlog_rec, tlog_play):
-    """100 MB of output to the journal writer from a process journald
-    rate-limits (a cgroup named like a service): nothing may be lost."""
+JOURNAL_BUFFER = 16 << 20  # journal.buffer's default (man/tlog-rec.conf.5)
+
+
+def journal_ids(rec):
+    """The TLOG_ID of each journal entry of @rec, oldest first (the
+    messages themselves stay unread: a 1 GiB flood would not fit)."""
+    reader = journal.Reader()
+    reader.add_match(TLOG_REC=rec)
+    return [int(e["TLOG_ID"]) for e in reader]
+
+
+def wait_settled(rec, quiet=1.5, limit=120.0):
+    """The entries of @rec once journald has added none for @quiet s."""
+    deadline = time.monotonic() + limit
+    ids, last_change = journal_ids(rec), time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - last_change < quiet:
+        time.sleep(0.3)
+        now = journal_ids(rec)
+        if len(now) != len(ids):
+            ids, last_change = now, time.monotonic()
+    return ids
+
+
+def flood_journal(tlog_rec, tlog_play, data, workdir, env=None, timeout=600):
+    """`cat DATA` recorded with the journal writer from a process journald
+    rate-limits (a cgroup named like a service: without systemd as PID 1
+    journald limits only senders it maps to a unit), then played back from
+    the journal. Used by case_flood and bench/flood. Returns floodlib's
+    figures plus the unit journald saw, the ids and what journald said
+    about the unit ("Suppressed N messages")."""
     unit = f"tlog-flood-{os.getpid()}.service"
     dirs = cgroup_dirs(unit)
     t.require(os.getuid() == 0 and dirs, "root and a writable cgroup hierarchy")
-    tmp = tempfile.mkdtemp(prefix="tlog-flood-")
+    passed = os.path.join(workdir, "passed")
+    played = os.path.join(workdir, "played")
     made = []
     try:
         for d in dirs:
             os.mkdir(d)
             made.append(d)
-        import base64
-        data = os.path.join(tmp, "flood.txt")
-        with open(data, "wb") as f:
-            for _ in range(100):
-                f.write(base64.encodebytes(os.urandom(750000)))
-        size = os.path.getsize(data)
+        since = int(time.time()) - 1
+        # The shell joins the cgroup, then becomes time(1), whose child,
+        # the recorder, stays in it.
         procs = " ".join(f"echo $$ > {d}/cgroup.procs;" for d in dirs)
-        start = time.time()
-        since = int(start) - 1
-        # The recorder itself joins the cgroup, then becomes tlog-rec (same
-        # pid, so the recording id is still known).
-        live = Recording("sh", ["-c", f'{procs} exec "$0" cat {data}', tlog_rec])
-        live.finish(timeout=600)
-        took = time.time() - start
-        t.check(len(live.output) == size, f"tlog-rec passed {len(live.output)} of {size} bytes")
-        time.sleep(1)
-        msgs = entries(live.rec)
-        t.check(msgs and msgs[0].get("_SYSTEMD_UNIT") == unit,
-                f"journald did not map the recorder to {unit}: {msgs[0].get('_SYSTEMD_UNIT') if msgs else None}")
-        ids = check_continuous(live.rec)
-        r = t.run([tlog_play, "-r", "journal", f"--rec={live.rec}"], timeout=300,
-                  env=t.test_env(), stdout=open(os.path.join(tmp, "played"), "wb"))
-        t.check(r.returncode == 0, f"playback: {r.stderr!r}")
-        t.check(os.path.getsize(os.path.join(tmp, "played")) == size,
-                "playback size differs from the flood")
-        with open(data, "rb") as a, open(os.path.join(tmp, "played"), "rb") as b:
-            t.check(a.read() == b.read(), "playback differs from the flood")
+        run = fl.Run([tlog_rec, "-w", "journal", "cat", data], passed, env=env,
+                     prefix=["sh", "-c", f'{procs} exec "$@"', "sh"])
+        try:
+            rec = rec_id_of(run.pid)
+        except OSError:
+            run.kill()
+            raise
+        status = run.wait(timeout)
+        size = os.path.getsize(data)
+        res = {"writer": "journal", "size": size, "status": status, "stderr": run.stderr(),
+               "seconds": run.wall, "peak_rss_kb": run.peak_rss_kb(), "samples": run.samples,
+               "passed_equal": fl.same_files(passed, data)[0], "rec": rec, "unit": unit}
+        run.close()
+        os.unlink(passed)
+        ids = wait_settled(rec)
         reader = journal.Reader()
-        reader.add_match(_SYSTEMD_UNIT="systemd-journald.service")
+        reader.add_match(TLOG_REC=rec)
+        first = reader.get_next() or {}
+        res.update(ids=ids, entries=len(ids), journald_unit=first.get("_SYSTEMD_UNIT"))
+        code, err, wall, rss, anon = fl.play(tlog_play, ["-r", "journal", f"--rec={rec}"],
+                                             played, env=env, timeout=timeout)
+        res.update(play_status=code, play_stderr=err, play_seconds=wall, play_rss_kb=rss,
+                   play_anon_kb=anon, played_equal=fl.same_files(played, data))
+        os.unlink(played)
+        # journald's own messages ("Suppressed N messages from UNIT"); a
+        # journald the harness started has no _SYSTEMD_UNIT to match on.
+        reader = journal.Reader()
+        reader.add_match(SYSLOG_IDENTIFIER="systemd-journald")
         reader.seek_realtime(since)
-        suppressed = [e["MESSAGE"] for e in reader if unit in str(e.get("MESSAGE", ""))]
-        t.check(not suppressed, f"journald suppressed entries: {suppressed}")
-        print(f"flood: {size / 1e6:.0f} MB in {took:.1f} s as {len(ids)} entries, none lost; "
-              f"recorder said: {live.stderr.strip()!r}")
+        res["journald_said"] = [e["MESSAGE"] for e in reader
+                                if unit in str(e.get("MESSAGE", ""))]
+        return res
     finally:
         for d in made:
             try:
                 os.rmdir(d)
             except OSError:
                 pass
+
+
+def case_flood(tlog_rec, tlog_play):
+    """100 MB of output to the journal writer from a process journald
+    rate-limits: nothing may be lost, and the recorder's memory stays
+    under the flood ceiling plus what the writer may hold."""
+    tmp = tempfile.mkdtemp(prefix="tlog-flood-")
+    try:
+        data = fl.make_data(os.path.join(tmp, "flood.txt"), 100 * fl.MB)
+        r = flood_journal(tlog_rec, tlog_play, data, tmp,
+                          env=fl.flood_env(t.test_env(), tlog_rec))
+        t.check(r["status"] == 0, f"tlog-rec: {t.describe_status(r['status'])}: {r['stderr']}")
+        t.check(r["passed_equal"], "tlog-rec did not pass the output through unchanged")
+        t.check(r["journald_unit"] == r["unit"],
+                f"journald did not map the recorder to {r['unit']}: {r['journald_unit']}")
+        t.check(r["ids"] == list(range(1, len(r["ids"]) + 1)),
+                f"ids not 1..n: {len(r['ids'])} entries, up to {max(r['ids'], default=0)}")
+        t.check(r["play_status"] == 0, f"playback: exit {r['play_status']}: {r['play_stderr']}")
+        equal, at, got, want = r["played_equal"]
+        t.check(equal, f"playback differs from the flood at byte {at} ({got} vs {want} bytes)")
+        t.check(not r["journald_said"], f"journald suppressed entries: {r['journald_said']}")
+        ceiling = fl.rss_ceiling_kb(tlog_rec, held=JOURNAL_BUFFER)
+        growth = fl.rss_growth_kb(r["samples"], r["size"])
+        print(f"flood: {r['size'] / 1e6:.0f} MB in {r['seconds']:.1f} s as {r['entries']} "
+              f"entries, none lost; tlog-rec peak RSS {r['peak_rss_kb'] / 1024:.1f} MiB "
+              f"(ceiling {ceiling / 1024:.0f} MiB: the flood's plus journal.buffer), growth "
+              f"after the first quarter {growth} kB; recorder said: {r['stderr'].strip()!r}")
+        t.check(r["peak_rss_kb"] is not None and r["peak_rss_kb"] < ceiling,
+                f"tlog-rec peak RSS {r['peak_rss_kb']} kB, ceiling {ceiling} kB")
+        # Flat as with the file writer (tests/flood), unless the writer held
+        # messages (pacing, a slow journald), which it may up to the buffer.
+        held = "holding" in r["stderr"] or "pacing" in r["stderr"]
+        allowed = fl.growth_allowance_kb(tlog_rec) + (JOURNAL_BUFFER // 1024 if held else 0)
+        t.check(growth is not None and growth < allowed,
+                f"tlog-rec's RSS grew by {growth} kB during the flood (allowed {allowed} kB)")
+    finally:
+        shutil.rmtree(tmp)
+
+
+def harness_journald():
+    """The pid of the journald the test command's harness started: only
+    that one may be stopped (SIGSTOP) by a test."""
+    pidfile = os.environ.get("TLOG_TEST_JOURNALD_PIDFILE")
+    t.require(pidfile and os.path.exists(pidfile + ".journald"),
+              "a journald started by the test command's harness (TLOG_TEST_JOURNALD_PIDFILE)")
+    with open(pidfile + ".journald") as f:
+        pid = int(f.read())
+    with open(f"/proc/{pid}/comm") as f:
+        t.check(f.read().startswith("systemd-journal"), f"pid {pid} is not journald")
+    return pid
+
+
+def wait_output(run, size, timeout=30.0):
+    """Waits until @run has passed @size bytes through."""
+    deadline = time.monotonic() + timeout
+    while run.output_size() < size:
+        t.check(run.proc.poll() is None, f"tlog-rec ended early: {run.stderr()}")
+        t.check(time.monotonic() < deadline, f"tlog-rec passed only {run.output_size()} bytes")
+        time.sleep(0.05)
+
+
+def case_slow(tlog_rec, tlog_play):
+    """A journal that cannot keep up: journald stopped (SIGSTOP) while
+    tlog-rec records 100 MB of output with the defaults (journal.buffer
+    16 MiB, journal.overflow=delay). The writer holds at most the buffer,
+    then the program is held back; nothing is dropped. After SIGCONT the
+    recording completes: byte-exact, ids continuous."""
+    journald = harness_journald()
+    tmp = tempfile.mkdtemp(prefix="tlog-slow-")
+    run = None
+    stopped = False
+    try:
+        data = fl.make_data(os.path.join(tmp, "flood.txt"), 100 * fl.MB)
+        size = os.path.getsize(data)
+        passed = os.path.join(tmp, "passed")
+        run = fl.Run([tlog_rec, "-w", "journal", "cat", data], passed,
+                     env=fl.flood_env(t.test_env(), tlog_rec), interval=0.1)
+        rec = rec_id_of(run.pid)
+        # Past the start, where ASan's quarantine fills (floodlib.flood_env).
+        wait_output(run, 16 * fl.MB)
+        before_kb = fl.status_kb(run.pid, "VmRSS")
+        os.kill(journald, signal.SIGSTOP)
+        stopped = True
+        stop_at = time.monotonic()
+        stalled_at = run.output_size()
+        # Held back: no byte passes for 3 s while journald is stopped.
+        last, changed = run.output_size(), time.monotonic()
+        while time.monotonic() - changed < 3.0:
+            t.check(run.proc.poll() is None, f"tlog-rec ended during the stall: {run.stderr()}")
+            t.check(time.monotonic() - stop_at < 60, f"the program was never held back: "
+                    f"{run.output_size()} bytes passed while journald was stopped")
+            time.sleep(0.1)
+            if run.output_size() != last:
+                last, changed = run.output_size(), time.monotonic()
+        held_back = time.monotonic() - changed
+        during = [rss for at, rss, _ in run.samples if at >= stop_at - run.started]
+        peak_kb = max(during)
+        os.kill(journald, signal.SIGCONT)
+        stopped = False
+        resumed = time.monotonic()
+        stall = resumed - stop_at
+        status = run.wait(240)
+        finished = time.monotonic() - resumed
+        err = run.stderr()
+        t.check(status == 0, f"tlog-rec: {t.describe_status(status)}: {err}")
+        print(f"slow: journald stopped {stall:.1f} s; output {stalled_at / fl.MB:.1f} MB when "
+              f"stopped, held back at {last / fl.MB:.1f} MB ({held_back:.1f} s without a byte); "
+              f"tlog-rec RSS {before_kb / 1024:.1f} MiB before, at most "
+              f"{peak_kb / 1024:.1f} MiB during the stall ({len(during)} samples), peak "
+              f"{run.peak_rss_kb() / 1024:.1f} MiB overall; it ended {finished:.1f} s after "
+              f"SIGCONT; recorder said: {err.strip()!r}")
+        # The bound: journal.buffer of held messages, plus 4 MiB for what
+        # the count leaves out: the message that crosses the bound (64
+        # KiB), the entry being sent (as much again), the bookkeeping of
+        # some 256 held messages and the allocator's slack. Before the
+        # stall nothing is held, so the growth is what the writer holds:
+        # measured 16.0 MiB. ASan adds half as much again (shadow memory,
+        # redzones, size classes): measured 22.4 MiB.
+        bound = JOURNAL_BUFFER * (3 if fl.sanitized(tlog_rec) else 2) // 2 + (4 << 20)
+        t.check(peak_kb - before_kb < bound // 1024,
+                f"RSS grew by {peak_kb - before_kb} kB while journald was stopped, more "
+                f"than {bound // 1024} kB (journal.buffer is {JOURNAL_BUFFER // 1024} kB)")
+        t.check(run.peak_rss_kb() < fl.rss_ceiling_kb(tlog_rec, held=JOURNAL_BUFFER),
+                f"tlog-rec peak RSS {run.peak_rss_kb()} kB")
+        t.check(last < size, "the whole output passed while journald was stopped")
+        t.check("journal.overflow=delay" in err and "is back" in err,
+                f"the recorder did not report the wait and the recovery: {err!r}")
+        t.check(fl.same_files(passed, data)[0], "tlog-rec did not pass the output through")
+        ids = wait_settled(rec)
+        t.check(ids == list(range(1, len(ids) + 1)),
+                f"ids not 1..n after the stall: {len(ids)} entries, up to {max(ids, default=0)}")
+        played = os.path.join(tmp, "played")
+        code, perr, _, _, _ = fl.play(tlog_play, ["-r", "journal", f"--rec={rec}"], played,
+                                   env=t.test_env())
+        t.check(code == 0, f"playback: exit {code}: {perr}")
+        equal, at, got, want = fl.same_files(played, data)
+        t.check(equal, f"playback differs at byte {at} ({got} vs {want} bytes)")
+        print(f"slow: {len(ids)} entries, ids 1-{len(ids)}, playback byte-exact")
+    finally:
+        if stopped:
+            os.kill(journald, signal.SIGCONT)
+        if run is not None and run.proc.poll() is None:
+            run.kill()
+        shutil.rmtree(tmp)
+
+
+def case_overflow(tlog_rec, tlog_play):
+    """journal.overflow=fail with journald stopped: once journal.buffer is
+    full the recorder ends with one clear error and exit 1. What it names
+    as lost is lost (not in the journal after SIGCONT), everything before
+    it is there (ids continuous), and the recording plays up to there."""
+    journald = harness_journald()
+    tmp = tempfile.mkdtemp(prefix="tlog-overflow-")
+    buffer = 2 << 20
+    run = None
+    stopped = False
+    try:
+        data = fl.make_data(os.path.join(tmp, "flood.txt"), 100 * fl.MB)
+        passed = os.path.join(tmp, "passed")
+        run = fl.Run([tlog_rec, "-w", "journal", "--journal-overflow=fail",
+                      f"--journal-buffer={buffer}", "cat", data], passed,
+                     env=fl.flood_env(t.test_env(), tlog_rec))
+        rec = rec_id_of(run.pid)
+        wait_output(run, 1 * fl.MB)
+        os.kill(journald, signal.SIGSTOP)
+        stopped = True
+        stop_at = time.monotonic()
+        # It must end by itself, journald still stopped.
+        status = run.wait(60)
+        ended = time.monotonic() - stop_at
+        os.kill(journald, signal.SIGCONT)
+        stopped = False
+        err = run.stderr()
+        print(f"overflow: ended {ended:.1f} s after journald stopped, "
+              f"{t.describe_status(status)}; it said: {err.strip()!r}")
+        t.check(status == 1, f"tlog-rec: {t.describe_status(status)}, not exit 1: {err}")
+        lines = err.strip().splitlines()
+        t.check(len(lines) <= 2 and "journal.overflow=fail" in lines[-1],
+                f"not one clear error naming journal.overflow=fail: {err!r}")
+        lost = [(int(a), int(b or a))
+                for a, b in re.findall(r"messages? (\d+)(?:-(\d+))?[^;:]* lost", err)]
+        t.check(lost, f"the error does not say which messages are lost: {err!r}")
+        lost.sort()
+        for (a, b), (c, d) in zip(lost, lost[1:]):
+            t.check(c == b + 1, f"lost ranges with a gap: {lost}")
+        first, last = lost[0][0], lost[-1][1]
+        ids = wait_settled(rec, quiet=2.0)
+        t.check(ids == list(range(1, first)),
+                f"said lost from message {first}; the journal has {len(ids)} entries, ids "
+                f"{ids[:3]}...{ids[-3:]}")
+        played = os.path.join(tmp, "played")
+        code, perr, _, _, _ = fl.play(tlog_play, ["-r", "journal", f"--rec={rec}"], played,
+                                   env=t.test_env())
+        t.check(code == 0, f"playback of what was written: exit {code}: {perr}")
+        t.check(fl.is_prefix(played, data) and fl.is_prefix(passed, data),
+                "the recorded or passed output is not the start of the program's")
+        recorded, shown = os.path.getsize(played), os.path.getsize(passed)
+        print(f"overflow: journal has messages 1-{first - 1} ({recorded} bytes of output); "
+              f"lost {first}-{last}; {shown} bytes were passed to the terminal")
+        t.check(shown + 65536 >= recorded,
+                f"{recorded} bytes recorded, only {shown} passed through")
+        # The lost messages hold at least the output that passed through
+        # but is not in the journal (JSON is never shorter than the bytes
+        # it carries); the last read, encoded but not passed, adds 64 KiB.
+        held = re.search(r"\((\d+) bytes\) held", err)
+        t.check(held and shown - recorded <= int(held.group(1)) + 65536,
+                f"{shown - recorded} bytes passed through are not in the journal, more than "
+                f"the lost messages can hold: {err!r}")
+    finally:
+        if stopped:
+            os.kill(journald, signal.SIGCONT)
+        if run is not None and run.proc.poll() is None:
+            run.kill()
         shutil.rmtree(tmp)
 
 
