@@ -50,6 +50,8 @@ PlayConfig::PlayConfig()
 	schema_.number("speed", speed, kMinSpeed, kMaxSpeed);
 	schema_.string("goto", goTo);
 	schema_.number("idle_limit", idleLimit, 0, kMaxIdleLimit);
+	schema_.boolean("status", status);
+	schema_.boolean("resize", resize);
 }
 
 void PlayConfig::loadLayers(const PlayConfigSources &sources)

@@ -40,6 +40,8 @@ enum LongOnly : int {
 	kExport,
 	kSearch,
 	kListMatches,
+	kStatus,
+	kResize,
 };
 
 struct OptionKey {
@@ -60,7 +62,7 @@ constexpr OptionKey kKeys[] = {
 	{kCursorFile, "journal.cursor_file"}, {kTrustedUid, "journal.trusted_uid"},
 	{kEsBaseurl, "es.baseurl"}, {kEsQuery, "es.query"}, {kEsVerbose, "es.verbose"},
 	{kEsUser, "es.user"},
-	{kIdleLimit, "idle_limit"},
+	{kIdleLimit, "idle_limit"}, {kStatus, "status"}, {kResize, "resize"},
 };
 
 constexpr option kOptions[] = {
@@ -103,6 +105,8 @@ constexpr option kOptions[] = {
 	{"export", required_argument, nullptr, kExport},
 	{"search", required_argument, nullptr, kSearch},
 	{"list-matches", no_argument, nullptr, kListMatches},
+	{"status", no_argument, nullptr, kStatus},
+	{"resize", no_argument, nullptr, kResize},
 	{"output", required_argument, nullptr, 'o'},
 	{nullptr, 0, nullptr, 0},
 };
@@ -285,6 +289,10 @@ std::string usageText()
 	       "                           asciicast (asciinema's v2 file format) or text (the\n"
 	       "                           lines that scrolled off the screen, then the last screen)\n"
 	       "  -o, --output=FILE        with --export: write to FILE (default: standard output)\n"
+	       "      --status             show position, length, speed and gaps on the last row\n"
+	       "                           (the s key shows and hides it)\n"
+	       "      --resize             ask the terminal (xterm's CSI 8 t) for the recorded\n"
+	       "                           size, and for its own back at the end\n"
 	       "      --search=PATTERN     the text the n and N keys look for on the screen\n"
 	       "      --list-matches       with --search: print the time and line of every place\n"
 	       "                           the text appears on the screen, instead of playing\n"

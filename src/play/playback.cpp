@@ -238,6 +238,8 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	options.idleLimit = std::chrono::duration_cast<base::Timestamp>(
 		std::chrono::duration<double>(config.idleLimit));
 	options.search = request.search;
+	options.status = config.status;
+	options.resize = config.resize;
 	if (!request.exportFormat.empty()) {
 		exportRecording(request, spec, options);
 		return 0;

@@ -164,9 +164,27 @@ PlayResult Player::run()
 	RawLogging rawLogging(raw.has_value() && ::isatty(STDERR_FILENO) == 1);
 
 	loop_.addTimer([this]() { return nextDeadline(); }, [this]() { pump(); });
+	// The status line's clock moves while nothing else does (paused).
+	loop_.addTimer(
+		[this]() -> std::optional<base::Timestamp> {
+			if (!statusShown_)
+				return std::nullopt;
+			return statusDrawnAt_ + std::chrono::milliseconds(500);
+		},
+		[this]() { refreshStatus(); });
 	pump();
+	if (options_.status && !done_)
+		toggleStatus();
 	if (!done_)
 		loop_.run();
+	// The terminal as it was: no status line, its own size.
+	if (statusShown_) {
+		statusShown_ = false;
+		pending_ += statusRestore_;
+	}
+	if (resizedFrom_)
+		pending_ += "\x1b[8;" + std::to_string(resizedFrom_->rows) + ";" +
+			    std::to_string(resizedFrom_->cols) + "t";
 	if (options_.exportText && signal_ == 0) {
 		for (const auto &line : screen_->scrollback())
 			pending_ += line + "\n";
@@ -242,7 +260,12 @@ bool Player::readOne()
 	}
 
 	std::vector<codec::Packet> packets;
-	if (auto gap = decoder_.decode(message, raw->location, packets)) {
+	auto gap = decoder_.decode(message, raw->location, packets);
+	// Met again after a jump back: reported once.
+	if (gap && std::find(gaps_.begin(), gaps_.end(), gap->firstMissing) != gaps_.end())
+		gap.reset();
+	if (gap) {
+		gaps_.push_back(gap->firstMissing);
 		if (gap->firstMissing == gap->lastMissing)
 			base::logLine(raw->location + ": message " + std::to_string(gap->firstMissing) +
 				      " missing");
@@ -406,11 +429,26 @@ void Player::emit(const codec::Packet &packet, bool show)
 	sawWindow_ = true;
 	if (screen_ && packet.cols > 0 && packet.rows > 0)
 		screen_->resize(packet.cols, packet.rows);
-	if (!show || !outIsTty_)
+	if (!outIsTty_ || options_.listMatches || options_.exportText)
 		return;
 	term::WindowSize recorded{packet.cols, packet.rows};
 	auto terminal = term::getWindowSize(outFd_);
 	if (!terminal || recorded.cols == 0 || recorded.rows == 0)
+		return;
+	// Asked for even during a jump: the terminal has the size on landing.
+	if (options_.resize) {
+		// One more row for the status line, under the recording.
+		term::WindowSize want{recorded.cols,
+				      static_cast<unsigned short>(recorded.rows + (options_.status ? 1 : 0))};
+		if (want != *terminal) {
+			if (!resizedFrom_)
+				resizedFrom_ = *terminal;
+			pending_ += "\x1b[8;" + std::to_string(want.rows) + ";" +
+				    std::to_string(want.cols) + "t";
+		}
+		return;
+	}
+	if (!show)
 		return;
 	if (recorded == *terminal) {
 		reportedRecorded_.reset();
@@ -429,8 +467,85 @@ void Player::flushOutput()
 	if (pending_.empty())
 		return;
 	std::string data;
-	data.swap(pending_);
+	if (statusShown_) {
+		// The row under the status line back first, so the output
+		// (scrolling) moves what the recording had there, then the
+		// status line again.
+		data = std::move(statusRestore_);
+		data += pending_;
+		pending_.clear();
+		data += drawStatus();
+	} else {
+		data.swap(pending_);
+	}
 	base::writeAll(outFd_, data);
+}
+
+std::string Player::statusText() const
+{
+	auto now = base::monotonicNow();
+	std::string text = " " + timeText(std::max(clock_.position(now), base::Timestamp::zero()));
+	text.resize(text.size() - 4); // whole seconds
+	std::optional<base::Timestamp> length = options_.duration;
+	if (!length && reader_.finished() && dry_ && queue_.empty())
+		length = lastTs_;
+	if (length) {
+		std::string total = timeText(*length);
+		text += " / " + total.substr(0, total.size() - 4);
+	}
+	char speed[32];
+	std::snprintf(speed, sizeof(speed), "  %gx", clock_.speed());
+	text += speed;
+	if (clock_.paused())
+		text += "  paused";
+	if (!gaps_.empty())
+		text += "  " + std::to_string(gaps_.size()) + (gaps_.size() == 1 ? " gap" : " gaps");
+	if (search_)
+		text += "  /" + search_->pattern();
+	text += "  (s hides this)";
+	return text;
+}
+
+std::string Player::drawStatus()
+{
+	auto terminal = term::getWindowSize(outFd_);
+	if (!terminal || terminal->rows == 0)
+		return {};
+	unsigned row = terminal->rows - 1u;
+	statusRestore_ = screen_->paintRow(row) + screen_->cursorAndPen();
+	std::string text = statusText();
+	if (text.size() > terminal->cols)
+		text.resize(terminal->cols);
+	statusDrawnAt_ = base::monotonicNow();
+	return "\x1b[" + std::to_string(row + 1) + ";1H\x1b[0;7m\x1b[2K" + text + "\x1b[0m" +
+	       screen_->cursorAndPen();
+}
+
+void Player::refreshStatus()
+{
+	if (!statusShown_)
+		return;
+	flushOutput();
+	base::writeAll(outFd_, drawStatus());
+}
+
+void Player::toggleStatus()
+{
+	if (!screen_ || !outIsTty_)
+		return;
+	if (statusShown_) {
+		statusShown_ = false;
+		pending_ += statusRestore_;
+		statusRestore_.clear();
+	} else {
+		flushOutput();
+		statusShown_ = true;
+		pending_ += drawStatus();
+		// Not through flushOutput(): nothing lies under it yet.
+		std::string data;
+		data.swap(pending_);
+		base::writeAll(outFd_, data);
+	}
 }
 
 void Player::jump(PlayPosition target)
@@ -694,6 +809,9 @@ void Player::onKeys(std::string_view keys)
 		case 'g':
 			if (screen_)
 				seekTo(base::Timestamp::zero());
+			break;
+		case 's':
+			toggleStatus();
 			break;
 		case '/':
 			if (screen_) {

@@ -103,8 +103,11 @@ struct VirtualScreenCallbacks {
 
 	static int onTermProp(VTermProp prop, VTermValue *value, void *user)
 	{
+		auto *self = static_cast<VirtualScreen *>(user);
 		if (prop == VTERM_PROP_ALTSCREEN)
-			static_cast<VirtualScreen *>(user)->altScreen_ = value->boolean != 0;
+			self->altScreen_ = value->boolean != 0;
+		else if (prop == VTERM_PROP_CURSORVISIBLE)
+			self->cursorVisible_ = value->boolean != 0;
 		return 1;
 	}
 
@@ -165,6 +168,7 @@ void VirtualScreen::setUp()
 	// and leave the normal one, with its scrollback, as it was.
 	vterm_screen_enable_altscreen(screen_, 1);
 	altScreen_ = false;
+	cursorVisible_ = true;
 	vterm_screen_reset(screen_, 1);
 	if (newlineMode_)
 		feed("\x1b[20h");
@@ -196,43 +200,83 @@ void VirtualScreen::clear()
 	scrollback_.clear();
 }
 
+std::string VirtualScreen::rowPaint(unsigned row, std::string &look) const
+{
+	std::string line;
+	std::string lineLook = look;
+	std::size_t drawnUpTo = 0; // line's length up to its last non-blank
+	VTermScreenCell cell;
+	for (unsigned col = 0; col < cols_; col++) {
+		vterm_screen_get_cell(screen_, VTermPos{static_cast<int>(row), static_cast<int>(col)}, &cell);
+		if (cell.chars[0] == kWideTail)
+			continue;
+		std::string sgr = sgrFor(cell);
+		if (sgr != lineLook) {
+			line += sgr;
+			lineLook = sgr;
+		}
+		appendCell(line, cell);
+		// Plain blanks at the end of a row are left to the erase.
+		if (cell.chars[0] != 0 || sgr != "\x1b[0m") {
+			drawnUpTo = line.size();
+			look = lineLook;
+		}
+	}
+	line.resize(drawnUpTo);
+	return line;
+}
+
 std::string VirtualScreen::paint() const
 {
 	// Attributes off, home, erase; cursor hidden while drawing.
 	std::string out = "\x1b[0m\x1b[?25l\x1b[H\x1b[2J";
-	std::string look;
-	VTermScreenCell cell;
+	std::string look = "\x1b[0m";
 	for (unsigned row = 0; row < rows_; row++) {
-		std::string line;
-		std::string lineLook = look;
-		std::size_t drawnUpTo = 0; // line's length up to its last non-blank
-		for (unsigned col = 0; col < cols_; col++) {
-			vterm_screen_get_cell(screen_, VTermPos{static_cast<int>(row), static_cast<int>(col)},
-					      &cell);
-			if (cell.chars[0] == kWideTail)
-				continue;
-			std::string sgr = sgrFor(cell);
-			if (sgr != lineLook) {
-				line += sgr;
-				lineLook = sgr;
-			}
-			appendCell(line, cell);
-			// Plain blanks at the end of a row are left to the erase.
-			if (cell.chars[0] != 0 || sgr != "\x1b[0m") {
-				drawnUpTo = line.size();
-				look = lineLook;
-			}
-		}
-		if (drawnUpTo == 0)
+		std::string line = rowPaint(row, look);
+		if (line.empty())
 			continue;
 		out += "\x1b[" + std::to_string(row + 1) + ";1H";
-		out.append(line, 0, drawnUpTo);
+		out += line;
 	}
-	VTermPos cursor;
-	vterm_state_get_cursorpos(vterm_obtain_state(vt_.get()), &cursor);
-	out += "\x1b[0m\x1b[" + std::to_string(cursor.row + 1) + ";" + std::to_string(cursor.col + 1) +
-	       "H\x1b[?25h";
+	return out + cursorAndPen();
+}
+
+std::string VirtualScreen::paintRow(unsigned row) const
+{
+	std::string out = "\x1b[" + std::to_string(row + 1) + ";1H\x1b[0m\x1b[2K";
+	if (row < rows_) {
+		std::string look = "\x1b[0m";
+		out += rowPaint(row, look);
+	}
 	return out;
+}
+
+std::string VirtualScreen::cursorAndPen() const
+{
+	VTermState *state = vterm_obtain_state(vt_.get());
+	VTermPos cursor;
+	vterm_state_get_cursorpos(state, &cursor);
+	// The pen: how what comes next is written.
+	VTermScreenCell pen{};
+	VTermValue value;
+	vterm_state_get_penattr(state, VTERM_ATTR_BOLD, &value);
+	pen.attrs.bold = value.boolean ? 1 : 0;
+	vterm_state_get_penattr(state, VTERM_ATTR_UNDERLINE, &value);
+	pen.attrs.underline = value.number != 0 ? 1 : 0;
+	vterm_state_get_penattr(state, VTERM_ATTR_ITALIC, &value);
+	pen.attrs.italic = value.boolean ? 1 : 0;
+	vterm_state_get_penattr(state, VTERM_ATTR_BLINK, &value);
+	pen.attrs.blink = value.boolean ? 1 : 0;
+	vterm_state_get_penattr(state, VTERM_ATTR_REVERSE, &value);
+	pen.attrs.reverse = value.boolean ? 1 : 0;
+	vterm_state_get_penattr(state, VTERM_ATTR_STRIKE, &value);
+	pen.attrs.strike = value.boolean ? 1 : 0;
+	vterm_state_get_penattr(state, VTERM_ATTR_FOREGROUND, &value);
+	pen.fg = value.color;
+	vterm_state_get_penattr(state, VTERM_ATTR_BACKGROUND, &value);
+	pen.bg = value.color;
+	return "\x1b[" + std::to_string(cursor.row + 1) + ";" + std::to_string(cursor.col + 1) + "H" +
+	       sgrFor(pen) + (cursorVisible_ ? "\x1b[?25h" : "\x1b[?25l");
 }
 
 std::string VirtualScreen::rowText(unsigned row) const

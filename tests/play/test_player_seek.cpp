@@ -7,7 +7,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <mutex>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,10 +78,10 @@ std::string screenAt(int ms)
 
 struct Pty {
 	tlog::base::UniqueFd master, slave;
-	Pty()
+	explicit Pty(unsigned short rows = 24, unsigned short cols = 80)
 	{
 		int m = -1, s = -1;
-		winsize size{24, 80, 0, 0};
+		winsize size{rows, cols, 0, 0};
 		tlog::test::requireOrSkip(::openpty(&m, &s, nullptr, nullptr, &size) == 0,
 					  "a pty (/dev/ptmx)");
 		master.reset(m);
@@ -97,11 +99,14 @@ struct SeekRun {
 	std::string screen;
 	std::string err;
 	std::string error;
+	std::string raw; ///< everything written to the terminal
 };
 
-SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> keys)
+SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> keys,
+		     const std::function<void(PlayerOptions &)> &tweak = {},
+		     unsigned short rows = 24, unsigned short cols = 80)
 {
-	Pty out, keyboard;
+	Pty out(rows, cols), keyboard;
 	std::string shown;
 	std::mutex lock;
 	std::jthread drain([&](std::stop_token stop) {
@@ -129,6 +134,8 @@ SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> ke
 	options.paused = true;
 	options.goTo.time = goTo;
 	options.search = "MARK";
+	if (tweak)
+		tweak(options);
 	SeekRun run;
 	{
 		tlog::test::StderrToFile err;
@@ -144,9 +151,10 @@ SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> ke
 	std::this_thread::sleep_for(200ms);
 	drain.request_stop();
 	drain.join();
-	VirtualScreen screen(80, 24);
+	VirtualScreen screen(cols, rows);
 	screen.feed(shown);
 	run.screen = screen.text();
+	run.raw = shown;
 	return run;
 }
 
@@ -251,6 +259,48 @@ BOOST_AUTO_TEST_CASE(snapshots_stay_bounded)
 	BOOST_TEST(player.snapshots() >= 500u);
 	BOOST_TEST(player.snapshots() <= 1024u);
 	drain.request_stop();
+}
+
+BOOST_AUTO_TEST_CASE(status_line_on_the_last_row)
+{
+	auto status = [](PlayerOptions &o) { o.status = true; };
+	auto run = playWithKeys(30s, {}, status);
+	BOOST_TEST(run.error == "");
+	BOOST_TEST(run.raw.find("\x1b[24;1H\x1b[0;7m\x1b[2K 0:00:30  1x  paused  /MARK") !=
+		   std::string::npos);
+	// Gone at the end, the recording's last row put back.
+	BOOST_TEST(run.screen == screenAt(30000));
+	// 's' hides it; the screen is the recording's.
+	BOOST_TEST(playWithKeys(30s, {"s"}, status).screen == screenAt(30000));
+	// Shown while the recording scrolls (playing from 50 s to the end,
+	// fast): no copy of it is left behind in the scrolled text.
+	auto playing = playWithKeys(50s, {}, [](PlayerOptions &o) {
+		o.status = true;
+		o.paused = false;
+		o.speed = 200;
+	});
+	BOOST_TEST(playing.raw.find("\x1b[0;7m") != std::string::npos);
+	BOOST_TEST(playing.screen == screenAt(kLines * 100));
+}
+
+BOOST_AUTO_TEST_CASE(resize_asks_for_the_recorded_size_and_back)
+{
+	auto resize = [](PlayerOptions &o) { o.resize = true; };
+	auto run = playWithKeys(1s, {}, resize, 30, 100);
+	BOOST_TEST(run.error == "");
+	auto asked = run.raw.find("\x1b[8;24;80t");
+	auto back = run.raw.find("\x1b[8;30;100t");
+	BOOST_TEST(asked != std::string::npos);
+	BOOST_TEST((back != std::string::npos && back > asked));
+	// No size warning with it.
+	BOOST_TEST(run.err.find("this terminal is") == std::string::npos, run.err);
+	// One more row for the status line.
+	auto withStatus = playWithKeys(
+		1s, {}, [](PlayerOptions &o) { o.resize = o.status = true; }, 30, 100);
+	BOOST_TEST(withStatus.raw.find("\x1b[8;25;80t") != std::string::npos);
+	// A terminal of the recorded size is left alone.
+	auto same = playWithKeys(1s, {}, resize).raw;
+	BOOST_TEST(!std::regex_search(same, std::regex("\x1b\\[8;[0-9]+;[0-9]+t")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

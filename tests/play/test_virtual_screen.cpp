@@ -75,6 +75,35 @@ BOOST_AUTO_TEST_CASE(paint_reproduces_the_screen)
 	BOOST_TEST(screen.rowText(3) == "   @");
 }
 
+BOOST_AUTO_TEST_CASE(paint_carries_the_pen_and_cursor_visibility)
+{
+	// Bold red selected, nothing written in it yet, cursor hidden.
+	VirtualScreen screen(20, 3);
+	screen.feed("plain\x1b[1;31m\x1b[?25l");
+	VirtualScreen copy(20, 3);
+	copy.feed(screen.paint());
+	BOOST_TEST(copy.paint() == screen.paint());
+	BOOST_TEST(screen.paint().ends_with("\x1b[?25l"));
+	// What comes next is written alike.
+	screen.feed("red");
+	copy.feed("red");
+	BOOST_TEST(copy.paint() == screen.paint());
+}
+
+BOOST_AUTO_TEST_CASE(paint_row_redraws_one_row)
+{
+	VirtualScreen screen(20, 3);
+	screen.feed("one\r\n\x1b[7mtwo\x1b[0m\r\nthree");
+	VirtualScreen copy(20, 3);
+	copy.feed("xxxxxxxxxx\r\nyyyyyyyyyyyy\r\nzzz");
+	copy.feed(screen.paintRow(1));
+	BOOST_TEST(copy.rowText(1) == "two");
+	BOOST_TEST(copy.rowText(0) == "xxxxxxxxxx");
+	// Beyond the screen: erased.
+	copy.feed(screen.paintRow(7));
+	BOOST_TEST(copy.rowText(2) == "zzz");
+}
+
 BOOST_AUTO_TEST_CASE(changed_rows_are_reported_once)
 {
 	VirtualScreen screen(10, 3);

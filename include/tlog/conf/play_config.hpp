@@ -65,6 +65,8 @@ public:
 	double speed = 1.0;
 	std::string goTo = "start"; ///< goto: start, end or [[H:]M:]S[.f]
 	double idleLimit = 0;       ///< idle_limit: longest pause in seconds, 0: keep all
+	bool status = false;        ///< status: a status line on the last row
+	bool resize = false;        ///< resize: ask the terminal for the recorded size
 
 	/// The schema binding every key above.
 	const ConfigSchema &schema() const noexcept { return schema_; }

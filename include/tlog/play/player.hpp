@@ -46,6 +46,13 @@ struct PlayerOptions {
 	bool exportText = false;
 	/// Recording time between two screen snapshots (seeking back).
 	base::Timestamp snapshotEvery = std::chrono::seconds(5);
+	/// Show a status line on the terminal's last row ('s' toggles it).
+	bool status = false;
+	/// Ask the terminal (xterm's CSI 8 t) to take the recorded size, and
+	/// its own size back at the end.
+	bool resize = false;
+	/// The recording's length when the source knows it (journal, ES).
+	std::optional<base::Timestamp> duration;
 };
 
 /// Lowest and highest speed the '{' and '}' keys reach.
@@ -131,6 +138,12 @@ private:
 	/// "time": nullopt without one.
 	std::optional<base::Timestamp> liveEdge() const;
 	void onKeyFdReadable();
+	/// The status line's text, and the sequences that draw it (keeping
+	/// in statusRestore_ what puts the row under it back).
+	std::string statusText() const;
+	std::string drawStatus();
+	void refreshStatus();
+	void toggleStatus();
 	void finish();
 
 	source::Reader &reader_;
@@ -188,6 +201,11 @@ private:
 	std::optional<base::Timestamp> scanFound_;
 	std::optional<std::string> prompt_; // a '/' pattern being typed
 	std::size_t matches_ = 0;
+	bool statusShown_ = false;
+	std::string statusRestore_;        // the row under the status line, cursor, pen
+	base::Timestamp statusDrawnAt_{};  // monotonic
+	std::vector<std::uint64_t> gaps_;  // first id of each gap met
+	std::optional<term::WindowSize> resizedFrom_; // the terminal's own size
 };
 
 } // namespace tlog::play

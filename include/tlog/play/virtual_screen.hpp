@@ -50,6 +50,14 @@ public:
 	/// size, whatever it showed before. Feeding them to another
 	/// VirtualScreen of this size reproduces this one's cells.
 	std::string paint() const;
+	/// Escape sequences that redraw row @p row (0-based; a row beyond
+	/// the screen is erased). The cursor is left on that row: follow
+	/// with cursorAndPen().
+	std::string paintRow(unsigned row) const;
+	/// Escape sequences that put the cursor where it is on this screen,
+	/// with its visibility, and select the attributes and colours that
+	/// what comes next is written in.
+	std::string cursorAndPen() const;
 	/// The text of row @p row (0-based) as UTF-8, trailing blanks dropped.
 	std::string rowText(unsigned row) const;
 	/// All rows, each ending in a newline, trailing empty rows dropped.
@@ -64,6 +72,9 @@ public:
 private:
 	friend struct VirtualScreenCallbacks; // libvterm's callbacks, in the .cpp
 	void setUp();
+	/// Row @p row's cells from the first column to its last non-blank,
+	/// with the SGR sequences that change from @p look (updated).
+	std::string rowPaint(unsigned row, std::string &look) const;
 
 	struct Deleter {
 		void operator()(VTerm *vt) const noexcept;
@@ -74,6 +85,7 @@ private:
 	std::size_t scrollbackLines_;
 	bool newlineMode_ = false;
 	bool altScreen_ = false;
+	bool cursorVisible_ = true;
 	std::deque<std::string> scrollback_;
 	std::vector<bool> changed_;
 };
