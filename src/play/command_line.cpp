@@ -42,6 +42,7 @@ enum LongOnly : int {
 	kListMatches,
 	kStatus,
 	kResize,
+	kInput,
 };
 
 struct OptionKey {
@@ -107,6 +108,7 @@ constexpr option kOptions[] = {
 	{"list-matches", no_argument, nullptr, kListMatches},
 	{"status", no_argument, nullptr, kStatus},
 	{"resize", no_argument, nullptr, kResize},
+	{"input", required_argument, nullptr, kInput},
 	{"output", required_argument, nullptr, 'o'},
 	{nullptr, 0, nullptr, 0},
 };
@@ -218,6 +220,7 @@ CommandLine parseCommandLine(int argc, char *argv[])
 			continue;
 		case kSearch: result.search = optarg; continue;
 		case kListMatches: result.listMatches = true; continue;
+		case kInput: result.inputPath = optarg; continue;
 		case 'o': result.exportPath = optarg; continue;
 		case kSince:
 		case kUntil:
@@ -293,6 +296,8 @@ std::string usageText()
 	       "                           (the s key shows and hides it)\n"
 	       "      --resize             ask the terminal (xterm's CSI 8 t) for the recorded\n"
 	       "                           size, and for its own back at the end\n"
+	       "      --input=FILE         write the typed input (when recorded) to FILE as it\n"
+	       "                           plays, e.g. a terminal's tty or a FIFO\n"
 	       "      --search=PATTERN     the text the n and N keys look for on the screen\n"
 	       "      --list-matches       with --search: print the time and line of every place\n"
 	       "                           the text appears on the screen, instead of playing\n"

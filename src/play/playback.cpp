@@ -196,6 +196,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 		return 0;
 	}
 
+	std::optional<base::Timestamp> recordedLength; // for the status line
 	// A file is played as it is read (the player picks the first
 	// recording or -m); indexed stores are asked first which recordings
 	// the selection holds, so two are never interleaved.
@@ -219,6 +220,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 				      list.back().rec + "; the others (choose with --rec):" + names);
 		}
 		spec.rec = list.back().rec;
+		recordedLength = std::chrono::milliseconds(list.back().durationMs);
 	}
 
 	PlayerOptions options;
@@ -239,6 +241,9 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 		std::chrono::duration<double>(config.idleLimit));
 	options.search = request.search;
 	options.status = config.status;
+	// Known ahead for an ended recording played at its own times.
+	if (!config.follow && config.idleLimit == 0)
+		options.duration = recordedLength;
 	options.resize = config.resize;
 	if (!request.exportFormat.empty()) {
 		exportRecording(request, spec, options);
@@ -253,6 +258,16 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 		if (result.signal == 0 && result.matches == 0)
 			throw std::runtime_error("\"" + request.search + "\" never shows on the screen");
 		return result.signal;
+	}
+
+	// Typed input, as a second stream (a file, another terminal, a FIFO).
+	base::UniqueFd inputFile;
+	if (!request.inputPath.empty()) {
+		inputFile.reset(::open(request.inputPath.c_str(),
+				       O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666));
+		if (!inputFile)
+			base::throwErrno("writing " + request.inputPath);
+		options.inputFd = inputFile.get();
 	}
 
 	auto reader = source::makeReader(spec);

@@ -287,7 +287,8 @@ bool Player::readOne()
 	for (auto &packet : packets) {
 		packet.ts = idle_.map(packet.ts);
 		lastTs_ = packet.ts;
-		if (packet.type != codec::PacketType::Input)
+		if (packet.type != codec::PacketType::Input || options_.inputFd >= 0 ||
+		    options_.status)
 			queue_.push_back(std::move(packet));
 	}
 	lastPos_ = message.pos;
@@ -424,6 +425,25 @@ void Player::emit(const codec::Packet &packet, bool show)
 		pending_ += packet.data;
 		return;
 	}
+	if (packet.type == codec::PacketType::Input) {
+		if (!show)
+			return;
+		if (options_.inputFd >= 0)
+			pendingInput_ += packet.data;
+		// For the status line: control characters as ^X.
+		for (unsigned char c : packet.data) {
+			if (c < 0x20 || c == 0x7f) {
+				lastKeys_ += '^';
+				lastKeys_ += static_cast<char>(c ^ 0x40);
+			} else {
+				lastKeys_ += static_cast<char>(c);
+			}
+		}
+		constexpr std::size_t kKeysShown = 24;
+		if (lastKeys_.size() > kKeysShown * 2)
+			lastKeys_.erase(0, lastKeys_.size() - kKeysShown);
+		return;
+	}
 	if (packet.type != codec::PacketType::Window)
 		return;
 	sawWindow_ = true;
@@ -464,6 +484,11 @@ void Player::emit(const codec::Packet &packet, bool show)
 
 void Player::flushOutput()
 {
+	if (!pendingInput_.empty()) {
+		std::string input;
+		input.swap(pendingInput_);
+		base::writeAll(options_.inputFd, input);
+	}
 	if (pending_.empty())
 		return;
 	std::string data;
@@ -502,6 +527,14 @@ std::string Player::statusText() const
 		text += "  " + std::to_string(gaps_.size()) + (gaps_.size() == 1 ? " gap" : " gaps");
 	if (search_)
 		text += "  /" + search_->pattern();
+	if (!lastKeys_.empty()) {
+		// The last keys typed (the end of UTF-8 text may be cut).
+		std::size_t from = lastKeys_.size() > 24 ? lastKeys_.size() - 24 : 0;
+		while (from < lastKeys_.size() && (lastKeys_[from] & 0xc0) == 0x80)
+			from++; // not in the middle of a character
+		std::string keys = lastKeys_.substr(from);
+		text += "  keys: " + keys;
+	}
 	text += "  (s hides this)";
 	return text;
 }

@@ -45,6 +45,7 @@ int runTlogPlay(int argc, char *argv[])
 	request.exportPath = commandLine.exportPath;
 	request.search = commandLine.search;
 	request.listMatches = commandLine.listMatches;
+	request.inputPath = commandLine.inputPath;
 	request.outFd = STDOUT_FILENO;
 	// Keys come from standard input when it is a terminal and not the
 	// recording itself.

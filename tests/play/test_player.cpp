@@ -104,6 +104,27 @@ BOOST_AUTO_TEST_CASE(input_is_not_written)
 	BOOST_TEST(run.out == "hello!");
 }
 
+BOOST_AUTO_TEST_CASE(input_goes_to_its_own_stream)
+{
+	// Typed input in a second stream, in the order it was typed, the
+	// output unchanged.
+	int fds[2];
+	BOOST_REQUIRE(::pipe(fds) == 0);
+	MemReader reader({message("r", 1, 0, "<3>5+10<1>1", "hello!", "abcd"),
+			  message("r", 2, 20, "<2", "", "\r\n")});
+	PlayerOptions options;
+	options.inputFd = fds[1];
+	auto run = playCaptured(reader, options);
+	::close(fds[1]);
+	char buf[64];
+	auto n = ::read(fds[0], buf, sizeof(buf));
+	::close(fds[0]);
+	BOOST_TEST(run.error == "");
+	BOOST_TEST(run.out == "hello!");
+	BOOST_REQUIRE(n > 0);
+	BOOST_TEST(std::string(buf, static_cast<std::size_t>(n)) == "abcd\r\n");
+}
+
 BOOST_AUTO_TEST_CASE(first_recording_is_played_others_named)
 {
 	MemReader reader({

@@ -27,6 +27,7 @@ struct CommandLine {
 	std::string exportPath;   ///< -o: the export's file; empty: standard output
 	std::string search;       ///< --search: the pattern for n/N and --list-matches
 	bool listMatches = false; ///< --list-matches: print where the pattern shows
+	std::string inputPath;    ///< --input: where recorded input is written
 	/// (key, value text) in the order given; flags have the value "true".
 	std::vector<std::pair<std::string, std::string>> settings;
 };

@@ -23,6 +23,7 @@ struct PlaybackRequest {
 	std::string exportPath;   ///< the export's file; empty or "-": outFd
 	std::string search;       ///< the pattern for n/N and listMatches
 	bool listMatches = false; ///< print where the pattern shows instead of playing
+	std::string inputPath;    ///< where recorded input is written; empty: nowhere
 };
 
 /// The reader description @p config makes: the short selections (rec,

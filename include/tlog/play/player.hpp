@@ -53,6 +53,9 @@ struct PlayerOptions {
 	bool resize = false;
 	/// The recording's length when the source knows it (journal, ES).
 	std::optional<base::Timestamp> duration;
+	/// Where typed input (when it was recorded) is written as it plays;
+	/// -1: nowhere. The status line shows the last keys either way.
+	int inputFd = -1;
 };
 
 /// Lowest and highest speed the '{' and '}' keys reach.
@@ -68,7 +71,8 @@ struct PlayResult {
 /// Plays one recording: reads messages from a Reader, keeps those of one
 /// recording (the first seen or options.match; others are named at the
 /// end, never interleaved), decodes them and writes their output to an fd
-/// paced by their timestamps on a PlaybackClock. Input is not written.
+/// paced by their timestamps on a PlaybackClock. Recorded input is not
+/// written there: it goes to options.inputFd and the status line.
 ///
 /// Everything runs in one term::EventLoop: a timer for the next packet's
 /// due time, the reader's waitFd() while following, a signalfd, and the
@@ -206,6 +210,8 @@ private:
 	base::Timestamp statusDrawnAt_{};  // monotonic
 	std::vector<std::uint64_t> gaps_;  // first id of each gap met
 	std::optional<term::WindowSize> resizedFrom_; // the terminal's own size
+	std::string pendingInput_;         // typed input for options.inputFd
+	std::string lastKeys_;             // the last typed input, printable
 };
 
 } // namespace tlog::play
