@@ -28,6 +28,7 @@ PlayConfig::PlayConfig()
 	schema_.string("es.query", esQuery);
 	schema_.boolean("es.verbose", esVerbose);
 	schema_.string("es.user", esUser);
+	schema_.number("es.timeout", esTimeout, 0.1, 3600);
 	schema_.strings("journal.match", journalMatch);
 	schema_.integer("journal.since", journalSince, 0, INT64_MAX);
 	schema_.integer("journal.until", journalUntil, 0, INT64_MAX);

@@ -36,6 +36,7 @@ enum LongOnly : int {
 	kEsQuery,
 	kEsVerbose,
 	kEsUser,
+	kEsTimeout,
 	kIdleLimit,
 	kExport,
 	kSearch,
@@ -62,7 +63,7 @@ constexpr OptionKey kKeys[] = {
 	{kCursor, "journal.cursor"}, {kAfterCursor, "journal.after_cursor"},
 	{kCursorFile, "journal.cursor_file"}, {kTrustedUid, "journal.trusted_uid"},
 	{kEsBaseurl, "es.baseurl"}, {kEsQuery, "es.query"}, {kEsVerbose, "es.verbose"},
-	{kEsUser, "es.user"},
+	{kEsUser, "es.user"},       {kEsTimeout, "es.timeout"},
 	{kIdleLimit, "idle_limit"}, {kStatus, "status"}, {kResize, "resize"},
 };
 
@@ -102,6 +103,7 @@ constexpr option kOptions[] = {
 	{"es-query", required_argument, nullptr, kEsQuery},
 	{"es-verbose", no_argument, nullptr, kEsVerbose},
 	{"es-user", required_argument, nullptr, kEsUser},
+	{"es-timeout", required_argument, nullptr, kEsTimeout},
 	{"idle-limit", required_argument, nullptr, kIdleLimit},
 	{"export", required_argument, nullptr, kExport},
 	{"search", required_argument, nullptr, kSearch},
@@ -334,6 +336,8 @@ std::string usageText()
 	       "      --es-verbose         show the HTTP exchanges\n"
 	       "      --es-user=USER:PASSWORD  log in with these (default: ~/.netrc, if it\n"
 	       "                           has the host)\n"
+	       "      --es-timeout=SECONDS  give one HTTP exchange this long (default 30);\n"
+	       "                           a timed-out one is retried like a 5xx answer\n"
 	       "\n"
 	       "Keys while playing (when standard input is a terminal):\n"
 	       "  space, p  pause/resume     }  double speed     {  halve speed\n"

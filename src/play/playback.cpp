@@ -155,6 +155,7 @@ source::ReaderSpec readerSpec(const conf::PlayConfig &config)
 	es.baseUrl = config.esBaseurl;
 	es.verbose = config.esVerbose;
 	es.userPassword = config.esUser;
+	es.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(config.esTimeout * 1000));
 	std::vector<std::string> terms;
 	if (!config.esQuery.empty())
 		terms.push_back("(" + config.esQuery + ")");

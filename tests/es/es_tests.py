@@ -90,6 +90,21 @@ def case_faults(tlog_rec, tlog_play):
         es.fault({"drop": 1})
         r = play(tlog_play, es, [f"--rec={rec}"])
         t.check_equal(r.stdout, output, "playback after a dropped connection")
+        # A slow answer within the timeout is waited for; one past it
+        # (--es-timeout) is abandoned and asked again.
+        es.fault({"delay_ms": 1500, "count": 1})
+        r = play(tlog_play, es, [f"--rec={rec}"])
+        t.check_equal(r.stdout, output, "playback after a slow answer")
+        t.check(b"retrying" not in r.stderr, f"a slow answer was retried: {r.stderr!r}")
+        es.fault({"delay_ms": 4000, "count": 1})
+        started = time.monotonic()
+        r = play(tlog_play, es, [f"--rec={rec}", "--es-timeout=1"])
+        took = time.monotonic() - started
+        t.check_equal(r.stdout, output, "playback after a timed-out answer")
+        t.check(r.stderr.count(b"retrying") == 1 and b"imeout" in r.stderr,
+                f"timeout not reported: {r.stderr!r}")
+        # Less than the 4 s the answer took: the timeout, not the answer, ended it.
+        t.check(took < 3.9, f"--es-timeout=1 waited {took:.1f} s for the slow answer")
         es.fault({"malformed": 1})
         r = play(tlog_play, es, [f"--rec={rec}"], check_ok=False)
         t.check(r.returncode == 1 and b"malformed" in r.stderr and r.stdout == b"",

@@ -41,6 +41,7 @@ public:
 	std::string esQuery;         ///< es.query
 	bool esVerbose = false;      ///< es.verbose
 	std::string esUser;          ///< es.user: "USER:PASSWORD"; else ~/.netrc
+	double esTimeout = 30;       ///< es.timeout: seconds for one HTTP exchange
 	std::vector<std::string> journalMatch; ///< journal.match
 	std::int64_t journalSince = 0;         ///< journal.since, 0: unset
 	std::int64_t journalUntil = 0;         ///< journal.until, 0: unset
