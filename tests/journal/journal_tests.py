@@ -724,8 +724,10 @@ def case_slow(tlog_rec, tlog_play):
     finally:
         if stopped:
             os.kill(journald, signal.SIGCONT)
-        if run is not None and run.proc.poll() is None:
-            run.kill()
+        if run is not None:
+            if run.proc.poll() is None:
+                run.kill()
+            run.close()
         shutil.rmtree(tmp)
 
 
@@ -794,8 +796,10 @@ def case_overflow(tlog_rec, tlog_play):
     finally:
         if stopped:
             os.kill(journald, signal.SIGCONT)
-        if run is not None and run.proc.poll() is None:
-            run.kill()
+        if run is not None:
+            if run.proc.poll() is None:
+                run.kill()
+            run.close()
         shutil.rmtree(tmp)
 
 
