@@ -36,6 +36,8 @@ constexpr std::size_t kMaxPattern = 256;
 // Snapshots kept; past this every other one goes and the interval doubles,
 // so an hour or a week of recording costs the same memory.
 constexpr std::size_t kMaxSnapshots = 1024;
+// Nor more than this many bytes of them (a huge screen paints big).
+constexpr std::size_t kMaxSnapshotBytes = 32 << 20;
 // Lines that scrolled off the screen kept for --export=text.
 constexpr std::size_t kExportScrollback = 100000;
 // The screen's size until the recording gives its own.
@@ -305,8 +307,12 @@ std::optional<base::Timestamp> Player::nextDeadline() const
 		return std::nullopt;
 	if (screenAhead_)
 		return kNow; // a jump to show
-	if (queue_.empty())
+	if (queue_.empty()) {
+		// At the end and resumed: time to end.
+		if (dry_ && reader_.finished() && !holdAtEnd())
+			return kNow;
 		return dry_ ? retryAt_ : std::optional(kNow);
+	}
 	auto ts = queue_.front().ts;
 	if (ffEnd_ || steps_ > 0 || (ffTarget_ && ts <= *ffTarget_))
 		return kNow;
@@ -372,11 +378,18 @@ void Player::pump()
 	}
 	// The end: nothing queued and nothing more will come. A reader that
 	// is not finished but offers nothing to wait on would hang: it ends too.
-	if (queue_.empty() && dry_ &&
+	// Paused with keys to seek with, the player stays (until resumed or q).
+	if (queue_.empty() && dry_ && !holdAtEnd() &&
 	    (reader_.finished() || (reader_.waitFd() < 0 && !retryAt_))) {
 		done_ = true;
 		loop_.stop();
 	}
+}
+
+bool Player::holdAtEnd() const noexcept
+{
+	return keyFd_ >= 0 && screen_ && clock_.paused() && !options_.listMatches &&
+	       !options_.exportText;
 }
 
 void Player::finishCatchUp(base::Timestamp now)
@@ -615,9 +628,18 @@ void Player::seekTo(base::Timestamp target)
 		ffTarget_ = target;
 		return;
 	}
-	if (target < shownTs_ && !rewindTo(target)) {
-		base::logLine(reader_.name() + ": cannot go back in this source");
-		return;
+	if (target < shownTs_) {
+		if (!rewindTo(target)) {
+			base::logLine(reader_.name() + ": cannot go back in this source");
+			return;
+		}
+	} else if (canRewind_) {
+		// Far ahead, past a snapshot already taken (after a jump back):
+		// start from there rather than replay everything between.
+		auto it = std::upper_bound(snapshots_.begin(), snapshots_.end(), target,
+					   [](base::Timestamp t, const Snapshot &s) { return t < s.ts; });
+		if (it != snapshots_.begin() && std::prev(it)->ts > shownTs_)
+			rewindTo(target);
 	}
 	ffEnd_ = false;
 	ffTarget_ = target;
@@ -664,12 +686,16 @@ void Player::takeSnapshot()
 	}
 	snapshots_.push_back(Snapshot{lastTs_, std::move(*mark), decoder_.lastId(), idle_,
 				      screen_->cols(), screen_->rows(), screen_->paint()});
-	if (snapshots_.size() >= kMaxSnapshots) {
+	snapshotBytes_ += snapshots_.back().paint.size() + snapshots_.back().mark.size();
+	if (snapshots_.size() >= kMaxSnapshots || snapshotBytes_ > kMaxSnapshotBytes) {
 		// Every other one goes (the first stays): memory stays bounded
 		// and seeking back replays at most twice as far.
 		std::size_t kept = 1;
-		for (std::size_t i = 2; i < snapshots_.size(); i += 2)
+		snapshotBytes_ = snapshots_[0].paint.size() + snapshots_[0].mark.size();
+		for (std::size_t i = 2; i < snapshots_.size(); i += 2) {
+			snapshotBytes_ += snapshots_[i].paint.size() + snapshots_[i].mark.size();
 			snapshots_[kept++] = std::move(snapshots_[i]);
+		}
 		snapshots_.resize(kept);
 		snapshotEvery_ *= 2;
 	}

@@ -130,6 +130,19 @@ struct VirtualScreenCallbacks {
 
 namespace {
 
+// Without a scrollback, libvterm is not asked to hand over each line that
+// scrolls off (it reads every cell of it to do so).
+const VTermScreenCallbacks kCallbacksNoScrollback = {
+	VirtualScreenCallbacks::onDamage,
+	nullptr,
+	nullptr,
+	VirtualScreenCallbacks::onTermProp,
+	nullptr,
+	nullptr,
+	nullptr,
+	nullptr,
+};
+
 const VTermScreenCallbacks kCallbacks = {
 	VirtualScreenCallbacks::onDamage, // damage
 	nullptr,                          // moverect: damage the moved area instead
@@ -163,12 +176,16 @@ void VirtualScreen::setUp()
 		throw std::bad_alloc();
 	vterm_set_utf8(vt_.get(), 1);
 	screen_ = vterm_obtain_screen(vt_.get());
-	vterm_screen_set_callbacks(screen_, &kCallbacks, this);
+	vterm_screen_set_callbacks(screen_, scrollbackLines_ > 0 ? &kCallbacks : &kCallbacksNoScrollback,
+				   this);
 	// Full-screen programs (editors, top) draw on the alternate screen
 	// and leave the normal one, with its scrollback, as it was.
 	vterm_screen_enable_altscreen(screen_, 1);
 	altScreen_ = false;
 	cursorVisible_ = true;
+	region_.reset();
+	primaryPaint_.clear();
+	parse_ = Parse::Ground;
 	vterm_screen_reset(screen_, 1);
 	if (newlineMode_)
 		feed("\x1b[20h");
@@ -177,13 +194,90 @@ void VirtualScreen::setUp()
 
 void VirtualScreen::feed(std::string_view bytes)
 {
-	vterm_input_write(vt_.get(), bytes.data(), bytes.size());
+	// libvterm keeps two things to itself that a paint() must carry: the
+	// scroll region (DECSTBM) and the normal screen while the alternate
+	// one shows. A small scan of the control sequences follows the
+	// first, and catches the switch to the alternate screen just before
+	// libvterm sees its final byte, to paint the normal screen then.
+	std::size_t fed = 0;
+	for (std::size_t i = 0; i < bytes.size(); i++) {
+		char c = bytes[i];
+		switch (parse_) {
+		case Parse::Ground:
+			if (c == '\x1b')
+				parse_ = Parse::Escape;
+			break;
+		case Parse::Escape:
+			if (c == '[') {
+				parse_ = Parse::Csi;
+				csiParams_.clear();
+				csiPrivate_ = false;
+			} else {
+				if (c == 'c') // RIS: a full reset
+					region_.reset();
+				parse_ = c == '\x1b' ? Parse::Escape : Parse::Ground;
+			}
+			break;
+		case Parse::Csi:
+			if (c == '?' && csiParams_.empty()) {
+				csiPrivate_ = true;
+			} else if ((c >= '0' && c <= '9') || c == ';') {
+				if (csiParams_.size() < 32)
+					csiParams_ += c;
+			} else if (c >= 0x40 && c <= 0x7e) {
+				parse_ = Parse::Ground;
+				if (!csiPrivate_ && c == 'r') {
+					onScrollRegion();
+				} else if (csiPrivate_ && c == 'h' && !altScreen_ &&
+					   (csiParams_ == "1049" || csiParams_ == "1047" ||
+					    csiParams_ == "47")) {
+					vterm_input_write(vt_.get(), bytes.data() + fed, i - fed);
+					fed = i;
+					primaryPaint_ = paint();
+				}
+			} else if (c == '\x1b') {
+				parse_ = Parse::Escape;
+			} else if (static_cast<unsigned char>(c) >= 0x20) {
+				parse_ = Parse::Ground; // intermediates: nothing we follow
+			}
+			break;
+		}
+	}
+	vterm_input_write(vt_.get(), bytes.data() + fed, bytes.size() - fed);
+}
+
+void VirtualScreen::onScrollRegion()
+{
+	auto semi = csiParams_.find(';');
+	unsigned top = 1, bottom = rows_;
+	try {
+		std::string first = csiParams_.substr(0, semi);
+		if (!first.empty())
+			top = static_cast<unsigned>(std::stoul(first));
+		if (semi != std::string::npos && semi + 1 < csiParams_.size())
+			bottom = static_cast<unsigned>(std::stoul(csiParams_.substr(semi + 1)));
+	} catch (const std::exception &) {
+		return; // out of range: the terminal ignores it too
+	}
+	top = std::max(top, 1u);
+	bottom = std::min(bottom, rows_);
+	if (top >= bottom)
+		return; // ignored, as terminals do
+	if (top == 1 && bottom == rows_)
+		region_.reset();
+	else
+		region_ = std::pair(top, bottom);
 }
 
 void VirtualScreen::resize(unsigned cols, unsigned rows)
 {
-	cols_ = std::max(cols, 1u);
-	rows_ = std::max(rows, 1u);
+	cols = std::max(cols, 1u);
+	rows = std::max(rows, 1u);
+	if (cols == cols_ && rows == rows_)
+		return; // every message of a recording repeats its size
+	cols_ = cols;
+	rows_ = rows;
+	region_.reset(); // a new size resets the margins
 	vterm_set_size(vt_.get(), static_cast<int>(rows_), static_cast<int>(cols_));
 	changed_.assign(rows_, true);
 }
@@ -228,8 +322,11 @@ std::string VirtualScreen::rowPaint(unsigned row, std::string &look) const
 
 std::string VirtualScreen::paint() const
 {
-	// Attributes off, home, erase; cursor hidden while drawing.
-	std::string out = "\x1b[0m\x1b[?25l\x1b[H\x1b[2J";
+	// The normal screen under the alternate one first, then the switch;
+	// or back on the normal screen. Then attributes off, whole-screen
+	// margins, home, erase; the cursor hidden while drawing.
+	std::string out = altScreen_ ? primaryPaint_ + "\x1b[?1049h" : "\x1b[?1049l";
+	out += "\x1b[0m\x1b[?25l\x1b[r\x1b[H\x1b[2J";
 	std::string look = "\x1b[0m";
 	for (unsigned row = 0; row < rows_; row++) {
 		std::string line = rowPaint(row, look);
@@ -238,6 +335,9 @@ std::string VirtualScreen::paint() const
 		out += "\x1b[" + std::to_string(row + 1) + ";1H";
 		out += line;
 	}
+	if (region_)
+		out += "\x1b[" + std::to_string(region_->first) + ";" + std::to_string(region_->second) +
+		       "r";
 	return out + cursorAndPen();
 }
 

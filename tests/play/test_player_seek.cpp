@@ -104,7 +104,8 @@ struct SeekRun {
 
 SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> keys,
 		     const std::function<void(PlayerOptions &)> &tweak = {},
-		     unsigned short rows = 24, unsigned short cols = 80)
+		     unsigned short rows = 24, unsigned short cols = 80,
+		     std::vector<std::string> messages = recording())
 {
 	Pty out(rows, cols), keyboard;
 	std::string shown;
@@ -129,7 +130,7 @@ SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> ke
 			(void)!::write(keyboard.master.get(), k.data(), k.size());
 		}
 	});
-	MemReader reader(recording());
+	MemReader reader(std::move(messages));
 	PlayerOptions options;
 	options.paused = true;
 	options.goTo.time = goTo;
@@ -259,6 +260,66 @@ BOOST_AUTO_TEST_CASE(snapshots_stay_bounded)
 	BOOST_TEST(player.snapshots() >= 500u);
 	BOOST_TEST(player.snapshots() <= 1024u);
 	drain.request_stop();
+}
+
+// A shell, then a full-screen program on the alternate screen (4-9 s),
+// then the shell again, with a scroll region keeping row 24 from 12 s on.
+std::string fullScreenText(int second)
+{
+	if (second == 0)
+		return "start\r\n";
+	if (second < 4)
+		return "shell line " + std::to_string(second) + "\r\n";
+	if (second == 4)
+		return "\x1b[?1049h\x1b[H\x1b[2JFULL-SCREEN APP\r\n";
+	if (second < 10)
+		return "app row " + std::to_string(second) + "\r\n";
+	if (second == 10)
+		return "\x1b[?1049lback at the shell\r\n";
+	if (second == 12)
+		return "\x1b[24;1HSTATUS\x1b[1;23r\x1b[23;1H";
+	return "after " + std::to_string(second) + "\r\n";
+}
+
+std::vector<std::string> fullScreenRecording()
+{
+	std::vector<std::string> messages;
+	for (int second = 0; second < 40; second++) {
+		auto text = fullScreenText(second);
+		std::string timing = (second == 0 ? "=80x24>" : ">") + std::to_string(text.size());
+		messages.push_back(tlog::test::message("r1", static_cast<std::uint64_t>(second + 1),
+						       static_cast<std::uint64_t>(second * 1000), timing, text));
+	}
+	return messages;
+}
+
+std::string fullScreenAt(int second)
+{
+	VirtualScreen screen(80, 24);
+	for (int s = 0; s <= second; s++)
+		screen.feed(fullScreenText(s));
+	return screen.text();
+}
+
+BOOST_AUTO_TEST_CASE(seeking_back_keeps_the_alternate_screen_and_scroll_region)
+{
+	// Snapshots every 3 s (0, 3, 6, 9, 12, ... here): 9 s is inside the
+	// full-screen program and 12 s has the region set, so going to 10 s
+	// and to 14 s restores them and replays past them, which shows
+	// whether they carried the normal screen and the region.
+	auto often = [](PlayerOptions &o) { o.snapshotEvery = 3s; };
+	auto back = [&](std::chrono::milliseconds from, std::vector<std::string> keys) {
+		return playWithKeys(from, std::move(keys), often, 24, 80, fullScreenRecording()).screen;
+	};
+	// Into the program, out of it, and across the region.
+	BOOST_TEST(back(20s, {"8G"}) == fullScreenAt(8));
+	BOOST_TEST(back(15s, {"\x1b[D"}) == fullScreenAt(10));
+	BOOST_TEST(back(39s, {"14G"}) == fullScreenAt(14));
+	BOOST_TEST(fullScreenAt(8) != fullScreenAt(10));
+	// After the restore, later output lands as it did: the status row
+	// stays, the region scrolls.
+	BOOST_TEST(back(39s, {"14G", "\x1b[C", "\x1b[C"}) == fullScreenAt(24));
+	BOOST_TEST(fullScreenAt(24).find("STATUS") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(status_line_on_the_last_row)

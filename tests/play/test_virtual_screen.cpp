@@ -90,6 +90,53 @@ BOOST_AUTO_TEST_CASE(paint_carries_the_pen_and_cursor_visibility)
 	BOOST_TEST(copy.paint() == screen.paint());
 }
 
+BOOST_AUTO_TEST_CASE(paint_carries_the_scroll_region)
+{
+	// A status line kept on the last row by a scroll region above it.
+	VirtualScreen screen(20, 6);
+	screen.feed("\x1b[2J\x1b[6;1HSTATUS\x1b[1;5r\x1b[5;1H");
+	for (int i = 0; i < 8; i++)
+		screen.feed("line " + std::to_string(i) + "\r\n");
+	VirtualScreen copy(20, 6);
+	copy.feed(screen.paint());
+	for (auto *s : {&screen, &copy})
+		for (int i = 8; i < 12; i++)
+			s->feed("line " + std::to_string(i) + "\r\n");
+	BOOST_TEST(copy.text() == screen.text());
+	BOOST_TEST(screen.rowText(5) == "STATUS");
+	// Reset by CSI r: the whole screen scrolls again, in both.
+	screen.feed("\x1b[r\x1b[6;1H\r\n");
+	copy.feed(screen.paint());
+	BOOST_TEST(copy.text() == screen.text());
+	BOOST_TEST(copy.paint().find("\x1b[1;5r") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(paint_carries_the_normal_screen_under_the_alternate)
+{
+	VirtualScreen screen(20, 4);
+	screen.feed("shell 1\r\nshell 2\r\n$ vi");
+	screen.feed("\x1b[?1049h\x1b[H\x1b[2Jin the editor");
+	BOOST_TEST(screen.altScreen());
+	VirtualScreen copy(20, 4);
+	copy.feed("stale\r\nthings");
+	copy.feed(screen.paint());
+	BOOST_TEST(copy.altScreen());
+	BOOST_TEST(copy.text() == screen.text());
+	// The editor ends: the shell's screen comes back in both.
+	for (auto *s : {&screen, &copy})
+		s->feed("\x1b[?1049l\r\n$ ");
+	BOOST_TEST(copy.text() == screen.text());
+	BOOST_TEST(screen.rowText(0) == "shell 1");
+	// The switch split over two pieces of output is caught too.
+	VirtualScreen split(20, 4);
+	split.feed("kept\r\n\x1b[?10");
+	split.feed("49h\x1b[Hgone");
+	VirtualScreen again(20, 4);
+	again.feed(split.paint());
+	again.feed("\x1b[?1049l");
+	BOOST_TEST(again.rowText(0) == "kept");
+}
+
 BOOST_AUTO_TEST_CASE(paint_row_redraws_one_row)
 {
 	VirtualScreen screen(20, 3);

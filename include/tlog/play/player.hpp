@@ -138,6 +138,8 @@ private:
 	void onSearchMatch(base::Timestamp ts, const std::string &row);
 	bool onPromptKey(char c);
 	void finishCatchUp(base::Timestamp now);
+	/// Paused with a key terminal and a screen: the end does not end it.
+	bool holdAtEnd() const noexcept;
 	/// Where a live recording is now, by its last message's wall-clock
 	/// "time": nullopt without one.
 	std::optional<base::Timestamp> liveEdge() const;
@@ -194,6 +196,7 @@ private:
 	};
 	std::unique_ptr<VirtualScreen> screen_;
 	std::vector<Snapshot> snapshots_;
+	std::size_t snapshotBytes_ = 0;
 	base::Timestamp snapshotEvery_;
 	bool canRewind_ = false;
 	bool screenAhead_ = false;       // the screen shows what the terminal does not

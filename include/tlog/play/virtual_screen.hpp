@@ -4,7 +4,9 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -46,9 +48,12 @@ public:
 	bool altScreen() const noexcept { return altScreen_; }
 
 	/// Escape sequences that put this screen (characters, attributes,
-	/// colours, cursor position and visibility) on a terminal of the same
-	/// size, whatever it showed before. Feeding them to another
-	/// VirtualScreen of this size reproduces this one's cells.
+	/// colours, cursor position and visibility, the pen, the scroll
+	/// region, and while a full-screen program shows, the normal screen
+	/// under the alternate one) on a terminal of the same size, whatever
+	/// it showed before. Feeding them to another VirtualScreen of this
+	/// size reproduces this one. Not carried: modes such as origin mode,
+	/// tab stops, character sets, the window title.
 	std::string paint() const;
 	/// Escape sequences that redraw row @p row (0-based; a row beyond
 	/// the screen is erased). The cursor is left on that row: follow
@@ -72,6 +77,7 @@ public:
 private:
 	friend struct VirtualScreenCallbacks; // libvterm's callbacks, in the .cpp
 	void setUp();
+	void onScrollRegion();
 	/// Row @p row's cells from the first column to its last non-blank,
 	/// with the SGR sequences that change from @p look (updated).
 	std::string rowPaint(unsigned row, std::string &look) const;
@@ -86,6 +92,12 @@ private:
 	bool newlineMode_ = false;
 	bool altScreen_ = false;
 	bool cursorVisible_ = true;
+	// What feed() follows of the control sequences (see there).
+	enum class Parse { Ground, Escape, Csi } parse_ = Parse::Ground;
+	std::string csiParams_;
+	bool csiPrivate_ = false;
+	std::optional<std::pair<unsigned, unsigned>> region_; // DECSTBM, 1-based
+	std::string primaryPaint_; // the normal screen, while the alternate shows
 	std::deque<std::string> scrollback_;
 	std::vector<bool> changed_;
 };
