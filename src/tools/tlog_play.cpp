@@ -49,7 +49,8 @@ int runTlogPlay(int argc, char *argv[])
 	request.outFd = STDOUT_FILENO;
 	// Keys come from standard input when it is a terminal and not the
 	// recording itself.
-	bool recordingOnStdin = config.reader == "file" && config.filePath == "-";
+	bool recordingOnStdin =
+		(config.reader == "file" || config.reader == "asciicast") && config.filePath == "-";
 	request.keyFd = !recordingOnStdin && ::isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : -1;
 	int signal = play::runPlayback(config, request);
 	if (signal != 0) {

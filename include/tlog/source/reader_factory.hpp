@@ -50,7 +50,7 @@ struct ElasticSpec {
 
 /// What to read a recording from, as plain data (filled from PlayConfig).
 struct ReaderSpec {
-	std::string type = "file"; ///< "file", "journal", "es"
+	std::string type = "file"; ///< "file", "journal", "es", "asciicast"
 	std::string path;          ///< file: a path, "-" for standard input
 	bool follow = false;       ///< wait for more once the end is reached
 	/// The recording to read, when known: the journal reader matches
