@@ -6,8 +6,8 @@
 #include <string>
 
 #include "tlog/base/error.hpp"
+#include "tlog/base/utf8.hpp"
 #include "tlog/codec/timing.hpp"
-#include "utf8.hpp"
 
 namespace tlog::codec {
 
@@ -35,7 +35,7 @@ public:
 		for (std::uint64_t i = 0; i < chars; i++) {
 			if (txtPos_ >= txt_.size()) {
 				error = std::string(txtName_) + " has " +
-					std::to_string(utf8::countChars(txt_.substr(start))) +
+					std::to_string(base::utf8::countChars(txt_.substr(start))) +
 					" characters left, the record needs " + std::to_string(chars);
 				return {};
 			}
@@ -66,7 +66,7 @@ public:
 	{
 		if (txtPos_ < txt_.size())
 			return std::string(txtName_) + " has " +
-			       std::to_string(utf8::countChars(txt_.substr(txtPos_))) +
+			       std::to_string(base::utf8::countChars(txt_.substr(txtPos_))) +
 			       " characters that no timing record uses";
 		if (binPos_ < bin_.size())
 			return std::string(binName_) + " has " + std::to_string(bin_.size() - binPos_) +

@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "tlog/base/utf8.hpp"
 #include "tlog/json/escape.hpp"
-#include "utf8.hpp"
 
 namespace tlog::codec {
 
@@ -37,7 +37,7 @@ void appendNumber(std::string &out, std::uint64_t v)
 void appendQuoted(std::string &out, std::string_view text)
 {
 	out += '"';
-	json::appendEscaped(out, utf8::sanitize(text));
+	json::appendEscaped(out, base::utf8::sanitize(text));
 	out += '"';
 }
 
@@ -260,7 +260,7 @@ void ChunkEncoder::addBinary(base::Timestamp ts, bool output, std::string_view b
 	// One U+FFFD in the text, the bytes in the array; the record's byte
 	// count may gain digits as well.
 	auto extraFor = [&]() {
-		std::size_t extra = utf8::kReplacement.size() + binSize(bin, bytes);
+		std::size_t extra = base::utf8::kReplacement.size() + binSize(bin, bytes);
 		if (!empty_ && run_ == run && ms == lastMs_)
 			extra += digits(runBytes_ + bytes.size()) - digits(runBytes_);
 		else
@@ -274,7 +274,7 @@ void ChunkEncoder::addBinary(base::Timestamp ts, bool output, std::string_view b
 	if (empty_)
 		firstTs_ = ts;
 	beginEvent(ms, 0, run);
-	txt += utf8::kReplacement;
+	txt += base::utf8::kReplacement;
 	for (unsigned char b : bytes) {
 		if (!bin.empty())
 			bin += ',';
@@ -296,8 +296,8 @@ void ChunkEncoder::writeBytes(base::Timestamp ts, bool output, std::string_view 
 	while (!held.empty() && i < n) {
 		held += static_cast<char>(p[i]);
 		auto h = reinterpret_cast<const unsigned char *>(held.data());
-		utf8::Unit u = utf8::next(h, held.size());
-		if (u.kind == utf8::Kind::Invalid) {
+		base::utf8::Unit u = base::utf8::next(h, held.size());
+		if (u.kind == base::utf8::Kind::Invalid) {
 			// The prefix is binary; the new byte is read again as a start.
 			// The prefix was output when it arrived, not when the byte
 			// that cut it came (as the reference records it).
@@ -307,7 +307,7 @@ void ChunkEncoder::writeBytes(base::Timestamp ts, bool output, std::string_view 
 			break;
 		}
 		i++;
-		if (u.kind == utf8::Kind::Valid) {
+		if (u.kind == base::utf8::Kind::Valid) {
 			addText(ts, output, held);
 			held.clear();
 		}
@@ -318,12 +318,12 @@ void ChunkEncoder::writeBytes(base::Timestamp ts, bool output, std::string_view 
 			i += addAscii(ts, output, std::string_view(bytes.data() + i, n - i));
 			continue;
 		}
-		utf8::Unit u = utf8::next(p + i, n - i);
+		base::utf8::Unit u = base::utf8::next(p + i, n - i);
 		std::string_view unit(bytes.data() + i, u.length);
 		switch (u.kind) {
-		case utf8::Kind::Valid: addText(ts, output, unit); break;
-		case utf8::Kind::Invalid: addBinary(ts, output, unit); break;
-		case utf8::Kind::Incomplete:
+		case base::utf8::Kind::Valid: addText(ts, output, unit); break;
+		case base::utf8::Kind::Invalid: addBinary(ts, output, unit); break;
+		case base::utf8::Kind::Incomplete:
 			held.assign(unit);
 			heldTs_[output ? 1 : 0] = ts;
 			break;

@@ -6,8 +6,8 @@
 #include <system_error>
 
 #include "tlog/base/error.hpp"
+#include "tlog/base/utf8.hpp"
 #include "tlog/json/json_ref.hpp"
-#include "utf8.hpp"
 
 namespace tlog::codec {
 
@@ -52,7 +52,7 @@ public:
 	{
 		auto value = required(field, JsonType::String);
 		std::string_view s = value.asString();
-		if (!utf8::isValid(s))
+		if (!base::utf8::isValid(s))
 			fail(field, "not valid UTF-8");
 		return std::string(s);
 	}

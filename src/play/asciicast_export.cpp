@@ -14,6 +14,7 @@
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
 #include "tlog/base/unique_fd.hpp"
+#include "tlog/base/utf8.hpp"
 #include "tlog/codec/chunk_decoder.hpp"
 #include "tlog/codec/message.hpp"
 #include "tlog/json/escape.hpp"
@@ -23,66 +24,14 @@ namespace tlog::play {
 
 namespace {
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-
 // Output is written in pieces of about this size.
 constexpr std::size_t kFlushSize = 64 * 1024;
-
-// Length of the valid UTF-8 character at @p p, or 0 when the bytes there
-// do not start one; @p bad then tells how many bytes stand as one U+FFFD.
-// Strict: no overlongs, surrogates or code points past U+10FFFF.
-std::size_t validChar(const unsigned char *p, std::size_t n, std::size_t &bad) noexcept
-{
-	unsigned char c = p[0];
-	if (c < 0x80)
-		return 1;
-	std::size_t need;
-	unsigned char lo = 0x80, hi = 0xBF; // range of the second byte
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 3;
-		lo = c == 0xE0 ? 0xA0 : 0x80;
-		hi = c == 0xED ? 0x9F : 0xBF;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 4;
-		lo = c == 0xF0 ? 0x90 : 0x80;
-		hi = c == 0xF4 ? 0x8F : 0xBF;
-	} else {
-		bad = 1;
-		return 0;
-	}
-	for (std::size_t i = 1; i < need; i++) {
-		// A prefix cut short (by a byte or by the end) is one U+FFFD;
-		// the byte that cut it starts the next unit.
-		bool ok =
-		    i < n && (i == 1 ? p[i] >= lo && p[i] <= hi : p[i] >= 0x80 && p[i] <= 0xBF);
-		if (!ok) {
-			bad = i;
-			return 0;
-		}
-	}
-	return need;
-}
 
 } // namespace
 
 void appendCastText(std::string &out, std::string_view data)
 {
-	auto p = reinterpret_cast<const unsigned char *>(data.data());
-	std::size_t run = 0; // start of the pending run of valid characters
-	for (std::size_t i = 0; i < data.size();) {
-		std::size_t bad = 0;
-		if (auto len = validChar(p + i, data.size() - i, bad)) {
-			i += len;
-			continue;
-		}
-		json::appendEscaped(out, data.substr(run, i - run));
-		out += kReplacement;
-		i += bad;
-		run = i;
-	}
-	json::appendEscaped(out, data.substr(run));
+	json::appendEscaped(out, base::utf8::sanitize(data));
 }
 
 std::string formatCastTime(base::Timestamp ts)

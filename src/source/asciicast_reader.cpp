@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "tlog/base/error.hpp"
+#include "tlog/base/utf8.hpp"
 #include "tlog/json/escape.hpp"
 #include "tlog/json/json_ref.hpp"
 
@@ -25,50 +26,6 @@ constexpr double kMaxTime = 1e9;
 [[noreturn]] void fail(const std::string &location, const std::string &what)
 {
 	throw base::FormatError(location + ": " + what);
-}
-
-// Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF),
-// as tlog's messages must hold it.
-bool isValidUtf8(std::string_view text) noexcept
-{
-	auto p = reinterpret_cast<const unsigned char *>(text.data());
-	std::size_t n = text.size();
-	for (std::size_t i = 0; i < n;) {
-		unsigned char c = p[i];
-		std::size_t need;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			need = 2;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 3;
-			lo = c == 0xE0 ? 0xA0 : 0x80;
-			hi = c == 0xED ? 0x9F : 0xBF;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 4;
-			lo = c == 0xF0 ? 0x90 : 0x80;
-			hi = c == 0xF4 ? 0x8F : 0xBF;
-		} else {
-			return false;
-		}
-		if (n - i < need || p[i + 1] < lo || p[i + 1] > hi)
-			return false;
-		for (std::size_t k = 2; k < need; k++)
-			if (p[i + k] < 0x80 || p[i + k] > 0xBF)
-				return false;
-		i += need;
-	}
-	return true;
-}
-
-std::size_t countChars(std::string_view text) noexcept
-{
-	std::size_t count = 0;
-	for (char c : text)
-		count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-	return count;
 }
 
 bool isNumber(const JsonRef &value) noexcept
@@ -154,7 +111,7 @@ void AsciicastReader::parseHeader(const RawMessage &line)
 		if (env->type() != JsonType::Object)
 			fail(line.location, "asciicast header: \"env\" must be an object");
 		if (auto term = env->member("TERM"); term && !term->isNull()) {
-			if (term->type() != JsonType::String || !isValidUtf8(term->asString()))
+			if (term->type() != JsonType::String || !base::utf8::isValid(term->asString()))
 				fail(line.location,
 				     "asciicast header: \"env\": \"TERM\" must be a UTF-8 string");
 			term_ = std::string(term->asString());
@@ -200,7 +157,7 @@ void AsciicastReader::parseEvent(const RawMessage &line)
 	if (kind != "o" && kind != "i" && kind != "r")
 		fail(where, "unknown event code " + code.toString() +
 				" (expected \"o\", \"i\", \"r\" or \"m\")");
-	if (!isValidUtf8(text))
+	if (!base::utf8::isValid(text))
 		fail(where, "event data is not valid UTF-8");
 	if (kind == "r") {
 		if (!parseSize(text, cols_, rows_))
@@ -216,7 +173,7 @@ void AsciicastReader::parseEvent(const RawMessage &line)
 	if (text.empty())
 		return;
 	auto &txt = kind == "o" ? outTxt_ : inTxt_;
-	addRecord(ms, (kind == "o" ? ">" : "<") + std::to_string(countChars(text)), where);
+	addRecord(ms, (kind == "o" ? ">" : "<") + std::to_string(base::utf8::countChars(text)), where);
 	json::appendEscaped(txt, text);
 }
 

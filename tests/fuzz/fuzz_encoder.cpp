@@ -25,7 +25,7 @@
 #include "tlog/codec/chunk_encoder.hpp"
 #include "tlog/codec/message.hpp"
 #include "tlog/json/escape.hpp"
-#include "utf8.hpp" // src/codec: the encoder's own UTF-8 rules, for the envelope
+#include "tlog/base/utf8.hpp" // the encoder's own UTF-8 rules, for the envelope
 
 using tlog::base::Timestamp;
 using tlog::codec::ChunkEncoder;
@@ -188,7 +188,7 @@ void checkMessages(const std::vector<EncodedMessage> &messages, const tlog::code
 		}
 		require(m.verMajor == 2 && m.verMinor == 3, "ver is not 2.3");
 		require(m.id == e.id, "id field differs");
-		using tlog::codec::utf8::sanitize;
+		using tlog::base::utf8::sanitize;
 		require(m.envelope.host == sanitize(envelope.host) &&
 				m.envelope.rec == sanitize(envelope.rec) &&
 				m.envelope.user == sanitize(envelope.user) &&

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace tlog::codec::utf8 {
+namespace tlog::base::utf8 {
 
 /// What the bytes at the start of a buffer are.
 enum class Kind : std::uint8_t {
@@ -76,4 +76,4 @@ std::string sanitize(std::string_view text);
 /// The encoding of U+FFFD.
 inline constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
-} // namespace tlog::codec::utf8
+} // namespace tlog::base::utf8

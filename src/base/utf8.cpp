@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "utf8.hpp"
+#include "tlog/base/utf8.hpp"
 
-namespace tlog::codec::utf8 {
+namespace tlog::base::utf8 {
 
 bool isValid(std::string_view text) noexcept
 {
@@ -33,4 +33,4 @@ std::string sanitize(std::string_view text)
 	return out;
 }
 
-} // namespace tlog::codec::utf8
+} // namespace tlog::base::utf8
