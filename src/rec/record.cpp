@@ -8,6 +8,7 @@
 
 #include "tlog/conf/rec_config.hpp"
 #include "tlog/rec/envelope.hpp"
+#include "tlog/sink/forwarding_writer.hpp"
 #include "tlog/sink/rate_limit_writer.hpp"
 
 namespace tlog::rec {
@@ -16,31 +17,10 @@ namespace {
 
 /// Forwards to a writer that may be made after the Recorder exists (after
 /// the fork), so the Recorder can borrow one stable reference.
-class DeferredWriter final : public sink::Writer {
+class DeferredWriter final : public sink::ForwardingWriter {
 public:
-	void set(std::unique_ptr<sink::Writer> target) noexcept { target_ = std::move(target); }
-	void reset() noexcept { target_.reset(); }
-
-	void write(std::string_view message, const sink::MessageFields &fields) override
-	{
-		target().write(message, fields);
-	}
-	void flush() override { target().flush(); }
-	std::optional<base::Timestamp> retryDeadline() const noexcept override
-	{
-		return target_ ? target_->retryDeadline() : std::nullopt;
-	}
-	void retry() override { target().retry(); }
-	bool congested() const noexcept override { return target_ && target_->congested(); }
-
-private:
-	sink::Writer &target()
-	{
-		if (!target_)
-			throw std::logic_error("no writer yet");
-		return *target_;
-	}
-	std::unique_ptr<sink::Writer> target_;
+	void set(std::unique_ptr<sink::Writer> target) noexcept { setTarget(std::move(target)); }
+	void reset() noexcept { setTarget(nullptr); }
 };
 
 std::unique_ptr<sink::Writer> makeConfiguredWriter(const conf::RecConfig &config,

@@ -36,7 +36,7 @@ LimitClock LimitClock::system()
 
 RateLimitWriter::RateLimitWriter(std::unique_ptr<Writer> below, std::uint64_t rate,
 				 std::uint64_t burst, LimitAction action, LimitClock clock)
-    : below_(std::move(below)), rate_(static_cast<double>(rate)),
+    : ForwardingWriter(std::move(below)), rate_(static_cast<double>(rate)),
       capacity_(static_cast<double>(burst)), action_(action), clock_(std::move(clock)),
       tokens_(capacity_), last_(clock_.now())
 {
@@ -63,7 +63,7 @@ void RateLimitWriter::refill()
 void RateLimitWriter::write(std::string_view message, const MessageFields &fields)
 {
 	if (action_ == LimitAction::Pass) {
-		below_->write(message, fields);
+		target().write(message, fields);
 		return;
 	}
 	refill();
@@ -86,13 +86,13 @@ void RateLimitWriter::write(std::string_view message, const MessageFields &field
 		tokens_ = std::max(tokens_, needed);
 	}
 	tokens_ -= size;
-	below_->write(message, fields);
+	target().write(message, fields);
 }
 
 void RateLimitWriter::flush()
 {
 	reportDrops();
-	below_->flush();
+	target().flush();
 }
 
 void RateLimitWriter::reportDrops() noexcept

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "tlog/base/clock.hpp"
-#include "tlog/sink/writer.hpp"
+#include "tlog/sink/forwarding_writer.hpp"
 
 namespace tlog::sink {
 
@@ -39,7 +39,7 @@ struct LimitClock {
 ///
 /// Drops are reported: one line on stderr at the first, and a summary
 /// "dropped N messages (M bytes)" at flush() and destruction.
-class RateLimitWriter final : public Writer {
+class RateLimitWriter final : public ForwardingWriter {
 public:
 	/// Takes ownership of @p below.
 	/// Throws: std::invalid_argument for Delay with a rate of 0 (it would
@@ -53,13 +53,8 @@ public:
 	/// Reports drops not yet reported, then flushes the writer below.
 	/// Throws: whatever the writer below throws.
 	void flush() override;
-	/// Held messages are the writer below's; so is retrying them.
-	std::optional<base::Timestamp> retryDeadline() const noexcept override
-	{
-		return below_->retryDeadline();
-	}
-	void retry() override { below_->retry(); }
-	bool congested() const noexcept override { return below_->congested(); }
+	// Held messages, retrying them and congestion are the writer below's
+	// (ForwardingWriter).
 
 	std::uint64_t droppedMessages() const noexcept { return droppedMessages_; }
 	std::uint64_t droppedBytes() const noexcept { return droppedBytes_; }
@@ -68,7 +63,6 @@ private:
 	void refill();
 	void reportDrops() noexcept;
 
-	std::unique_ptr<Writer> below_;
 	double rate_;
 	double capacity_;
 	LimitAction action_;

@@ -20,7 +20,8 @@ struct MessageFields {
 };
 
 /// Where finished messages go. Writers receive whole messages only, at
-/// flush points, never partial ones.
+/// flush points, never partial ones. A new virtual here also needs its
+/// forwarding in ForwardingWriter, the base of every decorator.
 class Writer
 {
 public:

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include "tlog/base/clock.hpp"
+#include "tlog/sink/writer.hpp"
+
+namespace tlog::sink {
+
+/// The base of writers that wrap another one (a rate limit, a writer made
+/// later): every Writer call goes to the target unless the subclass
+/// overrides it. A virtual added to Writer gets its forwarding here, once,
+/// so no decorator can silently swallow it.
+class ForwardingWriter : public Writer
+{
+public:
+	void write(std::string_view message, const MessageFields &fields) override
+	{
+		target().write(message, fields);
+	}
+	void flush() override { target().flush(); }
+	std::optional<base::Timestamp> retryDeadline() const noexcept override
+	{
+		return target_ ? target_->retryDeadline() : std::nullopt;
+	}
+	void retry() override { target().retry(); }
+	bool congested() const noexcept override { return target_ && target_->congested(); }
+
+protected:
+	explicit ForwardingWriter(std::unique_ptr<Writer> target = nullptr) noexcept
+	    : target_(std::move(target))
+	{
+	}
+
+	void setTarget(std::unique_ptr<Writer> target) noexcept { target_ = std::move(target); }
+
+	/// Throws: std::logic_error while there is no target.
+	Writer &target()
+	{
+		if (!target_)
+			throw std::logic_error("no writer to forward to");
+		return *target_;
+	}
+
+private:
+	std::unique_ptr<Writer> target_;
+};
+
+} // namespace tlog::sink
