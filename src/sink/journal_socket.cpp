@@ -25,6 +25,10 @@ namespace {
 // kernel queues only a few datagrams per socket (net.unix.max_dgram_qlen),
 // so a burst meets a full queue long before journald is slow.
 constexpr std::chrono::milliseconds kBackpressureWait{2000};
+// Once a wait ran out (journald stopped or hung), later sends wait only
+// this long until one gets through: the writer holds what does not, and
+// the session is not frozen for kBackpressureWait at every retry.
+constexpr std::chrono::milliseconds kStalledWait{20};
 
 } // namespace
 
@@ -107,10 +111,12 @@ int JournalSocket::sendWaiting(const std::string &entry, int passFd) noexcept
 		msg.msg_iov = &iov;
 		msg.msg_iovlen = 1;
 	}
-	auto giveUp = base::monotonicNow() + kBackpressureWait;
+	auto giveUp = base::monotonicNow() + (stalled_ ? kStalledWait : kBackpressureWait);
 	for (;;) {
-		if (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) >= 0)
+		if (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) >= 0) {
+			stalled_ = false;
 			return 0;
+		}
 		int err = errno;
 		if (err == EINTR)
 			continue;
@@ -119,8 +125,10 @@ int JournalSocket::sendWaiting(const std::string &entry, int passFd) noexcept
 		// journald's queue is full: wait for room, a bounded while.
 		auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
 		    giveUp - base::monotonicNow());
-		if (left.count() <= 0)
+		if (left.count() <= 0) {
+			stalled_ = true;
 			return -EAGAIN;
+		}
 		pollfd p{fd_.get(), POLLOUT, 0};
 		if (::poll(&p, 1, static_cast<int>(left.count())) < 0 && errno != EINTR)
 			return -errno;

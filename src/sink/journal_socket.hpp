@@ -14,8 +14,9 @@ namespace tlog::sink {
 /// does not exist (ENOENT is swallowed: the entry is silently lost).
 /// Here every failure is returned, so the writer can hold and retry.
 /// The socket is connected and non-blocking: a full queue is waited out
-/// with poll() for a bounded time, then reported as EAGAIN, never a
-/// session frozen for good.
+/// with poll() for a bounded time (2 s; 20 ms after a wait ran out, until
+/// a send gets through), then reported as EAGAIN, never a session frozen
+/// for good.
 class JournalSocket
 {
 public:
@@ -36,6 +37,7 @@ private:
 
 	std::string path_;
 	base::UniqueFd fd_;
+	bool stalled_ = false; // the last wait for room ran out
 };
 
 } // namespace tlog::sink
