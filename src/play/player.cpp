@@ -491,8 +491,11 @@ void Player::emit(const codec::Packet &packet, bool show)
 		return;
 	reportedRecorded_ = recorded;
 	flushOutput();
+	// Smaller is what garbles the picture: say what would help.
+	bool smaller = terminal->cols < recorded.cols || terminal->rows < recorded.rows;
 	base::logLine("recorded at " + sizeText(recorded) + ", this terminal is " +
-		      sizeText(*terminal));
+		      sizeText(*terminal) +
+		      (smaller ? " (--resize asks the terminal for the recorded size)" : ""));
 }
 
 void Player::flushOutput()

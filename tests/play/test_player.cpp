@@ -337,8 +337,9 @@ BOOST_AUTO_TEST_CASE(window_size_difference_is_reported_once_per_change)
 	});
 	auto run = playCaptured(reader, PlayerOptions{}, -1, slave);
 	BOOST_TEST(run.error == "");
-	BOOST_TEST(count(run.err, "recorded at 100x40, this terminal is 80x24\n") == 2u, run.err);
-	BOOST_TEST(count(run.err, "recorded at 120x50, this terminal is 80x24\n") == 1u, run.err);
+	const std::string hint = " (--resize asks the terminal for the recorded size)\n";
+	BOOST_TEST(count(run.err, "recorded at 100x40, this terminal is 80x24" + hint) == 2u, run.err);
+	BOOST_TEST(count(run.err, "recorded at 120x50, this terminal is 80x24" + hint) == 1u, run.err);
 	BOOST_TEST(count(run.err, "\n") == 3u, run.err);
 	char buf[64];
 	auto n = ::read(master, buf, sizeof(buf));
