@@ -327,7 +327,10 @@ void Player::pump()
 			setDry(false);
 		for (int budget = kBurst; budget > 0 && !done_;) {
 			if (queue_.empty()) {
-				if (canRewind_ && started_ && lastTs_ >= snapshots_.back().ts + snapshotEvery_)
+				// Not inside an escape sequence or a character a
+				// message boundary split: a paint cannot carry that.
+				if (canRewind_ && started_ && screen_->settled() &&
+				    lastTs_ >= snapshots_.back().ts + snapshotEvery_)
 					takeSnapshot();
 				if (dry_ || !readOne())
 					break;

@@ -7,6 +7,8 @@
 
 #include <vterm.h>
 
+#include "tlog/base/utf8.hpp"
+
 namespace tlog::play {
 
 namespace {
@@ -29,6 +31,14 @@ void appendUtf8(std::string &out, std::uint32_t c)
 		out += static_cast<char>(0x80 | (c & 0x3f));
 	}
 }
+
+// libvterm 0.1.4 keeps 16 arguments of a control sequence and writes
+// past them when there are more.
+constexpr int kMaxCsiSeparators = 15;
+
+// libvterm 0.1.4 crashes on a double-width character in a one-column
+// screen (found by tests/fuzz/fuzz_screen): two columns at the least.
+constexpr unsigned kMinCols = 2;
 
 // The continuation cell to the right of a double-width character.
 constexpr std::uint32_t kWideTail = static_cast<std::uint32_t>(-1);
@@ -162,7 +172,7 @@ void VirtualScreen::Deleter::operator()(VTerm *vt) const noexcept
 }
 
 VirtualScreen::VirtualScreen(unsigned cols, unsigned rows, std::size_t scrollbackLines)
-    : cols_(std::max(cols, 1u)), rows_(std::max(rows, 1u)), scrollbackLines_(scrollbackLines)
+    : cols_(std::max(cols, kMinCols)), rows_(std::max(rows, 1u)), scrollbackLines_(scrollbackLines)
 {
 	setUp();
 }
@@ -184,27 +194,82 @@ void VirtualScreen::setUp()
 	altScreen_ = false;
 	cursorVisible_ = true;
 	region_.reset();
+	savedCursor_.reset();
 	primaryPaint_.clear();
 	parse_ = Parse::Ground;
+	pendingUtf8_.clear();
+	printed_ = false;
 	vterm_screen_reset(screen_, 1);
+	// REP (CSI b) with nothing printed before makes libvterm 0.1.4 loop
+	// for ever (found by fuzzing: a recorded user could hang the
+	// auditor's player): print a blank and erase it, so there always is
+	// a character to repeat. And a DECRC with nothing saved restores
+	// libvterm's zeroed pen (black on black, not the default colours):
+	// save the initial state, as terminals start with.
+	constexpr std::string_view kStart = " \x1b[H\x1b[2J\x1b" "7";
+	vterm_input_write(vt_.get(), kStart.data(), kStart.size());
 	if (newlineMode_)
 		feed("\x1b[20h");
 	changed_.assign(rows_, false);
 }
 
-void VirtualScreen::feed(std::string_view bytes)
+void VirtualScreen::feed(std::string_view input)
 {
-	// libvterm keeps two things to itself that a paint() must carry: the
-	// scroll region (DECSTBM) and the normal screen while the alternate
-	// one shows. A small scan of the control sequences follows the
-	// first, and catches the switch to the alternate screen just before
-	// libvterm sees its final byte, to paint the normal screen then.
+	// libvterm's UTF-8 decoder keeps state of its own across writes when
+	// a character is cut or invalid, which no paint() can carry: it gets
+	// whole, valid characters only. An incomplete one at the end waits
+	// for the next piece; invalid bytes become U+FFFD, as terminals show
+	// them.
+	std::string valid;
+	std::string_view bytes = input;
+	bool ascii = pendingUtf8_.empty() &&
+		     std::all_of(input.begin(), input.end(),
+				 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+	if (!ascii) {
+		std::string joined = std::move(pendingUtf8_);
+		pendingUtf8_.clear();
+		joined.append(input);
+		auto p = reinterpret_cast<const unsigned char *>(joined.data());
+		for (std::size_t i = 0; i < joined.size();) {
+			auto unit = base::utf8::next(p + i, joined.size() - i);
+			if (unit.kind == base::utf8::Kind::Incomplete) {
+				pendingUtf8_ = joined.substr(i);
+				break;
+			}
+			if (unit.kind == base::utf8::Kind::Valid)
+				valid.append(joined, i, unit.length);
+			else
+				valid.append(base::utf8::kReplacement);
+			i += unit.length;
+		}
+		bytes = valid;
+	}
+
+	// libvterm keeps to itself some state a paint() must carry: the
+	// scroll region (DECSTBM), the saved cursor (DECSC) and the normal
+	// screen while the alternate one shows. A small scan of the control
+	// sequences, as ECMA-48 frames them, follows those, catching a save
+	// or the switch to the alternate screen just before libvterm sees its
+	// final byte; it also knows whether a sequence or character is still
+	// open (settled()).
 	std::size_t fed = 0;
+	auto catchUp = [&](std::size_t upTo) {
+		vterm_input_write(vt_.get(), bytes.data() + fed, upTo - fed);
+		fed = upTo;
+	};
 	for (std::size_t i = 0; i < bytes.size(); i++) {
-		char c = bytes[i];
+		auto c = static_cast<unsigned char>(bytes[i]);
+		// CAN and SUB end any sequence; ESC starts a new one (except as
+		// the start of a string's ST, handled below).
+		if ((c == 0x18 || c == 0x1a) && parse_ != Parse::String) {
+			parse_ = Parse::Ground;
+			continue;
+		}
 		switch (parse_) {
 		case Parse::Ground:
-			if (c == '\x1b')
+			if (c >= 0x20 && c != 0x7f)
+				printed_ = true;
+			if (c == 0x1b)
 				parse_ = Parse::Escape;
 			break;
 		case Parse::Escape:
@@ -212,66 +277,155 @@ void VirtualScreen::feed(std::string_view bytes)
 				parse_ = Parse::Csi;
 				csiParams_.clear();
 				csiPrivate_ = false;
-			} else {
-				if (c == 'c') // RIS: a full reset
+				csiSeparators_ = 0;
+			} else if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') {
+				parse_ = Parse::String; // OSC, DCS, SOS, PM, APC
+			} else if (c >= 0x20 && c <= 0x2f) {
+				parse_ = Parse::EscapeIntermediate; // e.g. ESC ( 0
+			} else if (c == 0x1b) {
+				parse_ = Parse::Escape;
+			} else if (c >= 0x30 && c <= 0x7e) {
+				if (c == 'c') { // RIS: a full reset
 					region_.reset();
-				parse_ = c == '\x1b' ? Parse::Escape : Parse::Ground;
+					savedCursor_.reset();
+				} else if (c == '7') { // DECSC
+					catchUp(i);
+					saveCursor();
+				}
+				parse_ = Parse::Ground;
+			}
+			break;
+		case Parse::EscapeIntermediate:
+			// libvterm starts a sequence on these even after an
+			// intermediate (ESC # [ is a CSI to it).
+			if (c == '[') {
+				parse_ = Parse::Csi;
+				csiParams_.clear();
+				csiPrivate_ = false;
+				csiSeparators_ = 0;
+			} else if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') {
+				parse_ = Parse::String;
+			} else if (c == 0x1b) {
+				parse_ = Parse::Escape;
+			} else if (c >= 0x30 && c <= 0x7e) {
+				parse_ = Parse::Ground;
 			}
 			break;
 		case Parse::Csi:
-			if (c == '?' && csiParams_.empty()) {
-				csiPrivate_ = true;
-			} else if ((c >= '0' && c <= '9') || c == ';') {
-				if (csiParams_.size() < 32)
-					csiParams_ += c;
+			if (c >= 0x30 && c <= 0x3f) { // parameter bytes
+				if (csiParams_.empty() && (c == '?' || c == '>' || c == '<' || c == '='))
+					csiPrivate_ = true;
+				else if (csiParams_.size() < 32)
+					csiParams_ += static_cast<char>(c);
+				if (c == ';' || c == ':')
+					csiSeparators_++;
+				if (csiSeparators_ >= kMaxCsiSeparators) {
+					// More arguments than libvterm 0.1.4 has room
+					// for: it writes past its array (found by
+					// fuzzing). Cancel the sequence (CAN) and drop
+					// the rest of it.
+					catchUp(i);
+					vterm_input_write(vt_.get(), "\x18", 1);
+					fed = i + 1;
+					parse_ = Parse::CsiDropped;
+				}
+			} else if (c >= 0x20 && c <= 0x2f) { // intermediates: not one we follow
+				csiParams_ = "-";
 			} else if (c >= 0x40 && c <= 0x7e) {
 				parse_ = Parse::Ground;
 				if (!csiPrivate_ && c == 'r') {
 					onScrollRegion();
-				} else if (csiPrivate_ && c == 'h' && !altScreen_ &&
+				} else if (csiPrivate_ && c == 'h' &&
 					   (csiParams_ == "1049" || csiParams_ == "1047" ||
 					    csiParams_ == "47")) {
-					vterm_input_write(vt_.get(), bytes.data() + fed, i - fed);
-					fed = i;
-					primaryPaint_ = paint();
+					// What came before, a switch in the same piece
+					// included, is on the screen first.
+					catchUp(i);
+					if (!altScreen_)
+						primaryPaint_ = paint();
+					if (csiParams_ == "1049")
+						saveCursor();
+				} else if (!csiPrivate_ && c == 's' && csiParams_.empty()) {
+					catchUp(i); // SCOSC, the same slot as DECSC
+					saveCursor();
+				} else if (!csiPrivate_ && c == 'b' && !printed_) {
+					// REP with nothing printed: terminals ignore it
+					// (libvterm would repeat setUp()'s blank).
+					catchUp(i);
+					vterm_input_write(vt_.get(), "\x18", 1);
+					fed = i + 1;
 				}
-			} else if (c == '\x1b') {
+			} else if (c == 0x1b) {
 				parse_ = Parse::Escape;
-			} else if (static_cast<unsigned char>(c) >= 0x20) {
-				parse_ = Parse::Ground; // intermediates: nothing we follow
+			}
+			break;
+		case Parse::CsiDropped:
+			fed = i + 1; // not for libvterm
+			if (c >= 0x40 && c <= 0x7e)
+				parse_ = Parse::Ground;
+			break;
+		case Parse::String:
+			// Ends with BEL or ST (ESC \).
+			if (c == 0x07)
+				parse_ = Parse::Ground;
+			else if (c == 0x1b)
+				parse_ = Parse::StringEscape;
+			break;
+		case Parse::StringEscape:
+			// ESC \ ends the string; ESC and anything else ends it too
+			// and starts a new sequence, as libvterm takes it.
+			if (c == '\\') {
+				parse_ = Parse::Ground;
+			} else {
+				parse_ = Parse::Escape;
+				i--; // this byte again, after the ESC
 			}
 			break;
 		}
 	}
-	vterm_input_write(vt_.get(), bytes.data() + fed, bytes.size() - fed);
+	catchUp(bytes.size());
+}
+
+void VirtualScreen::saveCursor()
+{
+	VTermPos pos;
+	vterm_state_get_cursorpos(vterm_obtain_state(vt_.get()), &pos);
+	savedCursor_ = std::pair(static_cast<unsigned>(pos.row), static_cast<unsigned>(pos.col));
 }
 
 void VirtualScreen::onScrollRegion()
 {
+	// As libvterm takes it: a missing or 0 top is 1, a missing bottom
+	// the last row, both bounded by the screen; a bottom above the top
+	// resets the region to the whole screen.
 	auto semi = csiParams_.find(';');
-	unsigned top = 1, bottom = rows_;
-	try {
-		std::string first = csiParams_.substr(0, semi);
-		if (!first.empty())
-			top = static_cast<unsigned>(std::stoul(first));
-		if (semi != std::string::npos && semi + 1 < csiParams_.size())
-			bottom = static_cast<unsigned>(std::stoul(csiParams_.substr(semi + 1)));
-	} catch (const std::exception &) {
-		return; // out of range: the terminal ignores it too
-	}
-	top = std::max(top, 1u);
-	bottom = std::min(bottom, rows_);
-	if (top >= bottom)
-		return; // ignored, as terminals do
-	if (top == 1 && bottom == rows_)
+	std::uint64_t top = 1, bottom = rows_;
+	auto number = [](std::string_view text) {
+		std::uint64_t n = 0;
+		for (char c : text) {
+			if (c < '0' || c > '9')
+				return std::uint64_t{0}; // ':' sub-parameters: not a number
+			n = std::min<std::uint64_t>(n * 10 + static_cast<unsigned>(c - '0'), 1u << 20);
+		}
+		return n;
+	};
+	std::string_view params = csiParams_;
+	if (auto first = number(params.substr(0, semi)); first > 0)
+		top = first;
+	if (semi != std::string::npos && semi + 1 < params.size())
+		if (auto second = number(params.substr(semi + 1)); second > 0)
+			bottom = second;
+	top = std::min<std::uint64_t>(top, rows_ + 1u);
+	bottom = std::min<std::uint64_t>(bottom, rows_);
+	if (bottom < top || (top == 1 && bottom == rows_))
 		region_.reset();
 	else
-		region_ = std::pair(top, bottom);
+		region_ = std::pair(static_cast<unsigned>(top), static_cast<unsigned>(bottom));
 }
 
 void VirtualScreen::resize(unsigned cols, unsigned rows)
 {
-	cols = std::max(cols, 1u);
+	cols = std::max(cols, kMinCols);
 	rows = std::max(rows, 1u);
 	if (cols == cols_ && rows == rows_)
 		return; // every message of a recording repeats its size
@@ -338,6 +492,12 @@ std::string VirtualScreen::paint() const
 	if (region_)
 		out += "\x1b[" + std::to_string(region_->first) + ";" + std::to_string(region_->second) +
 		       "r";
+	// The saved cursor (DECSC, which a later DECRC or leaving the
+	// alternate screen goes back to), over what the switch in
+	// primaryPaint_ saved.
+	if (savedCursor_)
+		out += "\x1b[" + std::to_string(savedCursor_->first + 1) + ";" +
+		       std::to_string(savedCursor_->second + 1) + "H\x1b" "7";
 	return out + cursorAndPen();
 }
 

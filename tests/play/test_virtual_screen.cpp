@@ -180,6 +180,37 @@ BOOST_AUTO_TEST_CASE(newline_mode_returns_the_carriage)
 	BOOST_TEST(screen.rowText(1) == "cd");
 }
 
+BOOST_AUTO_TEST_CASE(repeat_before_any_character_does_not_hang)
+{
+	// libvterm 0.1.4 loops for ever on REP (CSI b) with nothing printed
+	// before (found by tests/fuzz/fuzz_screen): output a recorded user
+	// controls must not hang the player. A hang fails by the timeout.
+	VirtualScreen screen(20, 3);
+	screen.feed("\x1b[5;10524b");
+	screen.feed("\x1b[b\x1b[3");
+	screen.feed("b");
+	BOOST_TEST(screen.text().empty());
+	// After a character REP repeats it.
+	screen.feed("x\x1b[2b");
+	BOOST_TEST(screen.rowText(0) == "xxx");
+	// More arguments than libvterm keeps (it wrote past its array; the
+	// sanitizer build catches that): the sequence is dropped, the text
+	// after it shows.
+	screen.feed("\x1b[" + std::string(40, ';') + "1mafter");
+	BOOST_TEST(screen.rowText(0) == "xxxafter");
+	// The same after a string ended by ESC and a control, and after
+	// ESC # (libvterm starts a CSI at '[' there).
+	screen.feed("\x1b_junk\x1b\x06[" + std::string(20, ';') + "m");
+	screen.feed("\x1b#[" + std::string(20, ';') + "m");
+	// Sixteen SGR arguments still work.
+	screen.feed("\r\n\x1b[0;1;4;38;2;255;0;0;48;2;0;0;255;7;9mtrue\x1b[m");
+	BOOST_TEST(screen.rowText(1) == "true");
+	// One column and a wide character: libvterm crashed there.
+	VirtualScreen narrow(1, 2);
+	narrow.feed("\xe4\xb8\xad\xe4\xb8\xad\x1b[1;1H\x1b[2@\x1b[P");
+	BOOST_TEST(narrow.cols() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(resize_keeps_what_fits)
 {
 	VirtualScreen screen(10, 3);

@@ -24,14 +24,16 @@ namespace tlog::play {
 class VirtualScreen
 {
 public:
-	/// A screen of @p cols x @p rows (at least 1x1) that keeps up to
+	/// A screen of @p cols x @p rows (at least 2x1) that keeps up to
 	/// @p scrollbackLines lines that scroll off its top (0: none).
 	VirtualScreen(unsigned cols, unsigned rows, std::size_t scrollbackLines = 0);
 	~VirtualScreen();
 	VirtualScreen(const VirtualScreen &) = delete;
 	VirtualScreen &operator=(const VirtualScreen &) = delete;
 
-	/// Interprets terminal output, as the terminal would have.
+	/// Interprets terminal output, as the terminal would have: invalid
+	/// UTF-8 shows as U+FFFD; a character cut at the end waits for the
+	/// rest.
 	void feed(std::string_view bytes);
 	/// Changes the size as a window change does; text is kept where it fits.
 	void resize(unsigned cols, unsigned rows);
@@ -46,6 +48,10 @@ public:
 	unsigned rows() const noexcept { return rows_; }
 	/// True while the alternate screen (full-screen programs) shows.
 	bool altScreen() const noexcept { return altScreen_; }
+	/// False while output stopped inside a control sequence, a string
+	/// (OSC, DCS) or a UTF-8 character: paint() cannot carry that, so a
+	/// snapshot waits for a settled screen.
+	bool settled() const noexcept { return parse_ == Parse::Ground && pendingUtf8_.empty(); }
 
 	/// Escape sequences that put this screen (characters, attributes,
 	/// colours, cursor position and visibility, the pen, the scroll
@@ -78,6 +84,7 @@ private:
 	friend struct VirtualScreenCallbacks; // libvterm's callbacks, in the .cpp
 	void setUp();
 	void onScrollRegion();
+	void saveCursor();
 	/// Row @p row's cells from the first column to its last non-blank,
 	/// with the SGR sequences that change from @p look (updated).
 	std::string rowPaint(unsigned row, std::string &look) const;
@@ -93,11 +100,16 @@ private:
 	bool altScreen_ = false;
 	bool cursorVisible_ = true;
 	// What feed() follows of the control sequences (see there).
-	enum class Parse { Ground, Escape, Csi } parse_ = Parse::Ground;
+	enum class Parse { Ground, Escape, EscapeIntermediate, Csi, CsiDropped, String, StringEscape };
+	Parse parse_ = Parse::Ground;
+	std::string pendingUtf8_; // a character cut at the end of the last piece
+	bool printed_ = false;    // the output printed a character since setUp()
 	std::string csiParams_;
 	bool csiPrivate_ = false;
+	int csiSeparators_ = 0;
 	std::optional<std::pair<unsigned, unsigned>> region_; // DECSTBM, 1-based
 	std::string primaryPaint_; // the normal screen, while the alternate shows
+	std::optional<std::pair<unsigned, unsigned>> savedCursor_; // DECSC: row, column (0-based)
 	std::deque<std::string> scrollback_;
 	std::vector<bool> changed_;
 };
