@@ -273,30 +273,9 @@ void VirtualScreen::feed(std::string_view input)
 				parse_ = Parse::Escape;
 			break;
 		case Parse::Escape:
-			if (c == '[') {
-				parse_ = Parse::Csi;
-				csiParams_.clear();
-				csiPrivate_ = false;
-				csiSeparators_ = 0;
-			} else if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') {
-				parse_ = Parse::String; // OSC, DCS, SOS, PM, APC
-			} else if (c >= 0x20 && c <= 0x2f) {
-				parse_ = Parse::EscapeIntermediate; // e.g. ESC ( 0
-			} else if (c == 0x1b) {
-				parse_ = Parse::Escape;
-			} else if (c >= 0x30 && c <= 0x7e) {
-				if (c == 'c') { // RIS: a full reset
-					region_.reset();
-					savedCursor_.reset();
-				} else if (c == '7') { // DECSC
-					catchUp(i);
-					saveCursor();
-				}
-				parse_ = Parse::Ground;
-			}
-			break;
-		case Parse::EscapeIntermediate:
-			// libvterm starts a sequence on these even after an
+		case Parse::EscapeIntermediate: {
+			bool afterIntermediate = parse_ == Parse::EscapeIntermediate;
+			// libvterm starts a CSI or a string on these even after an
 			// intermediate (ESC # [ is a CSI to it).
 			if (c == '[') {
 				parse_ = Parse::Csi;
@@ -304,13 +283,23 @@ void VirtualScreen::feed(std::string_view input)
 				csiPrivate_ = false;
 				csiSeparators_ = 0;
 			} else if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') {
-				parse_ = Parse::String;
+				parse_ = Parse::String; // OSC, DCS, SOS, PM, APC
 			} else if (c == 0x1b) {
 				parse_ = Parse::Escape;
+			} else if (c >= 0x20 && c <= 0x2f) {
+				parse_ = Parse::EscapeIntermediate; // e.g. ESC ( 0
 			} else if (c >= 0x30 && c <= 0x7e) {
+				if (!afterIntermediate && c == 'c') { // RIS: a full reset
+					region_.reset();
+					savedCursor_.reset();
+				} else if (!afterIntermediate && c == '7') { // DECSC
+					catchUp(i);
+					saveCursor();
+				}
 				parse_ = Parse::Ground;
 			}
 			break;
+		}
 		case Parse::Csi:
 			if (c >= 0x30 && c <= 0x3f) { // parameter bytes
 				if (csiParams_.empty() && (c == '?' || c == '>' || c == '<' || c == '='))
