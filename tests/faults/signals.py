@@ -219,8 +219,12 @@ def hangup_flood(rec, play, tmp):
                                 "tlog-rec")
     ended = time.monotonic() - closed_at
     s.p.proc.returncode = code
-    t.check(code == -signal.SIGHUP, f"tlog-rec: {t.describe_status(code)}, expected to die "
-            f"of SIGHUP")
+    # Busy draining, tlog-rec may see the pty's EIO before it reads the
+    # SIGHUP from its signalfd: then it ends as documented for a hang-up
+    # without the signal, exit 129 (128 plus SIGHUP). Both tell the shell
+    # the same; seen once in CI as exit 129.
+    t.check(code in (-signal.SIGHUP, 128 + signal.SIGHUP),
+            f"tlog-rec: {t.describe_status(code)}, expected to die of SIGHUP or exit 129")
     what = hangup_common(s, play)
     print(f"ok: tlog-rec {t.describe_status(code)} {ended:.3f}s after the hang-up, "
           f"{cpu:.3f}s CPU in all; {what}")
