@@ -198,15 +198,12 @@ void VirtualScreen::setUp()
 	primaryPaint_.clear();
 	parse_ = Parse::Ground;
 	pendingUtf8_.clear();
-	printed_ = false;
+	lastCharacter_.clear();
 	vterm_screen_reset(screen_, 1);
-	// REP (CSI b) with nothing printed before makes libvterm 0.1.4 loop
-	// for ever (found by fuzzing: a recorded user could hang the
-	// auditor's player): print a blank and erase it, so there always is
-	// a character to repeat. And a DECRC with nothing saved restores
-	// libvterm's zeroed pen (black on black, not the default colours):
-	// save the initial state, as terminals start with.
-	constexpr std::string_view kStart = " \x1b[H\x1b[2J\x1b" "7";
+	// A DECRC with nothing saved restores libvterm's zeroed pen (black
+	// on black, not the default colours): save the initial state, as
+	// terminals start with.
+	constexpr std::string_view kStart = "\x1b" "7";
 	vterm_input_write(vt_.get(), kStart.data(), kStart.size());
 	if (newlineMode_)
 		feed("\x1b[20h");
@@ -267,8 +264,12 @@ void VirtualScreen::feed(std::string_view input)
 		}
 		switch (parse_) {
 		case Parse::Ground:
-			if (c >= 0x20 && c != 0x7f)
-				printed_ = true;
+			// The input is valid UTF-8 here: a lead byte starts a
+			// character, continuation bytes complete it.
+			if (c >= 0x80 && c < 0xc0)
+				lastCharacter_ += static_cast<char>(c);
+			else if (c >= 0x20 && c != 0x7f)
+				lastCharacter_.assign(1, static_cast<char>(c));
 			if (c == 0x1b)
 				parse_ = Parse::Escape;
 			break;
@@ -337,12 +338,17 @@ void VirtualScreen::feed(std::string_view input)
 				} else if (!csiPrivate_ && c == 's' && csiParams_.empty()) {
 					catchUp(i); // SCOSC, the same slot as DECSC
 					saveCursor();
-				} else if (!csiPrivate_ && c == 'b' && !printed_) {
-					// REP with nothing printed: terminals ignore it
-					// (libvterm would repeat setUp()'s blank).
+				} else if (!csiPrivate_ && c == 'b' && csiParams_ != "-") {
+					// REP is never libvterm's: 0.1.4 loops for ever
+					// when the character to repeat is zero-width
+					// (nothing printed yet, a lone combining mark;
+					// found by fuzzing: a recorded user could hang
+					// the auditor's player). It is cancelled and the
+					// character printed again, as xterm does.
 					catchUp(i);
 					vterm_input_write(vt_.get(), "\x18", 1);
 					fed = i + 1;
+					repeatLastCharacter();
 				}
 			} else if (c == 0x1b) {
 				parse_ = Parse::Escape;
@@ -373,6 +379,35 @@ void VirtualScreen::feed(std::string_view input)
 		}
 	}
 	catchUp(bytes.size());
+}
+
+void VirtualScreen::repeatLastCharacter()
+{
+	if (lastCharacter_.empty())
+		return; // nothing printed yet: terminals ignore it
+	// The count is the first parameter, missing or 0 meaning 1.
+	std::uint64_t count = 0;
+	for (char c : csiParams_) {
+		if (c < '0' || c > '9')
+			break;
+		count = std::min<std::uint64_t>(count * 10 + static_cast<unsigned>(c - '0'), 1u << 30);
+	}
+	count = std::max<std::uint64_t>(count, 1);
+	// Millions of repeats would take the player seconds each, and a
+	// recorded user chooses the count. Once the whole screen has been
+	// written over, the screen and the cursor repeat with a period
+	// that divides cols * (cols / 2) (narrow characters wrap every
+	// cols, wide ones every cols / 2): that many fewer give the same
+	// screen, only less scrollback.
+	const std::uint64_t period = std::uint64_t{cols_} * std::max(1u, cols_ / 2);
+	const std::uint64_t settle = std::uint64_t{cols_} * rows_ + period;
+	if (count > settle)
+		count = settle + (count - settle) % period;
+	std::string text;
+	text.reserve(static_cast<std::size_t>(count) * lastCharacter_.size());
+	for (std::uint64_t n = 0; n < count; n++)
+		text += lastCharacter_;
+	vterm_input_write(vt_.get(), text.data(), text.size());
 }
 
 void VirtualScreen::saveCursor()

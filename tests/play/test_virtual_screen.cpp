@@ -193,6 +193,28 @@ BOOST_AUTO_TEST_CASE(repeat_before_any_character_does_not_hang)
 	// After a character REP repeats it.
 	screen.feed("x\x1b[2b");
 	BOOST_TEST(screen.rowText(0) == "xxx");
+	// A combining mark alone as the character to repeat, and a count in
+	// the millions: libvterm looped for ever, and the count must not
+	// cost seconds (fuzz_screen found the first). A hang fails by the
+	// timeout.
+	VirtualScreen mark(21, 7);
+	mark.feed("\xcc\x81\x1b[5910524b\r\nok");
+	BOOST_TEST(mark.rowText(1) == "ok");
+	// A large count wraps and scrolls as xterm does; the screen after
+	// it is the one the whole count gives (period cols * cols / 2).
+	VirtualScreen big(7, 3), exact(7, 3);
+	big.feed("ab\x1b[1000003b.");
+	exact.feed("ab" + std::string(1000003, 'b') + ".");
+	BOOST_TEST(big.text() == exact.text());
+	BOOST_TEST(big.cursorAndPen() == exact.cursorAndPen());
+	VirtualScreen wide(7, 3), wideExact(7, 3);
+	wide.feed("\xe4\xb8\xad\x1b[99998b.");
+	std::string chars;
+	for (int n = 0; n < 99999; n++)
+		chars += "\xe4\xb8\xad";
+	wideExact.feed(chars + ".");
+	BOOST_TEST(wide.text() == wideExact.text());
+	BOOST_TEST(wide.cursorAndPen() == wideExact.cursorAndPen());
 	// More arguments than libvterm keeps (it wrote past its array; the
 	// sanitizer build catches that): the sequence is dropped, the text
 	// after it shows.

@@ -85,6 +85,7 @@ private:
 	void setUp();
 	void onScrollRegion();
 	void saveCursor();
+	void repeatLastCharacter(); // REP, for libvterm (see feed())
 	/// Row @p row's cells from the first column to its last non-blank,
 	/// with the SGR sequences that change from @p look (updated).
 	std::string rowPaint(unsigned row, std::string &look) const;
@@ -103,7 +104,7 @@ private:
 	enum class Parse { Ground, Escape, EscapeIntermediate, Csi, CsiDropped, String, StringEscape };
 	Parse parse_ = Parse::Ground;
 	std::string pendingUtf8_; // a character cut at the end of the last piece
-	bool printed_ = false;    // the output printed a character since setUp()
+	std::string lastCharacter_; // the last one printed, for REP (UTF-8)
 	std::string csiParams_;
 	bool csiPrivate_ = false;
 	int csiSeparators_ = 0;
