@@ -133,6 +133,7 @@ private:
 	base::UniqueFd in_, out_, err_;
 	std::optional<term::TermiosGuard> termios_;
 	int termFd_ = -1; // the user's terminal, for window sizes
+	bool leadsTerminal_ = false; // we lead the session termFd_ controls
 	std::optional<term::WindowSize> window_;
 	term::Child child_;
 	bool reaped_ = false;
@@ -160,8 +161,10 @@ Session::Session(const RecorderOptions &options, const codec::Envelope &envelope
 	bool outTty = ::isatty(out_.get()) != 0;
 	bool onPty = inTty || outTty;
 	termFd_ = inTty ? in_.get() : outTty ? out_.get() : -1;
-	if (termFd_ >= 0)
+	if (termFd_ >= 0) {
 		window_ = term::getWindowSize(termFd_);
+		leadsTerminal_ = ::tcgetsid(termFd_) == ::getpid();
+	}
 
 	auto argv = resolveCommand(options.command);
 	if (onPty) {
@@ -441,6 +444,12 @@ void Session::onHangup()
 	// the Session goes) hangs the program up all the same.
 	::kill(child_.pid, SIGHUP);
 	result_.exitStatus = 128 + SIGHUP;
+	// Leading the terminal's session, we are sent SIGHUP by the hang-up
+	// too, but the kernel sends it after reads fail, and how long after
+	// depends on the line discipline: end as that signal says either way
+	// (a login shell dies of it), not as the race went.
+	if (leadsTerminal_)
+		result_.signal = SIGHUP;
 	finish();
 }
 
