@@ -177,12 +177,13 @@ void JournalWriter::hold(std::string_view message, const MessageFields &fields, 
 			      std::string(std::strerror(error)) + "); holding them in memory, up to " +
 			      std::to_string(options_.bufferBytes) + " bytes, and retrying");
 	}
-	if (error == 0 && !pacing_)
+	if (error == 0 && !pacingSaid_)
 		base::logLine("pacing messages to stay within journald's rate limit (" +
 			      std::to_string(options_.rateBurst) + " entries per " +
 			      std::to_string(options_.rateInterval.count()) +
 			      " s), so that it drops none; output may slow down");
 	pacing_ = pacing_ || error == 0;
+	pacingSaid_ = pacingSaid_ || error == 0;
 	if (error != 0)
 		lastError_ = error;
 	held_.push_back(Held{std::string(message), std::string(fields.rec), std::string(fields.user),

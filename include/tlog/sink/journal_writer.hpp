@@ -97,7 +97,8 @@ private:
 	base::Timestamp nextRetry_{};
 	std::chrono::milliseconds backoff_{50};
 	std::deque<base::Timestamp> sent_; // times of the entries of the last rateInterval
-	bool pacing_ = false;              // held for the rate limit, said once
+	bool pacing_ = false;              // held for the rate limit now
+	bool pacingSaid_ = false;          // said once a recording, not each window
 	bool waiting_ = false;             // the session waits for room, said once
 };
 
