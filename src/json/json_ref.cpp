@@ -26,6 +26,41 @@ public:
 	}
 };
 
+// json-c keeps object keys as C strings: a key with \u0000 in it is cut
+// there ("time\u0000ing" would be read as the key "time"). Whether @p
+// text, which parsed, has such a key: a string (double or single quoted,
+// as json-c takes) with that escape and a ':' after it, outside comments.
+bool keyHasNul(std::string_view text)
+{
+	for (std::size_t i = 0; i < text.size(); i++) {
+		char c = text[i];
+		if (c == '/' && text.substr(i, 2) == "//") {
+			i = text.find('\n', i);
+			if (i == std::string_view::npos)
+				break;
+		} else if (c == '/' && text.substr(i, 2) == "/*") {
+			i = text.find("*/", i + 2);
+			if (i == std::string_view::npos)
+				break;
+			i++;
+		} else if (c == '"' || c == '\'') {
+			bool nul = false;
+			std::size_t j = i + 1;
+			for (; j < text.size() && text[j] != c; j++) {
+				if (text[j] == '\\') {
+					nul = nul || text.substr(j, 6) == "\\u0000";
+					j++;
+				}
+			}
+			i = j;
+			auto next = text.find_first_not_of(" \t\r\n", j + 1);
+			if (nul && next != std::string_view::npos && text[next] == ':')
+				return true;
+		}
+	}
+	return false;
+}
+
 } // namespace
 
 const std::error_category &jsonCategory() noexcept
@@ -98,6 +133,9 @@ JsonRef JsonRef::parse(std::string_view text)
 		if (!std::isspace(static_cast<unsigned char>(text[i])))
 			throw std::system_error(json_tokener_error_parse_unexpected, jsonCategory(),
 						"trailing characters after the JSON value");
+	if (text.find("\\u0000") != std::string_view::npos && keyHasNul(text.substr(0, used)))
+		throw std::system_error(json_tokener_error_parse_string, jsonCategory(),
+					"an object key holds a NUL character (\\u0000)");
 	return result;
 }
 

@@ -183,6 +183,26 @@ BOOST_AUTO_TEST_CASE(trailing_garbage_is_named)
 	}
 }
 
+BOOST_AUTO_TEST_CASE(a_key_with_nul_is_refused)
+{
+	// json-c would cut the key at the NUL: "time\u0000ing" read as "time".
+	for (const char *bad : {R"({"time\u0000ing": 1})", R"({"a": {"b\u0000": 1}})",
+				R"([{"\u0000" : 1}])", R"({'x\u0000y': 1})"}) {
+		try {
+			JsonRef::parse(bad);
+			BOOST_ERROR("accepted " << bad);
+		} catch (const std::system_error &e) {
+			BOOST_TEST(std::string(e.what()).find("NUL") != std::string::npos, e.what());
+		}
+	}
+	// In values the NUL is kept (the length says where the string ends),
+	// and the escape's text in a comment or after an escaped backslash
+	// is no NUL.
+	auto v = JsonRef::parse(R"({"a": "x\u0000y", "b\\u0000": 1 /* "c\u0000": */})");
+	BOOST_TEST(v.member("a")->asString() == std::string_view("x\0y", 3));
+	BOOST_TEST(v.member("b\\u0000").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(to_string)
 {
 	auto o = JsonRef::makeObject();
