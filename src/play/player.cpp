@@ -27,6 +27,9 @@ namespace {
 // Packets written per loop iteration while fast-forwarding, so keys and
 // signals are still seen during a long catch-up.
 constexpr int kBurst = 512;
+// Output gathered for one write: more is written at once, so a burst of
+// large packets (a flood played fast) does not gather tens of megabytes.
+constexpr std::size_t kFlushBytes = 64 * 1024;
 // '.' presses remembered while no packet is there yet.
 constexpr int kMaxSteps = 16;
 // Digits typed before 'G'.
@@ -359,6 +362,8 @@ void Player::pump()
 			emit(packet, !ff || !screen_);
 			queue_.pop_front();
 			budget--;
+			if (pending_.size() >= kFlushBytes)
+				flushOutput();
 		}
 		if (ffEnd_ && queue_.empty() && dry_)
 			finishCatchUp(now);
