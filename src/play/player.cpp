@@ -574,8 +574,10 @@ std::string Player::drawStatus()
 	if (text.size() > terminal->cols)
 		text.resize(terminal->cols);
 	statusDrawnAt_ = base::monotonicNow();
-	return "\x1b[" + std::to_string(row + 1) + ";1H\x1b[0;7m\x1b[2K" + text + "\x1b[0m" +
-	       screen_->cursorAndPen();
+	// Drawn in plain modes (the recording may have line drawing shifted
+	// in, or insert or origin mode on), which cursorAndPen() puts back.
+	return std::string(VirtualScreen::plainModes()) + "\x1b[" + std::to_string(row + 1) +
+	       ";1H\x1b[0;7m\x1b[2K" + text + "\x1b[0m" + screen_->cursorAndPen();
 }
 
 void Player::refreshStatus()
@@ -807,8 +809,10 @@ bool Player::onPromptKey(char c)
 	} else if (static_cast<unsigned char>(c) >= 0x20 && prompt_->size() < kMaxPattern) {
 		*prompt_ += c;
 	}
-	// On the terminal's last row, the cursor put back after.
-	pending_ += "\x1b" "7\x1b[999;1H\x1b[0m\x1b[2K/" + *prompt_ + "\x1b" "8";
+	// On the terminal's last row, in plain modes; the recording's modes,
+	// cursor and pen put back after.
+	pending_ += std::string(VirtualScreen::plainModes()) + "\x1b[999;1H\x1b[0m\x1b[2K/" +
+		    *prompt_ + screen_->cursorAndPen();
 	return true;
 }
 

@@ -195,6 +195,7 @@ void VirtualScreen::setUp()
 	cursorVisible_ = true;
 	region_.reset();
 	savedCursor_.reset();
+	modes_ = Modes{};
 	primaryPaint_.clear();
 	parse_ = Parse::Ground;
 	pendingUtf8_.clear();
@@ -262,6 +263,10 @@ void VirtualScreen::feed(std::string_view input)
 			parse_ = Parse::Ground;
 			continue;
 		}
+		// SO and SI shift G1 or G0 in, even inside a sequence.
+		if ((c == 0x0e || c == 0x0f) && parse_ != Parse::String &&
+		    parse_ != Parse::StringEscape)
+			modes_.shifted = c == 0x0e ? 1 : 0;
 		switch (parse_) {
 		case Parse::Ground:
 			// The input is valid UTF-8 here: a lead byte starts a
@@ -282,20 +287,32 @@ void VirtualScreen::feed(std::string_view input)
 				parse_ = Parse::Csi;
 				csiParams_.clear();
 				csiPrivate_ = false;
+				csiLeader_ = 0;
 				csiSeparators_ = 0;
 			} else if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') {
 				parse_ = Parse::String; // OSC, DCS, SOS, PM, APC
 			} else if (c == 0x1b) {
 				parse_ = Parse::Escape;
 			} else if (c >= 0x20 && c <= 0x2f) {
-				parse_ = Parse::EscapeIntermediate; // e.g. ESC ( 0
+				// e.g. ESC ( 0; only a single one is followed.
+				escIntermediate_ = afterIntermediate ? 0 : static_cast<char>(c);
+				parse_ = Parse::EscapeIntermediate;
 			} else if (c >= 0x30 && c <= 0x7e) {
 				if (!afterIntermediate && c == 'c') { // RIS: a full reset
 					region_.reset();
 					savedCursor_.reset();
+					modes_ = Modes{};
 				} else if (!afterIntermediate && c == '7') { // DECSC
 					catchUp(i);
 					saveCursor();
+				} else if (!afterIntermediate && (c == 'n' || c == 'o')) {
+					modes_.shifted = c == 'n' ? 2 : 3; // LS2, LS3
+				} else if (afterIntermediate && escIntermediate_ != 0) {
+					// Designating a set of 94 characters to G0-G3.
+					constexpr std::string_view kDesignators = "()*+";
+					auto g = kDesignators.find(escIntermediate_);
+					if (g != std::string_view::npos)
+						modes_.charsets[g] = static_cast<char>(c);
 				}
 				parse_ = Parse::Ground;
 			}
@@ -303,9 +320,10 @@ void VirtualScreen::feed(std::string_view input)
 		}
 		case Parse::Csi:
 			if (c >= 0x30 && c <= 0x3f) { // parameter bytes
-				if (csiParams_.empty() && (c == '?' || c == '>' || c == '<' || c == '='))
+				if (csiParams_.empty() && (c == '?' || c == '>' || c == '<' || c == '=')) {
 					csiPrivate_ = true;
-				else if (csiParams_.size() < 32)
+					csiLeader_ = static_cast<char>(c);
+				} else if (csiParams_.size() < 32)
 					csiParams_ += static_cast<char>(c);
 				if (c == ';' || c == ':')
 					csiSeparators_++;
@@ -323,6 +341,8 @@ void VirtualScreen::feed(std::string_view input)
 				csiParams_ = "-";
 			} else if (c >= 0x40 && c <= 0x7e) {
 				parse_ = Parse::Ground;
+				if ((c == 'h' || c == 'l') && csiParams_ != "-")
+					onSetMode(c == 'h');
 				if (!csiPrivate_ && c == 'r') {
 					onScrollRegion();
 				} else if (csiPrivate_ && c == 'h' &&
@@ -408,6 +428,42 @@ void VirtualScreen::repeatLastCharacter()
 	for (std::uint64_t n = 0; n < count; n++)
 		text += lastCharacter_;
 	vterm_input_write(vt_.get(), text.data(), text.size());
+}
+
+void VirtualScreen::onSetMode(bool set)
+{
+	// DEC private modes after '?', ANSI ones without a leader. libvterm
+	// 0.1.4 sets the first parameter's mode only (xterm sets each): so
+	// does this, to follow what libvterm shows.
+	std::string_view params = csiParams_;
+	auto param = params.substr(0, params.find(';'));
+	if (csiLeader_ == '?' && param == "7")
+		modes_.autowrap = set; // DECAWM
+	else if (csiLeader_ == '?' && param == "6")
+		modes_.origin = set; // DECOM
+	else if (csiLeader_ == 0 && param == "4")
+		modes_.insert = set; // IRM
+}
+
+std::string VirtualScreen::modes() const
+{
+	std::string out;
+	if (!modes_.autowrap)
+		out += "\x1b[?7l";
+	if (modes_.insert)
+		out += "\x1b[4h";
+	constexpr std::string_view kDesignators = "()*+";
+	for (std::size_t g = 0; g < 4; g++) {
+		char set = modes_.charsets[g];
+		if (set != 0 && set != 'B') { // ASCII, as plainModes() leaves them
+			out += "\x1b";
+			out += kDesignators[g];
+			out += set;
+		}
+	}
+	constexpr std::string_view kShifts[] = {"", "\x0e", "\x1bn", "\x1bo"};
+	out += kShifts[modes_.shifted & 3];
+	return out; // origin mode: with the cursor, see cursorAndPen()
 }
 
 void VirtualScreen::saveCursor()
@@ -504,6 +560,7 @@ std::string VirtualScreen::paint() const
 	// or back on the normal screen. Then attributes off, whole-screen
 	// margins, home, erase; the cursor hidden while drawing.
 	std::string out = altScreen_ ? primaryPaint_ + "\x1b[?1049h" : "\x1b[?1049l";
+	out += plainModes();
 	out += "\x1b[0m\x1b[?25l\x1b[r\x1b[H\x1b[2J";
 	std::string look = "\x1b[0m";
 	for (unsigned row = 0; row < rows_; row++) {
@@ -527,7 +584,8 @@ std::string VirtualScreen::paint() const
 
 std::string VirtualScreen::paintRow(unsigned row) const
 {
-	std::string out = "\x1b[" + std::to_string(row + 1) + ";1H\x1b[0m\x1b[2K";
+	std::string out(plainModes());
+	out += "\x1b[" + std::to_string(row + 1) + ";1H\x1b[0m\x1b[2K";
 	if (row < rows_) {
 		std::string look = "\x1b[0m";
 		out += rowPaint(row, look);
@@ -559,8 +617,24 @@ std::string VirtualScreen::cursorAndPen() const
 	pen.fg = value.color;
 	vterm_state_get_penattr(state, VTERM_ATTR_BACKGROUND, &value);
 	pen.bg = value.color;
-	return "\x1b[" + std::to_string(cursor.row + 1) + ";" + std::to_string(cursor.col + 1) + "H" +
-	       sgrFor(pen) + (cursorVisible_ ? "\x1b[?25h" : "\x1b[?25l");
+	auto moveTo = [](int row, int col) {
+		return "\x1b[" + std::to_string(row + 1) + ";" + std::to_string(col + 1) + "H";
+	};
+	std::string look = sgrFor(pen) + (cursorVisible_ ? "\x1b[?25h" : "\x1b[?25l");
+	int top = region_ ? static_cast<int>(region_->first) - 1 : 0;
+	int bottom = region_ ? static_cast<int>(region_->second) - 1 : static_cast<int>(rows_) - 1;
+	if (!modes_.origin)
+		return modes() + moveTo(cursor.row, cursor.col) + look;
+	if (cursor.row >= top && cursor.row <= bottom)
+		// Setting origin mode homes the cursor; then rows count from
+		// the region's top.
+		return modes() + "\x1b[?6h" + moveTo(cursor.row - top, cursor.col) + look;
+	// Outside the region in origin mode: only a DECRC puts the cursor
+	// there (libvterm saves no origin mode), and only until the next
+	// control sequence (libvterm bounds the cursor after each one). So
+	// the look first, then the cursor by a DECRC (the saved cursor
+	// becomes this one).
+	return modes() + look + moveTo(cursor.row, cursor.col) + "\x1b" "7\x1b[?6h\x1b" "8";
 }
 
 std::string VirtualScreen::rowText(unsigned row) const

@@ -25,17 +25,21 @@ using tlog::play::VirtualScreen;
 namespace {
 
 // What follows a restore in the check: text and line feeds, which scroll
-// (within the region) at the bottom. (A DECRC or a return from the
+// (within the region) at the bottom, and a line longer than any screen
+// (autowrap, insert mode), with letters line drawing changes. (A DECRC or a return from the
 // alternate screen after it is left out: the saved cursor is carried in
 // plain cases, see test_virtual_screen, but fuzzing found it differing
 // after odd scroll regions on small screens.)
-constexpr std::string_view kAfter = "\r\nx\r\ny z\r\n\r\nw";
+constexpr std::string_view kAfter =
+    "\r\nx\r\ny z\r\n\r\nw\r\nlqqk mxj tuvw 0123456789 abcdefghijklmnopqrstuvwxyz "
+    "abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz";
 
 // Terminal output made of what paint() claims to carry (see
-// virtual_screen.hpp: not modes, tab stops or character sets): text with
+// virtual_screen.hpp: not tab stops or double-width lines): text with
 // wide and combining characters, C0 controls, SGR, cursor movement,
-// erasing, scrolling, scroll regions, DECSC/DECRC and the alternate
-// screen. Each input byte picks a piece, the next one its parameter.
+// erasing, scrolling, scroll regions, DECSC/DECRC, the alternate
+// screen, autowrap, insert and origin modes and character sets. Each
+// input byte picks a piece, the next one its parameter.
 std::string terminalOutput(const std::uint8_t *data, std::size_t size)
 {
 	static constexpr std::string_view kText[] = {
@@ -44,8 +48,8 @@ std::string terminalOutput(const std::uint8_t *data, std::size_t size)
 	for (std::size_t i = 0; i < size; i++) {
 		unsigned p = i + 1 < size ? data[i + 1] % 30 : 1;
 		std::string n = std::to_string(p);
-		switch (data[i] % 24) {
-		case 0: case 1: case 2: case 3: out += kText[data[i] / 24 % 8]; break;
+		switch (data[i] % 28) {
+		case 0: case 1: case 2: case 3: out += kText[data[i] / 28 % 8]; break;
 		case 4: out += "\r\n"; break;
 		case 5: out += '\r'; break;
 		case 6: out += '\n'; break;
@@ -65,6 +69,16 @@ std::string terminalOutput(const std::uint8_t *data, std::size_t size)
 		case 20: out += "\x1b" "D"; break; // IND
 		case 21: out += "\x1b" "M"; break; // RI
 		case 22: out += "\x1b[" + n + (p % 2 ? "L" : "M"); i++; break;
+		case 24: out += p % 2 ? "\x1b[?7l" : "\x1b[?7h"; i++; break; // DECAWM
+		case 25: out += p % 2 ? "\x1b[4h" : "\x1b[4l"; i++; break;   // IRM
+		case 26: out += p % 2 ? "\x1b[?6h" : "\x1b[?6l"; i++; break; // DECOM
+		case 27: {
+			static constexpr std::string_view kSets[] = {
+			    "\x1b(0", "\x1b(B", "\x1b)0", "\x1b)B", "\x0e", "\x0f", "\x1b*0\x1bn", "\x1b" "c"};
+			out += kSets[p % 8];
+			i++;
+			break;
+		}
 		default: out += "\x1b[" + n + (p % 2 ? "A" : "C"); i++; break;
 		}
 	}
@@ -131,7 +145,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	std::string paint = screen.paint();
 	copy.feed(paint);
 	require(copy.altScreen() == screen.altScreen(), "paint() lost the alternate screen");
-	require(copy.cursorAndPen() == screen.cursorAndPen(), "paint() moved the cursor or pen");
+	require(copy.cursorAndPen() == screen.cursorAndPen(),
+		"paint() moved the cursor or pen: " + visible(screen.cursorAndPen()) + " but " +
+		    visible(copy.cursorAndPen()) + "\n--- output: " + visible(out) +
+		    "\n--- paint: " + visible(paint) + "\n");
 	require(copy.text() == screen.text(),
 		"paint() shows other text:\n" + screen.text() + "--- but ---\n" + copy.text());
 	screen.feed(kAfter);

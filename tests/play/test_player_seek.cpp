@@ -344,6 +344,35 @@ BOOST_AUTO_TEST_CASE(status_line_on_the_last_row)
 	BOOST_TEST(playing.screen == screenAt(kLines * 100));
 }
 
+BOOST_AUTO_TEST_CASE(status_line_in_plain_modes_whatever_the_recording_set)
+{
+	// The recording shifts line drawing in (letters become lines) and
+	// turns insert mode on; then, while the status line shows, it draws
+	// more: the status line must read as text, and the recording's
+	// modes must be back for its own output.
+	std::string setup = "\x1b(0\x1b[4hlqqk\r\n";
+	std::string more = "x\r\n";
+	std::vector<std::string> messages{
+	    tlog::test::message("r1", 1, 0, "=80x24>" + std::to_string(setup.size()), setup),
+	    tlog::test::message("r1", 2, 30200, ">" + std::to_string(more.size()), more)};
+	auto run = playWithKeys(
+	    30s, {},
+	    [](PlayerOptions &o) {
+		    o.status = true;
+		    o.paused = false;
+	    },
+	    24, 80, messages);
+	BOOST_TEST(run.error == "");
+	auto drawn = run.raw.find("(s hides this)");
+	BOOST_REQUIRE(drawn != std::string::npos);
+	VirtualScreen shown(80, 24);
+	shown.feed(run.raw.substr(0, drawn + 14));
+	BOOST_TEST(shown.rowText(23).find("(s hides this)") != std::string::npos, shown.rowText(23));
+	// At the end (the status line gone): the recording's lines, drawn
+	// as lines both before and after the status line came.
+	BOOST_TEST(run.screen == "\u250c\u2500\u2500\u2510\n\u2502\n");
+}
+
 BOOST_AUTO_TEST_CASE(resize_asks_for_the_recorded_size_and_back)
 {
 	auto resize = [](PlayerOptions &o) { o.resize = true; };

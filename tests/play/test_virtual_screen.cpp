@@ -137,6 +137,52 @@ BOOST_AUTO_TEST_CASE(paint_carries_the_normal_screen_under_the_alternate)
 	BOOST_TEST(again.rowText(0) == "kept");
 }
 
+BOOST_AUTO_TEST_CASE(paint_carries_the_modes_later_output_lands_in)
+{
+	// Each setup, then output that lands differently without it: the
+	// screen painted into a fresh one must take that output the same.
+	struct Case {
+		const char *what, *setup, *after, *row0;
+	};
+	const Case cases[] = {
+	    {"autowrap off", "\x1b[?7l", "abcdefghijklmn", "abcdefghin"},
+	    {"insert mode", "hello\r\x1b[4h", "XY", "XYhello"},
+	    {"origin mode", "\x1b[2;3r\x1b[?6h\x1b[2;4H", "\x1b[1;1Hz", ""},
+	    {"line drawing in G0", "\x1b(0", "lqqk", "\u250c\u2500\u2500\u2510"},
+	    {"line drawing in G1, shifted in", "\x1b)0\x0e", "x\x0fx", "\u2502x"},
+	    {"line drawing in G2, locked in (LS2)", "\x1b*0\x1bn", "q", "\u2500"},
+	    {"full reset (RIS) undoes them", "\x1b[?7l\x1b(0\x1b" "c", "abcdefghijkl",
+	     "abcdefghij"},
+	    // libvterm 0.1.4 takes the first mode of a list only; so does
+	    // what paint() carries.
+	    {"a list of modes", "\x1b[?7;25l", "abcdefghijklmn", "abcdefghin"},
+	};
+	for (const auto &c : cases) {
+		BOOST_TEST_CONTEXT(c.what)
+		{
+			VirtualScreen screen(10, 4);
+			screen.feed(c.setup);
+			VirtualScreen copy(10, 4);
+			copy.feed("\x1b(0\x1b[4h\x1b[?7l"); // a terminal in other modes
+			copy.feed(screen.paint());
+			BOOST_TEST(copy.cursorAndPen() == screen.cursorAndPen());
+			screen.feed(c.after);
+			copy.feed(c.after);
+			BOOST_TEST(screen.rowText(0) == c.row0);
+			BOOST_TEST(copy.text() == screen.text());
+			BOOST_TEST(copy.cursorAndPen() == screen.cursorAndPen());
+		}
+	}
+	// Origin mode: the row counts from the region's top.
+	VirtualScreen screen(10, 4);
+	screen.feed("\x1b[2;3r\x1b[?6h\x1b[1;1Hz");
+	BOOST_TEST(screen.rowText(1) == "z");
+	// A screen in the default modes paints none.
+	VirtualScreen plain(10, 4);
+	plain.feed("text");
+	BOOST_TEST(plain.cursorAndPen() == "\x1b[1;5H\x1b[0m\x1b[?25h");
+}
+
 BOOST_AUTO_TEST_CASE(paint_row_redraws_one_row)
 {
 	VirtualScreen screen(20, 3);

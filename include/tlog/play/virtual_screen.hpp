@@ -55,20 +55,29 @@ public:
 
 	/// Escape sequences that put this screen (characters, attributes,
 	/// colours, cursor position and visibility, the pen, the scroll
-	/// region, and while a full-screen program shows, the normal screen
-	/// under the alternate one) on a terminal of the same size, whatever
-	/// it showed before. Feeding them to another VirtualScreen of this
-	/// size reproduces this one. Not carried: modes such as origin mode,
-	/// tab stops, character sets, the window title.
+	/// region, the saved cursor, the modes of cursorAndPen(), and while a
+	/// full-screen program shows, the normal screen under the alternate
+	/// one) on a terminal of the same size, whatever it showed before.
+	/// Feeding them to another VirtualScreen of this size reproduces
+	/// this one. Not carried: tab stops, double-width lines, the modes
+	/// of input (keypad, mouse), the window title.
 	std::string paint() const;
 	/// Escape sequences that redraw row @p row (0-based; a row beyond
-	/// the screen is erased). The cursor is left on that row: follow
-	/// with cursorAndPen().
+	/// the screen is erased), in plainModes(). The cursor is left on
+	/// that row: follow with cursorAndPen().
 	std::string paintRow(unsigned row) const;
-	/// Escape sequences that put the cursor where it is on this screen,
-	/// with its visibility, and select the attributes and colours that
-	/// what comes next is written in.
+	/// Escape sequences that, after plainModes(), put back how output
+	/// lands on this screen: the modes (autowrap, insert, origin, the
+	/// character sets and the one shifted in), the cursor where it is
+	/// with its visibility, and the attributes and colours of the pen.
 	std::string cursorAndPen() const;
+	/// The modes the player draws its own text in (status line, prompt)
+	/// and paint() its rows: a terminal's defaults (autowrap on, insert
+	/// and origin off, ASCII in G0-G3, G0 shifted in). Homes the cursor.
+	static constexpr std::string_view plainModes() noexcept
+	{
+		return "\x1b[?6l\x1b[4l\x1b[?7h\x1b(B\x1b)B\x1b*B\x1b+B\x0f";
+	}
 	/// The text of row @p row (0-based) as UTF-8, trailing blanks dropped.
 	std::string rowText(unsigned row) const;
 	/// All rows, each ending in a newline, trailing empty rows dropped.
@@ -86,6 +95,10 @@ private:
 	void onScrollRegion();
 	void saveCursor();
 	void repeatLastCharacter(); // REP, for libvterm (see feed())
+	void onSetMode(bool set);   // SM, RM: the modes paint() carries
+	/// Sequences that set modes_ but origin mode (with the cursor, in
+	/// cursorAndPen()) on a terminal in plainModes().
+	std::string modes() const;
 	/// Row @p row's cells from the first column to its last non-blank,
 	/// with the SGR sequences that change from @p look (updated).
 	std::string rowPaint(unsigned row, std::string &look) const;
@@ -107,6 +120,18 @@ private:
 	std::string lastCharacter_; // the last one printed, for REP (UTF-8)
 	std::string csiParams_;
 	bool csiPrivate_ = false;
+	char csiLeader_ = 0;       // '?', '>', '<', '=' or 0
+	char escIntermediate_ = 0; // the one of an ESC sequence (ESC ( 0), or 0
+	// Modes libvterm keeps to itself that decide how later output lands;
+	// followed here so that paint() carries them.
+	struct Modes {
+		bool autowrap = true; // DECAWM
+		bool insert = false;  // IRM
+		bool origin = false;  // DECOM: the cursor moves within the region
+		char charsets[4] = {0, 0, 0, 0}; // G0-G3 as designated, 0: not
+		int shifted = 0;                 // which of them is in GL
+	};
+	Modes modes_;
 	int csiSeparators_ = 0;
 	std::optional<std::pair<unsigned, unsigned>> region_; // DECSTBM, 1-based
 	std::string primaryPaint_; // the normal screen, while the alternate shows
