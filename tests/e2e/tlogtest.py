@@ -84,6 +84,30 @@ def run_main(main):
     sys.exit(0)
 
 
+def run_cases(functions, started=None):
+    """The whole of a script of cases, run as `SCRIPT CASE PROGRAM...`:
+    calls the function named CASE with the programs' absolute paths and a
+    temporary directory, and exits as run_main() does. With @started (a
+    list the cases add the pids of what they start to), the script needs
+    a pty, becomes a subreaper, and ends those processes whatever happens,
+    a timeout from Meson (SIGTERM) included."""
+    def main():
+        case, programs = sys.argv[1], [os.path.abspath(p) for p in sys.argv[2:]]
+        cases = {f.__name__: f for f in functions}
+        check(case in cases, f"unknown case {case!r}")
+        if started is not None:
+            require_pty()
+            become_subreaper()
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
+        try:
+            with tempdir() as tmp:
+                cases[case](*programs, tmp)
+        finally:
+            if started is not None:
+                end_processes(started)
+    run_main(main)
+
+
 def test_env(extra=None):
     """A predictable environment for the programs under test."""
     env = dict(os.environ)

@@ -10,7 +10,6 @@ CASE: devfull_exit, devfull_running, tmpfs"""
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -151,20 +150,6 @@ def tmpfs(rec, play, tmp):
         subprocess.run(["umount", mnt], check=False)
 
 
-def main():
-    case, rec, play = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
-    t.require_pty()
-    t.become_subreaper()
-    cases = {"devfull_exit": devfull_exit, "devfull_running": devfull_running, "tmpfs": tmpfs}
-    t.check(case in cases, f"unknown case {case!r}")
-    # A timeout (SIGTERM from Meson) still unmounts and cleans up.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
-    try:
-        with t.tempdir() as tmp:
-            cases[case](rec, play, tmp)
-    finally:
-        t.end_processes(STARTED)
-
-
 if __name__ == "__main__":
-    t.run_main(main)
+    # A timeout still unmounts (the cases' finally) and ends what started.
+    t.run_cases((devfull_exit, devfull_running, tmpfs), started=STARTED)

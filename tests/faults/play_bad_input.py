@@ -276,15 +276,6 @@ def lax_covered(play, tmp):
     print("ok: malformed and truncated lines end playback with --lax too")
 
 
-def main():
-    case, play = sys.argv[1], os.path.abspath(sys.argv[2])
-    cases = {f.__name__: f for f in (missing_fields, wrong_types, counts_beyond, bad_timing,
-                                     ids_repeated, ids_backwards, pos_back, giant_line,
-                                     nul_bytes, bad_json, lax_covered)}
-    t.check(case in cases, f"unknown case {case!r}")
-    with t.tempdir() as tmp:
-        cases[case](play, tmp)
-
-
 if __name__ == "__main__":
-    t.run_main(main)
+    t.run_cases((missing_fields, wrong_types, counts_beyond, bad_timing, ids_repeated,
+                 ids_backwards, pos_back, giant_line, nul_bytes, bad_json, lax_covered))

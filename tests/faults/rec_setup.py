@@ -168,14 +168,6 @@ def no_session_id(rec, tmp):
     print("ok: session 4242 from the control; without one:\n  " + "\n  ".join(lines))
 
 
-def main():
-    case, rec = sys.argv[1], os.path.abspath(sys.argv[2])
-    cases = {f.__name__: f for f in (conf_unreadable, conf_bad_writer, missing_program,
-                                     missing_shell, no_session_id)}
-    t.check(case in cases, f"unknown case {case!r}")
-    with t.tempdir() as tmp:
-        cases[case](rec, tmp)
-
-
 if __name__ == "__main__":
-    t.run_main(main)
+    t.run_cases((conf_unreadable, conf_bad_writer, missing_program, missing_shell,
+                 no_session_id))

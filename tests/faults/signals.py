@@ -187,12 +187,12 @@ def hang_up(s):
     return time.monotonic()
 
 
-def hangup_leader(rec, play, tmp):
-    """tlog-rec leads the terminal's session (as when a terminal emulator
-    or sshd runs it): the hang-up sends it SIGHUP and it dies of it."""
-    s = Session(rec, tmp, SOME_LINES + "echo waiting; exec sleep 60")
-    s.go()
-    s.p.read_until(b"waiting\r\n")
+def end_by_hangup_as_leader(s, play):
+    """Hangs up the terminal of @s, whose tlog-rec leads the terminal's
+    session: it must die of SIGHUP, whether it read the signal or the
+    hang-up first (busy draining, it often sees the pty's EIO before the
+    kernel sends the session leader SIGHUP; seen in CI as exit 129 before
+    tlog-rec knew it leads the session). Then the common checks."""
     closed_at = hang_up(s)
     code, cpu = wait_hangup_end(s.p.proc.pid,
                                 lambda timeout: t.wait_with_rusage(s.p.proc.pid, timeout),
@@ -206,6 +206,15 @@ def hangup_leader(rec, play, tmp):
           f"{cpu:.3f}s CPU in all; {what}")
 
 
+def hangup_leader(rec, play, tmp):
+    """tlog-rec leads the terminal's session (as when a terminal emulator
+    or sshd runs it): the hang-up sends it SIGHUP and it dies of it."""
+    s = Session(rec, tmp, SOME_LINES + "echo waiting; exec sleep 60")
+    s.go()
+    s.p.read_until(b"waiting\r\n")
+    end_by_hangup_as_leader(s, play)
+
+
 def hangup_flood(rec, play, tmp):
     """The terminal goes while the program writes as fast as it can: the
     same, with tlog-rec busy draining when the hang-up comes."""
@@ -214,21 +223,7 @@ def hangup_flood(rec, play, tmp):
     start = len(s.p.output)
     while len(s.p.output) - start < 256 * 1024:
         s.p.read_until(b"\n", start=len(s.p.output))
-    closed_at = hang_up(s)
-    code, cpu = wait_hangup_end(s.p.proc.pid,
-                                lambda timeout: t.wait_with_rusage(s.p.proc.pid, timeout),
-                                "tlog-rec")
-    ended = time.monotonic() - closed_at
-    s.p.proc.returncode = code
-    # Busy draining, tlog-rec often sees the pty's EIO before the kernel
-    # sends the session leader SIGHUP (seen in CI as exit 129 before
-    # tlog-rec knew it leads the terminal's session): it must die of
-    # SIGHUP all the same.
-    t.check(code == -signal.SIGHUP,
-            f"tlog-rec: {t.describe_status(code)}, expected to die of SIGHUP")
-    what = hangup_common(s, play)
-    print(f"ok: tlog-rec {t.describe_status(code)} {ended:.3f}s after the hang-up, "
-          f"{cpu:.3f}s CPU in all; {what}")
+    end_by_hangup_as_leader(s, play)
 
 
 # Runs a command with SIGHUP ignored for itself only, writes the command's
@@ -281,21 +276,6 @@ def hangup_not_leader(rec, play, tmp):
           f"{what}")
 
 
-def main():
-    case, rec, play = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
-    t.require_pty()
-    t.become_subreaper()
-    cases = {f.__name__: f for f in (sigkill, sigkill_flood, sigterm, sighup, sigterm_ignored,
-                                     hangup_leader, hangup_flood, hangup_not_leader)}
-    t.check(case in cases, f"unknown case {case!r}")
-    # A timeout (SIGTERM from Meson) still runs the clean-up below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
-    try:
-        with t.tempdir() as tmp:
-            cases[case](rec, play, tmp)
-    finally:
-        t.end_processes(STARTED)
-
-
 if __name__ == "__main__":
-    t.run_main(main)
+    t.run_cases((sigkill, sigkill_flood, sigterm, sighup, sigterm_ignored, hangup_leader,
+                 hangup_flood, hangup_not_leader), started=STARTED)
