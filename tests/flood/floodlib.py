@@ -203,8 +203,9 @@ class Run:
 
 
 def play(tlog_play, args, out, env=None, timeout=600):
-    """tlog-play ARGS under time(1) with stdin on /dev/null (it writes the
-    output as fast as it can) and stdout into the file @out. Returns (exit
+    """tlog-play ARGS under time(1) with stdin on /dev/null (no keys; it
+    plays at the recorded pace, which for a flood is the recorder's) and
+    stdout into the file @out. Returns (exit
     status, stderr, wall s, peak RSS kB, peak anonymous RSS kB). The two
     differ by the files it maps: sd-journal maps journal files, whose
     pages count in the RSS but belong to the page cache."""
