@@ -113,7 +113,7 @@ void parseVersion(const Fields &f, const JsonRef &root, Message &m)
 			ok = ec2 == std::errc() && e2 == minor.data() + minor.size() && !minor.empty();
 		}
 		if (!ok)
-			f.fail("ver", "not a version: \"" + std::string(s) + "\"");
+			f.fail("ver", "not a version: " + base::quoted(s));
 	} else {
 		f.fail("ver", "expected string, found " + std::string(json::typeName(ver->type())));
 	}

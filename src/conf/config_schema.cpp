@@ -21,8 +21,16 @@ namespace {
 
 [[noreturn]] void fail(std::string_view source, std::string_view key, std::string_view what)
 {
-	throw base::ConfigError(std::string(source) + ": " + std::string(key) + ": " +
+	throw base::ConfigError(std::string(source) + ": " + base::printable(key) + ": " +
 				std::string(what));
+}
+
+// Strings become paths, names and matches, which a NUL would cut short
+// without a word (a path "/var/log/a\0b" opened as "/var/log/a").
+void requireNoNul(std::string_view source, std::string_view key, std::string_view text)
+{
+	if (text.find('\0') != std::string_view::npos)
+		fail(source, key, base::quoted(text) + " holds a NUL character");
 }
 
 std::string formatNumber(double v)
@@ -142,6 +150,7 @@ void ConfigSchema::applyMember(std::string_view key, const json::JsonRef &value,
 			auto item = value.at(i);
 			if (item.type() != json::JsonType::String)
 				fail(source, key, "must be an array of strings");
+			requireNoNul(source, key, item.asString());
 			list.emplace_back(item.asString());
 		}
 		*static_cast<std::vector<std::string> *>(e->field) = std::move(list);
@@ -161,7 +170,7 @@ void ConfigSchema::applyText(std::string_view key, std::string_view text,
 		std::int64_t v = 0;
 		auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
 		if (ec != std::errc() || end != text.data() + text.size() || text.empty())
-			fail(source, key, "'" + std::string(text) + "' is not an integer");
+			fail(source, key, base::quoted(text) + " is not an integer");
 		auto tmp = json::JsonRef::makeInt(v);
 		applyMember(key, tmp, source);
 		break;
@@ -172,7 +181,7 @@ void ConfigSchema::applyText(std::string_view key, std::string_view text,
 		errno = 0;
 		double v = std::strtod(s.c_str(), &end);
 		if (s.empty() || end != s.c_str() + s.size() || errno != 0)
-			fail(source, key, "'" + s + "' is not a number");
+			fail(source, key, base::quoted(s) + " is not a number");
 		auto tmp = json::JsonRef::makeDouble(v);
 		applyMember(key, tmp, source);
 		break;
@@ -184,11 +193,12 @@ void ConfigSchema::applyText(std::string_view key, std::string_view text,
 		else if (text == "false" || text == "no" || text == "off" || text == "0")
 			v = false;
 		else
-			fail(source, key, "'" + std::string(text) + "' is not a boolean (true/false)");
+			fail(source, key, base::quoted(text) + " is not a boolean (true/false)");
 		*static_cast<bool *>(e->field) = v;
 		break;
 	}
 	case Kind::String: {
+		requireNoNul(source, key, text);
 		if (!e->allowed.empty()) {
 			bool ok = false;
 			std::string list;
@@ -197,13 +207,13 @@ void ConfigSchema::applyText(std::string_view key, std::string_view text,
 				list += (list.empty() ? "" : ", ") + a;
 			}
 			if (!ok)
-				fail(source, key,
-				     "'" + std::string(text) + "' is not one of: " + list);
+				fail(source, key, base::quoted(text) + " is not one of: " + list);
 		}
 		*static_cast<std::string *>(e->field) = std::string(text);
 		break;
 	}
 	case Kind::StringList:
+		requireNoNul(source, key, text);
 		static_cast<std::vector<std::string> *>(e->field)->emplace_back(text);
 		break;
 	}

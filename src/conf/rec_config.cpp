@@ -136,7 +136,7 @@ void SessionConfig::validate() const
 {
 	rec.validate();
 	if (shell.empty() || shell.front() != '/')
-		throw base::ConfigError("shell: must be an absolute path, not \"" + shell + "\"");
+		throw base::ConfigError("shell: must be an absolute path, not " + base::quoted(shell));
 }
 
 bool isDestinationKey(std::string_view key) noexcept

@@ -120,8 +120,8 @@ constexpr option kOptions[] = {
 std::int64_t parseTimeSpec(std::string_view text, std::time_t now)
 {
 	auto bad = [&]() -> std::int64_t {
-		throw base::UsageError("'" + std::string(text) +
-				       "' is not a time (try \"2026-11-28 10:00\", \"-1h\", "
+		throw base::UsageError(base::quoted(text) +
+				       " is not a time (try \"2026-11-28 10:00\", \"-1h\", "
 				       "\"yesterday\" or @EPOCH)");
 	};
 	auto number = [&](std::string_view digits, std::int64_t &out) {
@@ -233,13 +233,13 @@ CommandLine parseCommandLine(int argc, char *argv[])
 				std::to_string(parseTimeSpec(optarg, std::time(nullptr))));
 			continue;
 		case ':':
-			throw base::UsageError(std::string("option ") + argv[optind - 1] +
+			throw base::UsageError("option " + base::printable(argv[optind - 1]) +
 					       " needs a value");
 		case '?':
 			if (optopt != 0)
 				throw base::UsageError(std::string("unknown option -") +
 						       static_cast<char>(optopt));
-			throw base::UsageError(std::string("unknown option ") + argv[optind - 1]);
+			throw base::UsageError("unknown option " + base::printable(argv[optind - 1]));
 		default: break;
 		}
 		for (const auto &k : kKeys)
@@ -247,7 +247,7 @@ CommandLine parseCommandLine(int argc, char *argv[])
 				result.settings.emplace_back(k.key, optarg ? optarg : "true");
 	}
 	if (optind < argc)
-		throw base::UsageError(std::string("unexpected argument '") + argv[optind] + "'");
+		throw base::UsageError("unexpected argument " + base::quoted(argv[optind]));
 	if (!result.exportPath.empty() && result.exportFormat.empty())
 		throw base::UsageError("-o/--output is for --export");
 	if (!result.exportFormat.empty() && result.list)

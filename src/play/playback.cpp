@@ -32,7 +32,7 @@ uid_t resolveUid(const std::string &user)
 		return static_cast<uid_t>(value);
 	passwd *pw = ::getpwnam(user.c_str());
 	if (pw == nullptr)
-		throw base::UsageError("trusted uid: no user '" + user + "'");
+		throw base::UsageError("trusted uid: no user " + base::quoted(user));
 	return pw->pw_uid;
 }
 

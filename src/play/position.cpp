@@ -39,8 +39,8 @@ PlayPosition parsePosition(std::string_view text)
 	if (text == "end")
 		return PlayPosition{true, {}};
 	auto bad = [&]() {
-		return base::UsageError("'" + std::string(text) +
-					"' is not a position: start, end or [[H:]M:]S[.f]");
+		return base::UsageError(base::quoted(text) +
+					" is not a position: start, end or [[H:]M:]S[.f]");
 	};
 	if (text.empty())
 		throw bad();
@@ -75,7 +75,7 @@ PlayPosition parsePosition(std::string_view text)
 	// Nine-digit hours or minutes do not fit a Timestamp in nanoseconds
 	// (found by tests/fuzz): refuse them rather than overflow.
 	if (total > kMaxSeconds)
-		throw base::UsageError("'" + std::string(text) + "' is too far: at most " +
+		throw base::UsageError(base::quoted(text) + " is too far: at most " +
 				       std::to_string(kMaxSeconds / 3600) + " hours");
 	std::int64_t frac = 0;
 	if (!parseDigits(fraction, frac))

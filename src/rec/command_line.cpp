@@ -179,8 +179,8 @@ CommandLine parseCommandLine(int argc, char *argv[])
 				throw base::UsageError(
 				    std::string("unknown or incomplete option -") +
 				    static_cast<char>(optopt));
-			throw base::UsageError(std::string("unknown or incomplete option ") +
-						     argv[optind - 1]);
+			throw base::UsageError("unknown or incomplete option " +
+					       base::printable(argv[optind - 1]));
 		default: {
 			const char *key = keyOf(opt);
 			// An optional BOOL given without a value means true.

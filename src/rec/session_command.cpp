@@ -66,7 +66,7 @@ SessionCommandLine parseSessionCommandLine(int argc, char *argv[])
 			if (optopt != 0 && optopt < 256)
 				throw base::UsageError(std::string("unknown option -") +
 						       static_cast<char>(optopt));
-			throw base::UsageError(std::string("unknown option ") + argv[optind - 1]);
+			throw base::UsageError("unknown option " + base::printable(argv[optind - 1]));
 		}
 	}
 	for (int i = optind; i < argc; i++)

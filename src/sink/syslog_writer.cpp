@@ -51,8 +51,8 @@ int codeOf(const Named (&table)[N], std::string_view name, const char *what)
 	for (auto &n : table)
 		if (name == n.name)
 			return n.code;
-	throw std::invalid_argument("unknown syslog " + std::string(what) + " '" +
-				    std::string(name) + "'");
+	throw std::invalid_argument("unknown syslog " + std::string(what) + " " +
+				    base::quoted(name));
 }
 
 constexpr const char *kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",

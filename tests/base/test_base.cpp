@@ -97,6 +97,21 @@ BOOST_AUTO_TEST_CASE(error_types_are_runtime_errors)
 	BOOST_CHECK_THROW(throw UsageError("x"), std::runtime_error);
 }
 
+BOOST_AUTO_TEST_CASE(printable_shows_what_would_cut_or_act)
+{
+	using namespace std::string_literals;
+	BOOST_TEST(quoted("plain text, caf\xc3\xa9") == "'plain text, caf\xc3\xa9'");
+	// NUL would cut what() short; C0, DEL and C1 would act on the
+	// terminal; bytes that are not UTF-8 are shown as they are.
+	BOOST_TEST(printable("a\0b"s) == "a\\x00b");
+	BOOST_TEST(printable("\x1b[2J\x7f") == "\\x1b[2J\\x7f");
+	BOOST_TEST(printable("\xc2\x9b" "31m") == "\\xc2\\x9b31m");
+	BOOST_TEST(printable("\xff\xc3") == "\\xff\\xc3");
+	// Long values are cut.
+	auto shown = printable(std::string(1000, 'x'));
+	BOOST_TEST(shown == std::string(200, 'x') + "...");
+}
+
 BOOST_AUTO_TEST_CASE(clocks_advance)
 {
 	auto m1 = monotonicNow();

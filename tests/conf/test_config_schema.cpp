@@ -118,6 +118,13 @@ BOOST_AUTO_TEST_CASE(ranges_and_types)
 	     "limit.action: 'explode' is not one of: pass, delay, drop"},
 	    {R"({"journal":{"match":"A=1"}})", "journal.match: must be an array of strings"},
 	    {R"({"journal":{"match":[1]}})", "journal.match: must be an array of strings"},
+	    // A NUL would cut a path or a name short without a word; shown
+	    // escaped, so the message is not cut either.
+	    {R"({"file":{"path":"/tmp/a\u0000b"}})", "file.path: '/tmp/a\\x00b' holds a NUL"},
+	    {R"({"journal":{"match":["A=\u0000"]}})", "journal.match: 'A=\\x00' holds a NUL"},
+	    {R"({"limit":{"action":"pass\u0000"}})", "limit.action: 'pass\\x00' holds a NUL"},
+	    // Control characters in a key are not sent to the terminal.
+	    {R"({"a\u001b[2J": 1})", "a\\x1b[2J: unknown key"},
 	};
 	for (const auto &c : cases)
 		expectError([&] { s.schema.apply(JsonRef::parse(c.json), "src"); },

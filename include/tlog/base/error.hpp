@@ -35,6 +35,17 @@ public:
 /// Throws std::system_error for error code @p code (an errno value).
 [[noreturn]] void throwSystem(int code, std::string_view what);
 
+/// @p text as an error message may show it: control characters, NUL and
+/// bytes that are not UTF-8 as \xNN (they would cut the message or act
+/// on the terminal), at most 200 bytes of it, then "...".
+std::string printable(std::string_view text);
+
+/// printable(@p text) in single quotes: a value in an error message.
+inline std::string quoted(std::string_view text)
+{
+	return "'" + printable(text) + "'";
+}
+
 /// Formats an exception and its nested causes as "a: b: c".
 std::string describe(const std::exception &e) noexcept;
 
