@@ -11,6 +11,17 @@ namespace {
 
 std::string gName = "tlog";
 bool gRaw = false;
+std::string gProgress; // the progress line shown now, "" for none
+
+// Goes back to the start of the line and erases it.
+constexpr std::string_view kEraseLine = "\r\x1b[K";
+
+void writeErr(const std::string &text) noexcept
+{
+	// Best effort: a diagnostic that cannot be written has nowhere to go.
+	ssize_t r = ::write(STDERR_FILENO, text.data(), text.size());
+	(void)r;
+}
 
 } // namespace
 
@@ -37,9 +48,23 @@ void logLine(std::string_view message) noexcept
 {
 	try {
 		std::string line = gName + ": " + std::string(message) + (gRaw ? "\r\n" : "\n");
-		// Best effort: a diagnostic that cannot be written has nowhere to go.
-		ssize_t r = ::write(STDERR_FILENO, line.data(), line.size());
-		(void)r;
+		if (!gProgress.empty())
+			line = std::string(kEraseLine) + line + gName + ": " + gProgress;
+		writeErr(line);
+	} catch (...) {
+	}
+}
+
+void showProgress(std::string_view message) noexcept
+{
+	try {
+		if ((message.empty() && gProgress.empty()) || ::isatty(STDERR_FILENO) != 1)
+			return;
+		std::string line(kEraseLine);
+		if (!message.empty())
+			line += gName + ": " + std::string(message);
+		gProgress = message;
+		writeErr(line);
 	} catch (...) {
 	}
 }

@@ -129,8 +129,10 @@ Player::Player(source::Reader &reader, PlayerOptions options, int outFd, int key
 						      kDefaultCols, kDefaultRows, screen_->paint()});
 		}
 	}
-	if (offline)
+	if (offline) {
 		ffEnd_ = true;
+		progressAt_ = base::monotonicNow() + options_.progressAfter;
+	}
 	if (options_.goTo.end)
 		ffEnd_ = true;
 	else if (options_.goTo.time > base::Timestamp::zero())
@@ -190,6 +192,8 @@ PlayResult Player::run()
 	if (resizedFrom_)
 		pending_ += "\x1b[8;" + std::to_string(resizedFrom_->rows) + ";" +
 			    std::to_string(resizedFrom_->cols) + "t";
+	if (progressAt_)
+		base::showProgress("");
 	if (options_.exportText && signal_ == 0) {
 		for (const auto &line : screen_->scrollback())
 			pending_ += line + "\n";
@@ -376,6 +380,7 @@ void Player::pump()
 			if (auto live = liveEdge(); live && *live > clock_.position(now))
 				clock_.seek(now, *live);
 		flushOutput();
+		showProgress(now);
 	} catch (...) {
 		// Output that came before the failure still goes out.
 		try {
@@ -515,6 +520,8 @@ void Player::flushOutput()
 	}
 	if (pending_.empty())
 		return;
+	if (progressAt_)
+		base::showProgress(""); // stdout may be the same terminal
 	std::string data;
 	if (statusShown_) {
 		// The row under the status line back first, so the output
@@ -578,6 +585,20 @@ std::string Player::drawStatus()
 	// in, or insert or origin mode on), which cursorAndPen() puts back.
 	return std::string(VirtualScreen::plainModes()) + "\x1b[" + std::to_string(row + 1) +
 	       ";1H\x1b[0;7m\x1b[2K" + text + "\x1b[0m" + screen_->cursorAndPen();
+}
+
+void Player::showProgress(base::Timestamp now)
+{
+	if (!progressAt_ || now < *progressAt_ || done_)
+		return;
+	std::string at = timeText(lastTs_);
+	std::string text = "reading the recording: at " + at.substr(0, at.size() - 4);
+	if (options_.duration) {
+		std::string total = timeText(*options_.duration);
+		text += " of " + total.substr(0, total.size() - 4);
+	}
+	base::showProgress(text);
+	progressAt_ = now + std::chrono::milliseconds(250);
 }
 
 void Player::refreshStatus()

@@ -9,8 +9,14 @@
 #include <string>
 #include <system_error>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "support/files.hpp"
+#include "support/stderr_pty.hpp"
 #include "tlog/base/clock.hpp"
 #include "tlog/base/error.hpp"
+#include "tlog/base/log.hpp"
 
 using namespace tlog::base;
 
@@ -110,6 +116,40 @@ BOOST_AUTO_TEST_CASE(printable_shows_what_would_cut_or_act)
 	// Long values are cut.
 	auto shown = printable(std::string(1000, 'x'));
 	BOOST_TEST(shown == std::string(200, 'x') + "...");
+}
+
+BOOST_AUTO_TEST_CASE(progress_line_stays_under_log_lines)
+{
+	setProgramName("prog");
+	{
+		tlog::test::StderrOnPty err;
+		showProgress("at 0:01");
+		showProgress("at 0:02"); // rewritten in place
+		logLine("a warning");    // above it, the progress line again under it
+		showProgress("");        // taken away
+		showProgress("");        // nothing more to take away
+		logLine("after");
+		BOOST_TEST(err.take() == "\r\x1b[Kprog: at 0:01"
+					 "\r\x1b[Kprog: at 0:02"
+					 "\r\x1b[Kprog: a warning\nprog: at 0:02"
+					 "\r\x1b[K"
+					 "prog: after\n");
+	}
+	// Not a terminal: no progress line at all, log lines as they are.
+	tlog::test::TempDir dir;
+	{
+		int fd = ::open((dir / "err").c_str(), O_WRONLY | O_CREAT, 0600);
+		int saved = ::dup(STDERR_FILENO);
+		::dup2(fd, STDERR_FILENO);
+		showProgress("at 0:03");
+		logLine("plain");
+		showProgress("");
+		::dup2(saved, STDERR_FILENO);
+		::close(saved);
+		::close(fd);
+	}
+	BOOST_TEST(tlog::test::readFile(dir / "err") == "prog: plain\n");
+	setProgramName("tlog");
 }
 
 BOOST_AUTO_TEST_CASE(clocks_advance)

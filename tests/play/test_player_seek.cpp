@@ -14,13 +14,16 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "play_util.hpp"
+#include "support/files.hpp"
 #include "support/skip.hpp"
+#include "support/stderr_pty.hpp"
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/play/player.hpp"
 #include "tlog/play/virtual_screen.hpp"
@@ -220,6 +223,33 @@ BOOST_AUTO_TEST_CASE(list_matches_prints_times_without_playing)
 	BOOST_TEST(run.out == "0:00:20.000\tMARK at 0200\n0:00:40.000\tMARK at 0400\n");
 	// Quickly: nothing is played in real time.
 	BOOST_TEST(run.elapsed.count() < 5000);
+}
+
+BOOST_AUTO_TEST_CASE(list_matches_shows_progress_on_a_terminal)
+{
+	// Long work (here at once) says where it is on stderr when that is a
+	// terminal, and takes the line away before each match and at the end;
+	// what goes to stdout is the same as without.
+	MemReader reader(recording());
+	PlayerOptions options;
+	options.search = "MARK";
+	options.listMatches = true;
+	options.progressAfter = {};
+	tlog::test::TempDir dir;
+	std::string err;
+	{
+		tlog::base::UniqueFd out(::open((dir / "out").c_str(), O_WRONLY | O_CREAT, 0600));
+		BOOST_REQUIRE(out);
+		tlog::test::StderrOnPty pty;
+		Player player(reader, options, out.get(), -1);
+		BOOST_TEST(player.run().matches == 2u);
+		err = pty.take();
+	}
+	BOOST_TEST(tlog::test::readFile(dir / "out") ==
+		   "0:00:20.000\tMARK at 0200\n0:00:40.000\tMARK at 0400\n");
+	BOOST_TEST(err.find("reading the recording: at 0:00:") != std::string::npos, err);
+	BOOST_TEST(err.size() >= 4u);
+	BOOST_TEST(err.substr(err.size() - 4) == "\r\x1b[K", err);
 }
 
 BOOST_AUTO_TEST_CASE(export_text_writes_scrollback_and_screen)

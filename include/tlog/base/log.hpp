@@ -18,4 +18,10 @@ void logLine(std::string_view message) noexcept;
 /// Tells logLine() whether stderr is a terminal in raw mode.
 void setRawTerminal(bool raw) noexcept;
 
+/// Shows "PROGRAM: MESSAGE" as a progress line when stderr is a terminal
+/// (nothing otherwise): rewritten in place, no newline. logLine() clears
+/// it, writes its line and shows it again under it. An empty @p message
+/// takes it away.
+void showProgress(std::string_view message) noexcept;
+
 } // namespace tlog::base

@@ -46,6 +46,10 @@ struct PlayerOptions {
 	bool exportText = false;
 	/// Recording time between two screen snapshots (seeking back).
 	base::Timestamp snapshotEvery = std::chrono::seconds(5);
+	/// With listMatches or exportText, once they took this long: the
+	/// place reached in the recording as a progress line on stderr when
+	/// it is a terminal (base::showProgress()).
+	base::Timestamp progressAfter = std::chrono::seconds(1);
 	/// Show a status line on the terminal's last row ('s' toggles it).
 	bool status = false;
 	/// Ask the terminal (xterm's CSI 8 t) to take the recorded size, and
@@ -149,6 +153,7 @@ private:
 	std::string statusText() const;
 	std::string drawStatus();
 	void refreshStatus();
+	void showProgress(base::Timestamp now);
 	void toggleStatus();
 	void finish();
 
@@ -211,6 +216,7 @@ private:
 	bool statusShown_ = false;
 	std::string statusRestore_;        // the row under the status line, cursor, pen
 	base::Timestamp statusDrawnAt_{};  // monotonic
+	std::optional<base::Timestamp> progressAt_; // next progress line (offline), monotonic
 	std::vector<std::uint64_t> gaps_;  // first id of each gap met
 	std::optional<term::WindowSize> resizedFrom_; // the terminal's own size
 	std::string pendingInput_;         // typed input for options.inputFd
