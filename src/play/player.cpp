@@ -184,6 +184,9 @@ PlayResult Player::run()
 		toggleStatus();
 	if (!done_)
 		loop_.run();
+	// Ended inside a jump that said so: the screen it got to.
+	if (jumpNoted_ && screenAhead_)
+		pending_ += screen_->paint();
 	// The terminal as it was: no status line, its own size.
 	if (statusShown_) {
 		statusShown_ = false;
@@ -381,6 +384,7 @@ void Player::pump()
 				clock_.seek(now, *live);
 		flushOutput();
 		showProgress(now);
+		noteJump(now);
 	} catch (...) {
 		// Output that came before the failure still goes out.
 		try {
@@ -599,6 +603,38 @@ void Player::showProgress(base::Timestamp now)
 	}
 	base::showProgress(text);
 	progressAt_ = now + std::chrono::milliseconds(250);
+}
+
+void Player::noteJump(base::Timestamp now)
+{
+	if (!screenAhead_) {
+		jumpSince_.reset();
+		jumpNoted_ = false; // the landing painted over it
+		return;
+	}
+	if (!jumpSince_)
+		jumpSince_ = now;
+	if (!outIsTty_ || progressAt_ || now - *jumpSince_ < options_.progressAfter ||
+	    now < jumpNoteAt_)
+		return;
+	auto terminal = term::getWindowSize(outFd_);
+	if (!terminal || terminal->rows == 0)
+		return;
+	// The screen is not shown until the jump lands, and the landing
+	// paints all of it: this row needs no putting back.
+	std::string at = timeText(lastTs_);
+	std::string text = " seeking: at " + at.substr(0, at.size() - 4);
+	if (options_.duration) {
+		std::string total = timeText(*options_.duration);
+		text += " of " + total.substr(0, total.size() - 4);
+	}
+	if (text.size() > terminal->cols)
+		text.resize(terminal->cols);
+	base::writeAll(outFd_, std::string(VirtualScreen::plainModes()) + "\x1b[" +
+				       std::to_string(terminal->rows) + ";1H\x1b[0;7m\x1b[2K" + text +
+				       "\x1b[0m");
+	jumpNoted_ = true;
+	jumpNoteAt_ = now + std::chrono::milliseconds(250);
 }
 
 void Player::refreshStatus()

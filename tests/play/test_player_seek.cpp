@@ -185,6 +185,19 @@ BOOST_AUTO_TEST_CASE(arrows_seek_back_and_forward)
 	BOOST_TEST(playWithKeys(10s, {"\x1b[B"}).screen == screenAt(kLines * 100));
 }
 
+BOOST_AUTO_TEST_CASE(a_long_jump_says_how_far_it_got)
+{
+	// From 1 s to the end takes two rounds of the player's loop (590
+	// packets, 512 a round): with progressAfter 0 the last row says how
+	// far the jump got in between; the landing paints over it.
+	auto run = playWithKeys(1s, {"G"}, [](PlayerOptions &o) { o.progressAfter = {}; });
+	BOOST_TEST(run.error == "");
+	BOOST_TEST(run.raw.find("\x1b[24;1H\x1b[0;7m\x1b[2K seeking: at 0:00:") != std::string::npos);
+	BOOST_TEST(run.screen == screenAt(kLines * 100));
+	// Not before progressAfter (a second by default).
+	BOOST_TEST(playWithKeys(1s, {"G"}).raw.find("seeking") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(g_goes_to_the_start_and_comma_steps_back)
 {
 	BOOST_TEST(playWithKeys(30s, {"g", "\x1b[C"}).screen == screenAt(5000));

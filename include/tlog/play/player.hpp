@@ -46,9 +46,10 @@ struct PlayerOptions {
 	bool exportText = false;
 	/// Recording time between two screen snapshots (seeking back).
 	base::Timestamp snapshotEvery = std::chrono::seconds(5);
-	/// With listMatches or exportText, once they took this long: the
-	/// place reached in the recording as a progress line on stderr when
-	/// it is a terminal (base::showProgress()).
+	/// Long work says where in the recording it is once it took this
+	/// long: listMatches and exportText on a progress line of stderr when
+	/// that is a terminal (base::showProgress()), a jump on the output
+	/// terminal's last row until it lands.
 	base::Timestamp progressAfter = std::chrono::seconds(1);
 	/// Show a status line on the terminal's last row ('s' toggles it).
 	bool status = false;
@@ -89,7 +90,8 @@ struct PlayResult {
 /// painted once it lands, and every snapshotEvery of recording time the
 /// screen is kept with the reader's mark(), so a jump back restores the
 /// nearest snapshot and replays from there unseen. A reader without marks
-/// (a pipe, ES) cannot go back; that is said, not faked.
+/// (a pipe, ES) cannot go back; that is said, not faked. A jump that
+/// takes longer than progressAfter says how far it got on the last row.
 ///
 /// Malformed messages end playback with a base::FormatError naming the
 /// message's location; with lax only id gaps are forgiven.
@@ -154,6 +156,7 @@ private:
 	std::string drawStatus();
 	void refreshStatus();
 	void showProgress(base::Timestamp now);
+	void noteJump(base::Timestamp now);
 	void toggleStatus();
 	void finish();
 
@@ -217,6 +220,9 @@ private:
 	std::string statusRestore_;        // the row under the status line, cursor, pen
 	base::Timestamp statusDrawnAt_{};  // monotonic
 	std::optional<base::Timestamp> progressAt_; // next progress line (offline), monotonic
+	std::optional<base::Timestamp> jumpSince_;  // a jump under way since, monotonic
+	base::Timestamp jumpNoteAt_{};              // when its note is written next
+	bool jumpNoted_ = false;                    // the last row says "seeking"
 	std::vector<std::uint64_t> gaps_;  // first id of each gap met
 	std::optional<term::WindowSize> resizedFrom_; // the terminal's own size
 	std::string pendingInput_;         // typed input for options.inputFd
