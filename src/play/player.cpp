@@ -195,8 +195,7 @@ PlayResult Player::run()
 	if (resizedFrom_)
 		pending_ += "\x1b[8;" + std::to_string(resizedFrom_->rows) + ";" +
 			    std::to_string(resizedFrom_->cols) + "t";
-	if (progressAt_)
-		base::showProgress("");
+	progress_.clear();
 	if (options_.exportText && signal_ == 0) {
 		for (const auto &line : screen_->scrollback())
 			pending_ += line + "\n";
@@ -524,8 +523,7 @@ void Player::flushOutput()
 	}
 	if (pending_.empty())
 		return;
-	if (progressAt_)
-		base::showProgress(""); // stdout may be the same terminal
+	progress_.clear(); // stdout may be the same terminal
 	std::string data;
 	if (statusShown_) {
 		// The row under the status line back first, so the output
@@ -601,7 +599,7 @@ void Player::showProgress(base::Timestamp now)
 		std::string total = timeText(*options_.duration);
 		text += " of " + total.substr(0, total.size() - 4);
 	}
-	base::showProgress(text);
+	progress_.show(text);
 	progressAt_ = now + std::chrono::milliseconds(250);
 }
 

@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string_view>
 
 #include <systemd/sd-journal.h>
 
+#include "tlog/base/clock.hpp"
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
 
@@ -258,7 +260,16 @@ std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
 	}
 
 	std::vector<RecordingEdges> list;
-	for (auto &rec : recs) {
+	// Two seeks a recording: thousands take a while on a big journal.
+	base::ProgressLine progress;
+	auto progressAt = base::monotonicNow() + std::chrono::seconds(1);
+	for (std::size_t i = 0; i < recs.size(); i++) {
+		const auto &rec = recs[i];
+		if (auto now = base::monotonicNow(); now >= progressAt) {
+			progress.show("listing recordings: " + std::to_string(i) + " of " +
+				      std::to_string(recs.size()) + " looked at");
+			progressAt = now + std::chrono::milliseconds(250);
+		}
 		if (!spec.rec.empty() && rec != spec.rec)
 			continue;
 		sd_journal_flush_matches(j);
@@ -284,6 +295,7 @@ std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
 		r.lastMessage = getField(j, "MESSAGE").value_or("");
 		list.push_back(std::move(r));
 	}
+	progress.clear();
 	std::sort(list.begin(), list.end(),
 		  [](const auto &a, const auto &b) { return a.firstUsec < b.firstUsec; });
 	return list;

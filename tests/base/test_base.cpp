@@ -135,6 +135,19 @@ BOOST_AUTO_TEST_CASE(progress_line_stays_under_log_lines)
 					 "\r\x1b[K"
 					 "prog: after\n");
 	}
+	// A ProgressLine takes its line away when it goes, by an exception
+	// too, before the error is told.
+	{
+		tlog::test::StderrOnPty err;
+		try {
+			ProgressLine progress;
+			progress.show("at 0:04");
+			throw std::runtime_error("failed");
+		} catch (const std::exception &e) {
+			logLine(e.what());
+		}
+		BOOST_TEST(err.take() == "\r\x1b[Kprog: at 0:04\r\x1b[Kprog: failed\n");
+	}
 	// Not a terminal: no progress line at all, log lines as they are.
 	tlog::test::TempDir dir;
 	{

@@ -24,4 +24,30 @@ void setRawTerminal(bool raw) noexcept;
 /// takes it away.
 void showProgress(std::string_view message) noexcept;
 
+/// showProgress() for a scope: the line is taken away when the object
+/// goes, by an exception too (an error then does not come out above a
+/// stale progress line).
+class ProgressLine
+{
+public:
+	ProgressLine() = default;
+	ProgressLine(const ProgressLine &) = delete;
+	ProgressLine &operator=(const ProgressLine &) = delete;
+	~ProgressLine() { clear(); }
+	void show(std::string_view message) noexcept
+	{
+		showProgress(message);
+		shown_ = true;
+	}
+	void clear() noexcept
+	{
+		if (shown_)
+			showProgress("");
+		shown_ = false;
+	}
+
+private:
+	bool shown_ = false;
+};
+
 } // namespace tlog::base

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tlog/base/clock.hpp"
+#include "tlog/base/log.hpp"
 #include "tlog/codec/chunk_decoder.hpp"
 #include "tlog/codec/packet.hpp"
 #include "tlog/play/idle_limit.hpp"
@@ -220,6 +221,7 @@ private:
 	std::string statusRestore_;        // the row under the status line, cursor, pen
 	base::Timestamp statusDrawnAt_{};  // monotonic
 	std::optional<base::Timestamp> progressAt_; // next progress line (offline), monotonic
+	base::ProgressLine progress_;
 	std::optional<base::Timestamp> jumpSince_;  // a jump under way since, monotonic
 	base::Timestamp jumpNoteAt_{};              // when its note is written next
 	bool jumpNoted_ = false;                    // the last row says "seeking"
