@@ -589,17 +589,24 @@ std::string Player::drawStatus()
 	       ";1H\x1b[0;7m\x1b[2K" + text + "\x1b[0m" + screen_->cursorAndPen();
 }
 
+std::string Player::reachedText() const
+{
+	auto seconds = [](base::Timestamp ts) {
+		std::string text = timeText(ts);
+		text.resize(text.size() - 4); // whole seconds
+		return text;
+	};
+	std::string text = seconds(lastTs_);
+	if (options_.duration)
+		text += " of " + seconds(*options_.duration);
+	return text;
+}
+
 void Player::showProgress(base::Timestamp now)
 {
 	if (!progressAt_ || now < *progressAt_ || done_)
 		return;
-	std::string at = timeText(lastTs_);
-	std::string text = "reading the recording: at " + at.substr(0, at.size() - 4);
-	if (options_.duration) {
-		std::string total = timeText(*options_.duration);
-		text += " of " + total.substr(0, total.size() - 4);
-	}
-	progress_.show(text);
+	progress_.show("reading the recording: at " + reachedText());
 	progressAt_ = now + std::chrono::milliseconds(250);
 }
 
@@ -620,12 +627,7 @@ void Player::noteJump(base::Timestamp now)
 		return;
 	// The screen is not shown until the jump lands, and the landing
 	// paints all of it: this row needs no putting back.
-	std::string at = timeText(lastTs_);
-	std::string text = " seeking: at " + at.substr(0, at.size() - 4);
-	if (options_.duration) {
-		std::string total = timeText(*options_.duration);
-		text += " of " + total.substr(0, total.size() - 4);
-	}
+	std::string text = " seeking: at " + reachedText();
 	if (text.size() > terminal->cols)
 		text.resize(terminal->cols);
 	base::writeAll(outFd_, std::string(VirtualScreen::plainModes()) + "\x1b[" +

@@ -156,6 +156,8 @@ private:
 	std::string statusText() const;
 	std::string drawStatus();
 	void refreshStatus();
+	/// "H:MM:SS" read so far, "of H:MM:SS" when the length is known.
+	std::string reachedText() const;
 	void showProgress(base::Timestamp now);
 	void noteJump(base::Timestamp now);
 	void toggleStatus();
