@@ -216,8 +216,8 @@ void VirtualScreen::feed(std::string_view input)
 	// libvterm's UTF-8 decoder keeps state of its own across writes when
 	// a character is cut or invalid, which no paint() can carry: it gets
 	// whole, valid characters only. An incomplete one at the end waits
-	// for the next piece; invalid bytes become U+FFFD, as terminals show
-	// them.
+	// for the next piece; invalid bytes (and C1 controls, below) become
+	// U+FFFD, as terminals show them.
 	std::string valid;
 	std::string_view bytes = input;
 	bool ascii = pendingUtf8_.empty() &&
@@ -234,7 +234,12 @@ void VirtualScreen::feed(std::string_view input)
 				pendingUtf8_ = joined.substr(i);
 				break;
 			}
-			if (unit.kind == base::utf8::Kind::Valid)
+			// A C1 control (U+0080-U+009F) as a character: libvterm
+			// 0.1.4 prints it with width -1 and then writes outside
+			// its screen (found by fuzzing, SIGSEGV): shown as U+FFFD.
+			bool c1 = unit.kind == base::utf8::Kind::Valid && p[i] == 0xc2 &&
+				  p[i + 1] < 0xa0;
+			if (unit.kind == base::utf8::Kind::Valid && !c1)
 				valid.append(joined, i, unit.length);
 			else
 				valid.append(base::utf8::kReplacement);

@@ -273,6 +273,13 @@ BOOST_AUTO_TEST_CASE(repeat_before_any_character_does_not_hang)
 	// Sixteen SGR arguments still work.
 	screen.feed("\r\n\x1b[0;1;4;38;2;255;0;0;48;2;0;0;255;7;9mtrue\x1b[m");
 	BOOST_TEST(screen.rowText(1) == "true");
+	// A C1 control as a UTF-8 character (U+0081), then erasing: libvterm
+	// printed it with width -1 and wrote outside its screen (SIGSEGV,
+	// found by fuzzing). Shown as U+FFFD, as invalid bytes are.
+	VirtualScreen c1(51, 4);
+	c1.feed("\x1a\xc2\x81\x1b[5X");
+	c1.feed("\xc2\x9b" "31m");
+	BOOST_TEST(c1.rowText(0) == "\ufffd\ufffd31m");
 	// One column and a wide character: libvterm crashed there.
 	VirtualScreen narrow(1, 2);
 	narrow.feed("\xe4\xb8\xad\xe4\xb8\xad\x1b[1;1H\x1b[2@\x1b[P");
