@@ -27,10 +27,9 @@ constexpr std::time_t kNow = 1795837685; // a fixed "now": results repeat
 void requireQuoted(const UsageError &e, std::string_view text)
 {
 	std::string_view what = e.what();
-	// what() is a C string: it ends at a NUL in the text.
-	std::string quoted = "'" + std::string(text.substr(0, text.find('\0')));
-	if (text.find('\0') == std::string_view::npos)
-		quoted += "' ";
+	// The text as errors show values: control characters and NUL
+	// escaped (a NUL would end what()), long texts cut.
+	std::string quoted = tlog::base::quoted(text) + " ";
 	if (what.substr(0, quoted.size()) != quoted)
 		fail("error does not quote the text: " + std::string(what));
 }
