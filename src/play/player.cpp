@@ -131,7 +131,8 @@ Player::Player(source::Reader &reader, PlayerOptions options, int outFd, int key
 	}
 	if (offline) {
 		ffEnd_ = true;
-		progressAt_ = base::monotonicNow() + options_.progressAfter;
+		offline_ = true;
+		progress_.dueFrom(base::monotonicNow() + options_.progressAfter);
 	}
 	if (options_.goTo.end)
 		ffEnd_ = true;
@@ -604,10 +605,9 @@ std::string Player::reachedText() const
 
 void Player::showProgress(base::Timestamp now)
 {
-	if (!progressAt_ || now < *progressAt_ || done_)
+	if (!offline_ || done_ || !progress_.due(now))
 		return;
 	progress_.show("reading the recording: at " + reachedText());
-	progressAt_ = now + std::chrono::milliseconds(250);
 }
 
 void Player::noteJump(base::Timestamp now)
@@ -619,7 +619,7 @@ void Player::noteJump(base::Timestamp now)
 	}
 	if (!jumpSince_)
 		jumpSince_ = now;
-	if (!outIsTty_ || progressAt_ || now - *jumpSince_ < options_.progressAfter ||
+	if (!outIsTty_ || offline_ || now - *jumpSince_ < options_.progressAfter ||
 	    now < jumpNoteAt_)
 		return;
 	auto terminal = term::getWindowSize(outFd_);
@@ -634,7 +634,7 @@ void Player::noteJump(base::Timestamp now)
 				       std::to_string(terminal->rows) + ";1H\x1b[0;7m\x1b[2K" + text +
 				       "\x1b[0m");
 	jumpNoted_ = true;
-	jumpNoteAt_ = now + std::chrono::milliseconds(250);
+	jumpNoteAt_ = now + base::ProgressLine::kEvery;
 }
 
 void Player::refreshStatus()

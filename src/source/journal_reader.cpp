@@ -262,14 +262,11 @@ std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
 	std::vector<RecordingEdges> list;
 	// Two seeks a recording: thousands take a while on a big journal.
 	base::ProgressLine progress;
-	auto progressAt = base::monotonicNow() + std::chrono::seconds(1);
 	for (std::size_t i = 0; i < recs.size(); i++) {
 		const auto &rec = recs[i];
-		if (auto now = base::monotonicNow(); now >= progressAt) {
+		if (progress.due(base::monotonicNow()))
 			progress.show("listing recordings: " + std::to_string(i) + " of " +
 				      std::to_string(recs.size()) + " looked at");
-			progressAt = now + std::chrono::milliseconds(250);
-		}
 		if (!spec.rec.empty() && rec != spec.rec)
 			continue;
 		sd_journal_flush_matches(j);

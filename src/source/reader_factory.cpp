@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "tlog/base/error.hpp"
+#include "tlog/base/log.hpp"
 #include "tlog/json/json_ref.hpp"
 #include "tlog/source/asciicast_reader.hpp"
 #include "tlog/source/fd_reader.hpp"
@@ -36,7 +37,14 @@ std::vector<RecordingEdges> listFile(const ReaderSpec &spec)
 	auto reader = makeFile(once);
 	std::vector<RecordingEdges> list;
 	std::map<std::string, std::size_t> index;
+	base::ProgressLine progress;
+	std::size_t messages = 0;
 	while (auto raw = reader->read()) {
+		if (progress.due(base::monotonicNow()))
+			progress.show("listing recordings: " + std::to_string(messages) +
+				      " messages read, " + std::to_string(list.size()) +
+				      (list.size() == 1 ? " recording" : " recordings"));
+		messages++;
 		json::JsonRef message;
 		try {
 			message = json::JsonRef::parse(raw->text);

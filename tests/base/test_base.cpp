@@ -118,6 +118,24 @@ BOOST_AUTO_TEST_CASE(printable_shows_what_would_cut_or_act)
 	BOOST_TEST(shown == std::string(200, 'x') + "...");
 }
 
+BOOST_AUTO_TEST_CASE(progress_line_paces_its_lines)
+{
+	using namespace std::chrono_literals;
+	// None in the first second: work that ends quickly says nothing.
+	auto now = monotonicNow();
+	ProgressLine progress;
+	BOOST_TEST(!progress.due(now + ProgressLine::kFirstAfter - 1ns));
+	progress.dueFrom(now + 2s);
+	BOOST_TEST(!progress.due(now + 1999ms));
+	// Then one a quarter second, counted from the last one due.
+	BOOST_TEST(progress.due(now + 2s));
+	BOOST_TEST(!progress.due(now + 2s));
+	BOOST_TEST(!progress.due(now + 2s + ProgressLine::kEvery - 1ns));
+	BOOST_TEST(progress.due(now + 2s + ProgressLine::kEvery));
+	BOOST_TEST(progress.due(now + 10s));
+	BOOST_TEST(!progress.due(now + 10s + 1ms));
+}
+
 BOOST_AUTO_TEST_CASE(progress_line_stays_under_log_lines)
 {
 	setProgramName("prog");

@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include "tlog/base/clock.hpp"
+
 namespace tlog::base {
 
 /// Sets the name that prefixes every diagnostic ("tlog-rec: ...").
@@ -26,14 +28,31 @@ void showProgress(std::string_view message) noexcept;
 
 /// showProgress() for a scope: the line is taken away when the object
 /// goes, by an exception too (an error then does not come out above a
-/// stale progress line).
+/// stale progress line). It also paces the lines: work that ends quickly
+/// shows none, long work a line every kEvery.
 class ProgressLine
 {
 public:
-	ProgressLine() = default;
+	static constexpr Timestamp kFirstAfter = std::chrono::seconds(1);
+	static constexpr Timestamp kEvery = std::chrono::milliseconds(250);
+
+	/// The first line is due kFirstAfter from now.
+	ProgressLine() noexcept : next_(monotonicNow() + kFirstAfter) {}
 	ProgressLine(const ProgressLine &) = delete;
 	ProgressLine &operator=(const ProgressLine &) = delete;
 	~ProgressLine() { clear(); }
+
+	/// The first line is due at @p first (monotonic) instead.
+	void dueFrom(Timestamp first) noexcept { next_ = first; }
+	/// Whether a line is due at @p now (monotonic); if it is, the next
+	/// one is due kEvery later.
+	bool due(Timestamp now) noexcept
+	{
+		if (now < next_)
+			return false;
+		next_ = now + kEvery;
+		return true;
+	}
 	void show(std::string_view message) noexcept
 	{
 		showProgress(message);
@@ -47,6 +66,7 @@ public:
 	}
 
 private:
+	Timestamp next_;
 	bool shown_ = false;
 };
 

@@ -222,7 +222,7 @@ private:
 	bool statusShown_ = false;
 	std::string statusRestore_;        // the row under the status line, cursor, pen
 	base::Timestamp statusDrawnAt_{};  // monotonic
-	std::optional<base::Timestamp> progressAt_; // next progress line (offline), monotonic
+	bool offline_ = false; // no screen to show: listMatches, exportText
 	base::ProgressLine progress_;
 	std::optional<base::Timestamp> jumpSince_;  // a jump under way since, monotonic
 	base::Timestamp jumpNoteAt_{};              // when its note is written next
