@@ -55,6 +55,14 @@ void logLine(std::string_view message) noexcept
 	}
 }
 
+void logUsageHint() noexcept
+{
+	try {
+		logLine("try '" + gName + " --help' for more information");
+	} catch (...) {
+	}
+}
+
 void showProgress(std::string_view message) noexcept
 {
 	try {

@@ -159,7 +159,7 @@ CommandLine parseCommandLine(int argc, char *argv[])
 	opterr = 0;
 	int opt;
 	// "+": stop at the first non-option, so CMD's own options stay its own.
-	while ((opt = ::getopt_long(argc, argv, "+hvw:o:c:", kOptions, nullptr)) != -1) {
+	while ((opt = ::getopt_long(argc, argv, "+:hvw:o:c:", kOptions, nullptr)) != -1) {
 		switch (opt) {
 		case 'h':
 			cl.help = true;
@@ -174,13 +174,14 @@ CommandLine parseCommandLine(int argc, char *argv[])
 			shellCommand = optarg;
 			haveShellCommand = true;
 			break;
+		case ':':
+			throw base::UsageError("option " + base::printable(argv[optind - 1]) +
+					       " needs a value");
 		case '?':
 			if (optopt != 0 && optopt < 256)
-				throw base::UsageError(
-				    std::string("unknown or incomplete option -") +
-				    static_cast<char>(optopt));
-			throw base::UsageError("unknown or incomplete option " +
-					       base::printable(argv[optind - 1]));
+				throw base::UsageError(std::string("unknown option -") +
+						       static_cast<char>(optopt));
+			throw base::UsageError("unknown option " + base::printable(argv[optind - 1]));
 		default: {
 			const char *key = keyOf(opt);
 			// An optional BOOL given without a value means true.

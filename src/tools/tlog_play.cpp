@@ -74,7 +74,7 @@ int main(int argc, char *argv[])
 		return runTlogPlay(argc, argv);
 	} catch (const base::UsageError &e) {
 		base::logLine(e.what());
-		base::logLine("try 'tlog-play --help' for more information");
+		base::logUsageHint();
 		return 2;
 	} catch (const std::system_error &e) {
 		if (e.code() == std::errc::broken_pipe)

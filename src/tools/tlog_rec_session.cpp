@@ -199,7 +199,7 @@ int main(int argc, char *argv[])
 		}
 	} catch (const base::UsageError &e) {
 		base::logLine(base::describe(e));
-		base::logLine("try 'tlog-rec-session --help'");
+		base::logUsageHint();
 		return 2;
 	}
 	try {

@@ -147,11 +147,13 @@ BOOST_AUTO_TEST_CASE(progress_line_stays_under_log_lines)
 		showProgress("");        // taken away
 		showProgress("");        // nothing more to take away
 		logLine("after");
+		logUsageHint();
 		BOOST_TEST(err.take() == "\r\x1b[Kprog: at 0:01"
 					 "\r\x1b[Kprog: at 0:02"
 					 "\r\x1b[Kprog: a warning\nprog: at 0:02"
 					 "\r\x1b[K"
-					 "prog: after\n");
+					 "prog: after\n"
+					 "prog: try 'prog --help' for more information\n");
 	}
 	// A ProgressLine takes its line away when it goes, by an exception
 	// too, before the error is told.

@@ -17,6 +17,10 @@ std::string_view programName() noexcept;
 /// terminal is active the line ends in "\r\n" so it does not staircase.
 void logLine(std::string_view message) noexcept;
 
+/// After a usage error: "PROGRAM: try 'PROGRAM --help' for more
+/// information".
+void logUsageHint() noexcept;
+
 /// Tells logLine() whether stderr is a terminal in raw mode.
 void setRawTerminal(bool raw) noexcept;
 
