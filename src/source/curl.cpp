@@ -2,6 +2,7 @@
 #include "tlog/source/curl.hpp"
 
 #include <new>
+#include <string>
 
 namespace tlog::source {
 
@@ -113,9 +114,19 @@ HttpResponse CurlEasy::postJson(const std::string &url, std::string_view body)
 	error_[0] = '\0';
 	CURLcode code = curl_easy_perform(h);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
-	if (code != CURLE_OK)
-		throw std::system_error(code, curlCategory(),
-					url + (error_[0] != '\0' ? std::string(": ") + error_ : ""));
+	if (code != CURLE_OK) {
+		// libcurl's own account often ends in the generic text that
+		// system_error adds again: say that once.
+		std::string detail = error_;
+		std::string generic = curl_easy_strerror(code);
+		if (detail.size() >= generic.size() &&
+		    detail.compare(detail.size() - generic.size(), generic.size(), generic) == 0) {
+			detail.resize(detail.size() - generic.size());
+			while (!detail.empty() && (detail.back() == ' ' || detail.back() == ':'))
+				detail.pop_back();
+		}
+		throw std::system_error(code, curlCategory(), detail.empty() ? url : url + ": " + detail);
+	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
 	return response;
 }

@@ -71,12 +71,15 @@ JsonRef search(CurlEasy &curl, const ElasticSpec &spec, const std::string &body)
 			failure = "HTTP " + std::to_string(response.status) + ": " +
 				  reasonOf(response.body);
 		} catch (const std::system_error &e) {
+			// It names the URL first; the lines below name it once.
 			failure = e.what();
+			if (failure.rfind(spec.baseUrl + ": ", 0) == 0)
+				failure.erase(0, spec.baseUrl.size() + 2);
 		}
 		if (attempt >= spec.attempts)
 			throw std::runtime_error(spec.baseUrl + ": giving up after " +
 						 std::to_string(attempt) + " attempts: " + failure);
-		base::logLine("Elasticsearch: " + failure + "; retrying");
+		base::logLine(spec.baseUrl + ": " + failure + "; retrying");
 		std::this_thread::sleep_for(backoff);
 		backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
 	}
