@@ -139,31 +139,25 @@ void SessionConfig::validate() const
 		throw base::ConfigError("shell: must be an absolute path, not " + base::quoted(shell));
 }
 
-bool isDestinationKey(std::string_view key) noexcept
+bool isUserSettableKey(std::string_view key) noexcept
 {
-	if (key == "writer")
-		return true;
-	for (std::string_view group : {"file", "syslog", "journal"})
-		if (key.substr(0, group.size()) == group &&
-		    (key.size() == group.size() || key[group.size()] == '.'))
-			return true;
-	return false;
+	return key == "shell" || key == "notice";
 }
 
 namespace {
 
-/// @p layer without its destination keys; each one dropped is noted.
-json::JsonRef withoutDestination(const json::JsonRef &layer, std::string_view source,
-				 std::vector<std::string> &ignored)
+/// @p layer with its user-settable keys only; each other one is noted.
+json::JsonRef userSettableOnly(const json::JsonRef &layer, std::string_view source,
+			       std::vector<std::string> &ignored)
 {
 	if (layer.type() != json::JsonType::Object)
 		return layer; // apply() reports it
 	json::JsonRef kept = json::JsonRef::makeObject();
 	layer.forEach([&](std::string_view key, const json::JsonRef &value) {
-		if (isDestinationKey(key))
-			ignored.push_back(std::string(source) + ": " + std::string(key));
-		else
+		if (isUserSettableKey(key))
 			kept.set(key, value);
+		else
+			ignored.push_back(std::string(source) + ": " + std::string(key));
 	});
 	return kept;
 }
@@ -181,7 +175,7 @@ void applyEnvironmentLayers(const ConfigSchema &schema, const ConfigOrigin &orig
 			    std::vector<std::string> &ignored)
 {
 	auto apply = [&](const json::JsonRef &layer, const std::string &source) {
-		schema.apply(setId ? withoutDestination(layer, source, ignored) : layer, source);
+		schema.apply(setId ? userSettableOnly(layer, source, ignored) : layer, source);
 	};
 	if (const char *file = std::getenv(origin.fileVar.c_str()); file != nullptr) {
 		if (*file == '\0')

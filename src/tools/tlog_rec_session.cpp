@@ -108,7 +108,7 @@ int run(const tlog::rec::Identity &ids, const tlog::rec::SessionCommandLine &cl)
 	}
 	for (auto &what : ignored)
 		base::logLine("warning: ignoring " + what +
-			      ": the environment may not choose where the recording goes");
+			      ": the environment may not change the recording");
 	config.shell = rec::chooseShell(config.shell, cl);
 	if (cl.configuration) {
 		std::cout << conf::configurationJson(config) << '\n';

@@ -7,8 +7,8 @@
 //
 // Every error is a ConfigError that names its source. A configuration
 // that loads prints as JSON that loads back to the same configuration,
-// and a set-id session recorder takes no destination key from the
-// environment.
+// and a set-id session recorder takes nothing from the environment but
+// the shell and the notice.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -118,15 +118,6 @@ void fuzzRec(const Input &in)
 	}
 }
 
-std::string destination(const tlog::conf::RecConfig &c)
-{
-	return c.writer + '\n' + c.filePath + '\n' + c.syslogFacility + '\n' + c.syslogPriority +
-	       '\n' + c.syslogSocket + '\n' + c.journalPriority + '\n' +
-	       std::to_string(c.journalAugment) + '\n' + std::to_string(c.journalBuffer) + '\n' +
-	       std::to_string(c.journalRateBurst) + '\n' + std::to_string(c.journalRateInterval) +
-	       '\n' + c.journalOverflow;
-}
-
 void fuzzSession(const Input &in, bool setId)
 {
 	tlog::conf::SessionConfig config;
@@ -138,7 +129,7 @@ void fuzzSession(const Input &in, bool setId)
 		checkSource(e);
 		return;
 	}
-	std::string before = destination(config.rec);
+	std::string before = tlog::conf::configurationJson(config.rec);
 	std::vector<std::string> ignored;
 	try {
 		tlog::conf::applyEnvironmentLayers(schema, {"", kNoFileVar, kTextVar}, setId, ignored);
@@ -147,8 +138,8 @@ void fuzzSession(const Input &in, bool setId)
 		return;
 	}
 	if (setId)
-		require(destination(config.rec) == before,
-			"a set-id session took a destination key from the environment");
+		require(tlog::conf::configurationJson(config.rec) == before,
+			"a set-id session took a recording key from the environment");
 	else
 		require(ignored.empty(), "keys ignored without set-id");
 	for (const auto &what : ignored)

@@ -91,38 +91,46 @@ BOOST_AUTO_TEST_CASE(session_defaults_fail_closed)
 	BOOST_CHECK_THROW(config.validate(), base::ConfigError);
 }
 
-BOOST_AUTO_TEST_CASE(destination_keys)
+BOOST_AUTO_TEST_CASE(user_settable_keys)
 {
-	for (const char *key : {"writer", "file", "file.path", "syslog", "syslog.facility",
-				"journal", "journal.overflow"})
-		BOOST_TEST(conf::isDestinationKey(key), key);
-	for (const char *key : {"latency", "log.input", "notice", "shell", "filer", "journals"})
-		BOOST_TEST(!conf::isDestinationKey(key), key);
+	for (const char *key : {"shell", "notice"})
+		BOOST_TEST(conf::isUserSettableKey(key), key);
+	for (const char *key : {"writer", "file", "syslog", "journal", "latency", "payload", "log",
+				"limit", "shells", "notice.x", ""})
+		BOOST_TEST(!conf::isUserSettableKey(key), key);
 }
 
-BOOST_AUTO_TEST_CASE(setid_environment_cannot_redirect)
+BOOST_AUTO_TEST_CASE(setid_environment_cannot_change_the_recording)
 {
 	test::TempDir dir;
 	auto file = dir.path() / "user.conf";
-	test::writeFile(file, R"({"journal": {"overflow": "delay"}, "latency": 3})");
+	test::writeFile(file, R"({"journal": {"overflow": "delay"}, "latency": 3,
+				  "notice": "hello"})");
 	::setenv("TLOG_TEST_SESSION_CONF_FILE", file.c_str(), 1);
 	::setenv("TLOG_TEST_SESSION_CONF_TEXT",
-		 R"({"writer": "file", "file.path": "/tmp/x", "shell": "/bin/sh"})", 1);
+		 R"({"writer": "file", "file.path": "/tmp/x", "shell": "/bin/sh",
+		     "log": {"output": false}, "limit": {"rate": 0, "action": "drop"}})",
+		 1);
 
 	std::vector<std::string> ignored;
 	auto setId = conf::loadSessionConfig(testOrigin(), true, ignored);
-	BOOST_TEST(setId.rec.writer == "journal");
-	BOOST_TEST(setId.rec.filePath.empty());
-	BOOST_TEST(setId.rec.journalOverflow == "fail");
-	BOOST_TEST(setId.rec.latency == 3);
+	const conf::SessionConfig defaults;
+	BOOST_TEST(conf::configurationJson(setId.rec) == conf::configurationJson(defaults.rec));
 	BOOST_TEST(setId.shell == "/bin/sh");
-	BOOST_TEST(ignored.size() == 3u);
+	BOOST_TEST(setId.notice == "hello");
+	const std::vector<std::string> expected = {
+	    file.string() + ": journal", file.string() + ": latency",
+	    "TLOG_TEST_SESSION_CONF_TEXT: writer", "TLOG_TEST_SESSION_CONF_TEXT: file.path",
+	    "TLOG_TEST_SESSION_CONF_TEXT: log", "TLOG_TEST_SESSION_CONF_TEXT: limit"};
+	BOOST_TEST(ignored == expected, boost::test_tools::per_element());
 
 	ignored.clear();
 	auto plain = conf::loadSessionConfig(testOrigin(), false, ignored);
 	BOOST_TEST(plain.rec.writer == "file");
 	BOOST_TEST(plain.rec.filePath == "/tmp/x");
 	BOOST_TEST(plain.rec.journalOverflow == "delay");
+	BOOST_TEST(plain.rec.latency == 3);
+	BOOST_TEST(!plain.rec.logOutput);
 	BOOST_TEST(ignored.empty());
 	::unsetenv("TLOG_TEST_SESSION_CONF_FILE");
 	::unsetenv("TLOG_TEST_SESSION_CONF_TEXT");

@@ -104,10 +104,13 @@ struct SessionConfig {
 	void validate() const;
 };
 
-/// The keys that decide where a recording goes (writer, file.*,
-/// syslog.*, journal.*): a set-id tlog-rec-session takes them from its
-/// system file only, never from the user's environment.
-bool isDestinationKey(std::string_view key) noexcept;
+/// The keys a set-id tlog-rec-session takes from the user's environment:
+/// shell and notice, which change what the user sees, not what is
+/// recorded. Every other key (where the recording goes, what it holds,
+/// how it is paced or limited) comes from the system file only: the
+/// environment is the user's to set (su without -, pam_env, ssh's
+/// AcceptEnv), and it must not switch the recording off.
+bool isUserSettableKey(std::string_view key) noexcept;
 
 /// Applies @p origin's system file to @p schema (skipped when missing).
 /// Throws: base::ConfigError naming the file.
@@ -115,8 +118,9 @@ void applySystemLayer(const ConfigSchema &schema, const ConfigOrigin &origin);
 
 /// Applies the environment's layers of @p origin: the file named by its
 /// fileVar (read with the caller's current ids), then the text in its
-/// textVar. With @p setId, destination keys (isDestinationKey()) are left
-/// out and each one left out is added to @p ignored as "VAR: key".
+/// textVar. With @p setId, only user-settable keys (isUserSettableKey())
+/// apply: each other one is left out and added to @p ignored as
+/// "VAR: key".
 /// Throws: base::ConfigError naming the variable and key.
 void applyEnvironmentLayers(const ConfigSchema &schema, const ConfigOrigin &origin, bool setId,
 			    std::vector<std::string> &ignored);
