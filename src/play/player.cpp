@@ -2,7 +2,6 @@
 #include "tlog/play/player.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -45,33 +44,6 @@ constexpr std::size_t kMaxSnapshotBytes = 32 << 20;
 constexpr std::size_t kExportScrollback = 100000;
 // The screen's size until the recording gives its own.
 constexpr unsigned kDefaultCols = 80, kDefaultRows = 24;
-
-// Ignores the keyboard signals for --persist and puts the old actions back.
-class IgnoredSignals
-{
-public:
-	IgnoredSignals(std::initializer_list<int> signals)
-	{
-		struct sigaction ign {};
-		ign.sa_handler = SIG_IGN;
-		for (int sig : signals) {
-			saved_[count_].first = sig;
-			::sigaction(sig, &ign, &saved_[count_].second);
-			count_++;
-		}
-	}
-	IgnoredSignals(const IgnoredSignals &) = delete;
-	IgnoredSignals &operator=(const IgnoredSignals &) = delete;
-	~IgnoredSignals()
-	{
-		for (std::size_t i = 0; i < count_; i++)
-			::sigaction(saved_[i].first, &saved_[i].second, nullptr);
-	}
-
-private:
-	std::array<std::pair<int, struct sigaction>, 4> saved_{};
-	std::size_t count_ = 0;
-};
 
 // Makes logLine() end lines in "\r\n" while the terminal is raw.
 class RawLogging
@@ -145,10 +117,10 @@ Player::~Player() = default;
 PlayResult Player::run()
 {
 	std::unique_ptr<term::SignalSet> signals;
-	std::unique_ptr<IgnoredSignals> ignored;
+	std::unique_ptr<term::IgnoredSignals> ignored;
 	if (options_.handleSignals) {
 		if (options_.persist) {
-			ignored = std::make_unique<IgnoredSignals>(
+			ignored = std::make_unique<term::IgnoredSignals>(
 				std::initializer_list<int>{SIGINT, SIGQUIT, SIGTSTP});
 			signals = std::make_unique<term::SignalSet>(
 				std::initializer_list<int>{SIGTERM, SIGHUP});

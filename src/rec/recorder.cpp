@@ -57,24 +57,6 @@ private:
 	int saved_;
 };
 
-/// Ignores SIGPIPE while alive: a closed stdout or child stdin is an
-/// EPIPE to handle, not a reason to die before the log is flushed.
-class IgnorePipe {
-public:
-	IgnorePipe()
-	{
-		struct sigaction ign {};
-		ign.sa_handler = SIG_IGN;
-		::sigaction(SIGPIPE, &ign, &saved_);
-	}
-	IgnorePipe(const IgnorePipe &) = delete;
-	IgnorePipe &operator=(const IgnorePipe &) = delete;
-	~IgnorePipe() { ::sigaction(SIGPIPE, &saved_, nullptr); }
-
-private:
-	struct sigaction saved_ {};
-};
-
 base::UniqueFd duplicate(int fd)
 {
 	base::UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
@@ -129,7 +111,10 @@ private:
 	const codec::Envelope &envelope_;
 	sink::Writer &writer_;
 	term::SignalSet signals_;
-	IgnorePipe ignorePipe_;
+	// A closed stdout or child stdin is an EPIPE to handle, and a file
+	// past RLIMIT_FSIZE an EFBIG: neither a reason to die before the log
+	// is flushed.
+	term::IgnoredSignals ignored_{SIGPIPE, SIGXFSZ};
 	base::UniqueFd in_, out_, err_;
 	std::optional<term::TermiosGuard> termios_;
 	int termFd_ = -1; // the user's terminal, for window sizes
@@ -150,7 +135,10 @@ Session::Session(const RecorderOptions &options, const codec::Envelope &envelope
 		 sink::Writer &writer)
     : options_(options), envelope_(envelope), writer_(writer),
       // Blocked before the child exists, so its exit cannot be missed.
-      signals_({SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP})
+      // The ones that would end us unannounced end the recording instead,
+      // saved (a terminal's ^\ too: the user may set isig on it).
+      signals_({SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2,
+		SIGXCPU})
 {
 	// Own copies: distinct fd numbers for the loop even when the caller
 	// passes one terminal fd for both directions.

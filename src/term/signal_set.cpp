@@ -63,4 +63,22 @@ void SignalSet::reraise(int sig) noexcept
 	::raise(sig);
 }
 
+IgnoredSignals::IgnoredSignals(std::initializer_list<int> signals)
+{
+	saved_.reserve(signals.size()); // the one throw, before any change
+	struct sigaction ign {};
+	ign.sa_handler = SIG_IGN;
+	for (int sig : signals) {
+		struct sigaction old {};
+		if (::sigaction(sig, &ign, &old) == 0)
+			saved_.emplace_back(sig, old);
+	}
+}
+
+IgnoredSignals::~IgnoredSignals()
+{
+	for (auto &[sig, old] : saved_)
+		::sigaction(sig, &old, nullptr);
+}
+
 } // namespace tlog::term

@@ -68,8 +68,10 @@ int main(int argc, char *argv[])
 	using namespace tlog;
 	base::setProgramName("tlog-play");
 	// A closed output pipe is an EPIPE error, handled below after the
-	// terminal is restored, rather than a death in raw mode.
+	// terminal is restored, rather than a death in raw mode; an export
+	// past the file size limit an EFBIG error rather than a silent death.
 	::signal(SIGPIPE, SIG_IGN);
+	::signal(SIGXFSZ, SIG_IGN);
 	try {
 		return runTlogPlay(argc, argv);
 	} catch (const base::UsageError &e) {

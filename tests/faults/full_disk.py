@@ -6,7 +6,10 @@ only, each a valid message, ids from 1 without gaps, and it plays back as
 a prefix of what the program wrote.
 
 usage: full_disk.py CASE TLOG_REC TLOG_PLAY
-CASE: devfull_exit, devfull_running, tmpfs"""
+CASE: devfull_exit, devfull_running, tmpfs, file_size_limit
+
+file_size_limit: the same with the file size limit (RLIMIT_FSIZE) reached
+instead: tlog-rec is not killed by SIGXFSZ but says "File too large"."""
 
 import os
 import re
@@ -18,6 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import tlogtest as t  # noqa: E402
 
 ENOSPC_TEXT = b"No space left on device"
+EFBIG_TEXT = b"File too large"
 LINES = 3000
 
 
@@ -39,8 +43,8 @@ PROGRAM = ('echo "pid=$$"; echo ready; read go; i=0; while [ $i -lt %d ]; do '
 STARTED = []
 
 
-def start(rec, path, script):
-    p = t.PtyProcess([rec, "-w", "file", f"--file-path={path}", "sh", "-c", script],
+def start(rec, path, script, argv_prefix=()):
+    p = t.PtyProcess([*argv_prefix, rec, "-w", "file", f"--file-path={path}", "sh", "-c", script],
                      env=t.test_env())
     STARTED.append(p.proc.pid)
     end = p.read_until(b"ready\r\n")
@@ -53,14 +57,14 @@ def start(rec, path, script):
     return p, pid, end
 
 
-def check_told(p, path):
+def check_told(p, path, reason=ENOSPC_TEXT):
     """Exactly one message from tlog-rec, naming the file and the reason."""
     out = bytes(p.output)
     t.check(out.count(b"tlog-rec: ") == 1,
             f"expected one message from tlog-rec on the terminal, got: {out[-400:]!r}")
     message = out[out.index(b"tlog-rec: "):].split(b"\r\n")[0]
-    t.check(path.encode() in message and ENOSPC_TEXT in message,
-            f"the message does not name {path} and the full disk: {message!r}")
+    t.check(path.encode() in message and reason in message,
+            f"the message does not name {path} and {reason!r}: {message!r}")
     return message
 
 
@@ -113,6 +117,33 @@ def devfull_running(rec, play, tmp):
     print(f"ok: exit 1 after {elapsed:.2f}s, told {message.decode(errors='replace')!r}")
 
 
+def fill_up(rec, play, path, argv_prefix=(), reason=ENOSPC_TEXT):
+    """The program writes 3000 lines into a recording that has room for
+    64 KiB: the part that fits is kept whole."""
+    p, pid, begin = start(rec, path, PROGRAM, argv_prefix)
+    started = time.monotonic()
+    p.write(b"go\r")
+    code = p.wait_exit(30)
+    elapsed = time.monotonic() - started
+    message = check_told(p, path, reason)
+    check_ended(p, code, pid)
+    p.finish()
+    t.check(elapsed < 20, f"tlog-rec took {elapsed:.1f}s to give up")
+    played, size, count = check_file(play, path)
+    # The recording starts with what the terminal showed before "go".
+    head = bytes(p.output[:begin])
+    t.check_prefix(head, played, "the start of the recording")
+    # "go" echoed by the program's terminal, then the lines.
+    rest = played[len(head):]
+    t.check(rest.startswith(b"go\r\n"), f"recording after the start: {rest[:40]!r}")
+    t.check_prefix(rest[4:], PROGRAM_OUTPUT, "recorded program output")
+    # The room was used: the failure came at the end, not early.
+    t.check(size > 48 * 1024, f"only {size} bytes written into 64 KiB of room")
+    print(f"ok: exit 1 after {elapsed:.2f}s, told {message.decode(errors='replace')!r}; "
+          f"{path}: {size} bytes, {count} messages, {len(played)} bytes played back, "
+          f"{len(rest[4:])} of the program's {len(PROGRAM_OUTPUT)}")
+
+
 def tmpfs(rec, play, tmp):
     """A 64 KiB tmpfs fills while the program writes 3000 lines."""
     t.require(os.geteuid() == 0, "root, to mount a tmpfs")
@@ -123,33 +154,18 @@ def tmpfs(rec, play, tmp):
     os.mkdir(mnt)
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tlog-faults", mnt], check=True)
     try:
-        path = os.path.join(mnt, "rec.log")
-        p, pid, begin = start(rec, path, PROGRAM)
-        started = time.monotonic()
-        p.write(b"go\r")
-        code = p.wait_exit(30)
-        elapsed = time.monotonic() - started
-        message = check_told(p, path)
-        check_ended(p, code, pid)
-        p.finish()
-        t.check(elapsed < 20, f"tlog-rec took {elapsed:.1f}s to give up")
-        played, size, count = check_file(play, path)
-        # The recording starts with what the terminal showed before "go".
-        head = bytes(p.output[:begin])
-        t.check_prefix(head, played, "the start of the recording")
-        # "go" echoed by the program's terminal, then the lines.
-        rest = played[len(head):]
-        t.check(rest.startswith(b"go\r\n"), f"recording after the start: {rest[:40]!r}")
-        t.check_prefix(rest[4:], PROGRAM_OUTPUT, "recorded program output")
-        # The disk held most of it: the failure came at the end, not early.
-        t.check(size > 48 * 1024, f"only {size} bytes written to a 64 KiB disk")
-        print(f"ok: exit 1 after {elapsed:.2f}s, told {message.decode(errors='replace')!r}; "
-              f"{path}: {size} bytes, {count} messages, {len(played)} bytes played back, "
-              f"{len(rest[4:])} of the program's {len(PROGRAM_OUTPUT)}")
+        fill_up(rec, play, os.path.join(mnt, "rec.log"))
     finally:
         subprocess.run(["umount", mnt], check=False)
 
 
+def file_size_limit(rec, play, tmp):
+    """A 64 KiB file size limit (RLIMIT_FSIZE) is reached: without SIGXFSZ
+    ignored, the kernel would kill tlog-rec at the first write past it."""
+    fill_up(rec, play, os.path.join(tmp, "rec.log"),
+            argv_prefix=("prlimit", "--fsize=65536", "--"), reason=EFBIG_TEXT)
+
+
 if __name__ == "__main__":
     # A timeout still unmounts (the cases' finally) and ends what started.
-    t.run_cases((devfull_exit, devfull_running, tmpfs), started=STARTED)
+    t.run_cases((devfull_exit, devfull_running, tmpfs, file_size_limit), started=STARTED)

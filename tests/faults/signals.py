@@ -4,7 +4,8 @@ byte the program wrote before is in the recording (played back and
 compared with what the terminal got), nothing is left running, and the
 exit status is the one tlog-rec(8) documents:
 - the program killed by SIGKILL: tlog-rec exits 128+9;
-- tlog-rec sent SIGTERM or SIGHUP: it dies of the same signal;
+- tlog-rec sent SIGTERM, SIGHUP, SIGQUIT or SIGUSR1: it dies of the same
+  signal;
 - the terminal hung up: tlog-rec dies of SIGHUP when it leads the
   terminal's session (whether it read the signal or the hang-up first),
   and exits 128+1 when it only saw the
@@ -13,8 +14,8 @@ Where the terminal survives, its settings after tlog-rec equal those
 before.
 
 usage: signals.py CASE TLOG_REC TLOG_PLAY
-CASE: sigkill, sigkill_flood, sigterm, sighup, sigterm_ignored,
-      hangup_leader, hangup_flood, hangup_not_leader"""
+CASE: sigkill, sigkill_flood, sigterm, sighup, sigquit, sigusr1,
+      sigterm_ignored, hangup_leader, hangup_flood, hangup_not_leader"""
 
 import os
 import re
@@ -113,11 +114,11 @@ def sigkill_flood(rec, play, tmp):
     print(f"ok: exit {code}; {what}")
 
 
-def signal_case(rec, play, tmp, sig, body):
+def signal_case(rec, play, tmp, sig, body, argv_prefix=()):
     """tlog-rec is sent @sig while the program waits: it logs all so far
     (nothing was logged before: --latency=3600 and one message's worth),
     ends the program, restores the terminal and dies of @sig."""
-    s = Session(rec, tmp, SOME_LINES + "echo waiting; " + body)
+    s = Session(rec, tmp, SOME_LINES + "echo waiting; " + body, argv_prefix=argv_prefix)
     s.go()
     s.p.read_until(b"waiting\r\n")
     t.check(os.path.getsize(s.log) == 0, f"{s.log}: logged before the signal")
@@ -139,6 +140,19 @@ def sigterm(rec, play, tmp):
 
 def sighup(rec, play, tmp):
     signal_case(rec, play, tmp, signal.SIGHUP, "exec sleep 60")
+
+
+def sigquit(rec, play, tmp):
+    """As a terminal's ^\\ would send it, should the user set isig on the
+    terminal tlog-rec keeps raw."""
+    # Dying of it may dump core: not into the build tree.
+    signal_case(rec, play, tmp, signal.SIGQUIT, "exec sleep 60",
+                argv_prefix=("prlimit", "--core=0", "--"))
+
+
+def sigusr1(rec, play, tmp):
+    """A signal whose default action ends a process: not unannounced."""
+    signal_case(rec, play, tmp, signal.SIGUSR1, "exec sleep 60")
 
 
 def sigterm_ignored(rec, play, tmp):
@@ -277,5 +291,5 @@ def hangup_not_leader(rec, play, tmp):
 
 
 if __name__ == "__main__":
-    t.run_cases((sigkill, sigkill_flood, sigterm, sighup, sigterm_ignored, hangup_leader,
-                 hangup_flood, hangup_not_leader), started=STARTED)
+    t.run_cases((sigkill, sigkill_flood, sigterm, sighup, sigquit, sigusr1, sigterm_ignored,
+                 hangup_leader, hangup_flood, hangup_not_leader), started=STARTED)

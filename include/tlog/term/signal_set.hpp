@@ -3,6 +3,8 @@
 
 #include <initializer_list>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include <signal.h>
 
@@ -39,6 +41,21 @@ private:
 	sigset_t set_{};
 	sigset_t old_{};
 	base::UniqueFd fd_;
+};
+
+/// Ignores signals while alive and then puts their old actions back
+/// (a child's resetInChild() gives it the defaults in any case).
+class IgnoredSignals
+{
+public:
+	/// Throws: std::bad_alloc (then nothing is changed).
+	explicit IgnoredSignals(std::initializer_list<int> signals);
+	IgnoredSignals(const IgnoredSignals &) = delete;
+	IgnoredSignals &operator=(const IgnoredSignals &) = delete;
+	~IgnoredSignals();
+
+private:
+	std::vector<std::pair<int, struct sigaction>> saved_;
 };
 
 } // namespace tlog::term
