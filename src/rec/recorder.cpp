@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -36,6 +38,9 @@ namespace {
 
 // Big enough that bulk output moves in few system calls.
 constexpr std::size_t kBufferSize = 64 * 1024;
+// How long the last output may wait for a terminal that takes none (a
+// suspended ssh client) once a signal ends the recording.
+constexpr auto kFinalWriteWait = std::chrono::seconds(3);
 
 /// Restores an fd's status flags (O_NONBLOCK) on destruction. The flags
 /// belong to the open file description, which the user's shell shares:
@@ -105,6 +110,13 @@ private:
 	bool writePending(Relay &relay);
 	void closeSource(Relay &relay);
 	void drain(Relay &relay);
+	/// Writes what @p relay holds to its terminal, the recording saved
+	/// first when that has to wait: as long as it takes after the
+	/// program's exit, kFinalWriteWait at most after a signal (a second
+	/// one ends the wait).
+	void flushToTerminal(Relay &relay);
+	/// Hands the writer everything recorded so far.
+	void saveRecording();
 	void finish();
 
 	const RecorderOptions &options_;
@@ -129,6 +141,7 @@ private:
 	Relay output_{"output", -1, -1, codec::PacketType::Output};
 	Relay error_{"error", -1, -1, codec::PacketType::Output};
 	RecordResult result_;
+	bool writerFailed_ = false; // the error said what is lost
 };
 
 Session::Session(const RecorderOptions &options, const codec::Envelope &envelope,
@@ -251,6 +264,7 @@ void Session::deliver()
 		try {
 			writer_.write(m.text, fields);
 		} catch (...) {
+			writerFailed_ = true;
 			std::throw_with_nested(
 			    std::runtime_error("cannot log the recording" + lostAfter(m.id)));
 		}
@@ -364,22 +378,65 @@ void Session::onWritable(Relay &relay)
 		loop_.setEvents(relay.from, POLLIN);
 }
 
+void Session::flushToTerminal(Relay &relay)
+{
+	if (writePending(relay))
+		return;
+	saveRecording();
+	auto give = [&](base::Timestamp wait) {
+		return std::optional<base::Timestamp>(base::monotonicNow() + wait);
+	};
+	std::optional<base::Timestamp> deadline;
+	if (result_.signal)
+		deadline = give(kFinalWriteWait);
+	while (!writePending(relay)) {
+		int timeout = -1;
+		if (deadline) {
+			auto left = *deadline - base::monotonicNow();
+			timeout = static_cast<int>(std::max<std::int64_t>(
+			    0, std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1));
+		}
+		pollfd fds[2] = {{relay.to, POLLOUT, 0}, {signals_.fd(), POLLIN, 0}};
+		int r = ::poll(fds, 2, timeout);
+		if (r < 0 && errno != EINTR)
+			base::throwErrno(std::string("waiting to write ") + relay.name);
+		if (r == 0) {
+			base::logLine("the terminal took no output for " +
+				      std::to_string(kFinalWriteWait.count()) +
+				      " s: its last output is in the recording only");
+			relay.sinkGone = true;
+			relay.begin = relay.end = 0;
+			return;
+		}
+		if (r > 0 && (fds[1].revents & POLLIN) != 0)
+			while (auto sig = signals_.read()) {
+				if (*sig == SIGCHLD || *sig == SIGWINCH)
+					continue;
+				if (!result_.signal) {
+					result_.signal = *sig;
+					if (!reaped_)
+						::kill(child_.pid, *sig);
+				}
+				deadline = give(base::Timestamp::zero());
+			}
+	}
+}
+
+void Session::saveRecording()
+{
+	encoder_->flush();
+	deliver();
+	try {
+		writer_.flush();
+	} catch (...) {
+		writerFailed_ = true;
+		std::throw_with_nested(std::runtime_error("cannot log the recording"));
+	}
+}
+
 void Session::drain(Relay &relay)
 {
-	auto flushOut = [&relay] {
-		if (relay.sinkGone || relay.begin == relay.end)
-			return;
-		try {
-			base::writeAll(relay.to, std::string_view(relay.buf.get() + relay.begin,
-								  relay.end - relay.begin));
-		} catch (const std::system_error &e) {
-			if (e.code().value() != EPIPE && e.code().value() != EIO)
-				throw;
-			relay.sinkGone = true;
-		}
-		relay.begin = relay.end = 0;
-	};
-	flushOut();
+	flushToTerminal(relay);
 	// After the exit, EOF (EIO on a pty) comes once the kernel handed us
 	// everything; EAGAIN means someone else (a background job) still
 	// holds the other end, and we do not wait for it.
@@ -397,7 +454,7 @@ void Session::drain(Relay &relay)
 					  std::string_view(relay.buf.get(), relay.end));
 			deliver();
 		}
-		flushOut();
+		flushToTerminal(relay);
 	}
 }
 
@@ -411,6 +468,7 @@ void Session::finish()
 	try {
 		writer_.flush();
 	} catch (...) {
+		writerFailed_ = true;
 		std::throw_with_nested(std::runtime_error("cannot log the recording"));
 	}
 	loop_.stop();
@@ -518,7 +576,24 @@ RecordResult Session::run()
 		       });
 	// A child that is already gone before the loop starts still sends
 	// SIGCHLD, which is blocked and therefore pending on the signalfd.
-	loop_.run();
+	try {
+		loop_.run();
+	} catch (...) {
+		// Not the writer's failure (a full disk under stdout, say): what
+		// was recorded up to it is still logged, and the first error is
+		// the one reported.
+		if (!writerFailed_) {
+			try {
+				encoder_->finish();
+				deliver();
+				writer_.flush();
+			} catch (const std::exception &e) {
+				base::logLine("cannot log the end of the recording either: " +
+					      base::describe(e));
+			}
+		}
+		throw;
+	}
 	return result_;
 }
 

@@ -6,7 +6,7 @@ only, each a valid message, ids from 1 without gaps, and it plays back as
 a prefix of what the program wrote.
 
 usage: full_disk.py CASE TLOG_REC TLOG_PLAY
-CASE: devfull_exit, devfull_running, tmpfs, file_size_limit
+CASE: devfull_exit, devfull_running, tmpfs, file_size_limit, stdout_full
 
 file_size_limit: the same with the file size limit (RLIMIT_FSIZE) reached
 instead: tlog-rec is not killed by SIGXFSZ but says "File too large"."""
@@ -166,6 +166,23 @@ def file_size_limit(rec, play, tmp):
             argv_prefix=("prlimit", "--fsize=65536", "--"), reason=EFBIG_TEXT)
 
 
+def stdout_full(rec, play, tmp):
+    """tlog-rec's own standard output (not the recording) is on a full
+    disk: that fails the session, and what was recorded up to then is
+    still logged."""
+    path = os.path.join(tmp, "rec.log")
+    with open("/dev/full", "wb") as full:
+        res = t.run([rec, "-w", "file", f"--file-path={path}", "--latency=3600", "sh", "-c",
+                     "echo recorded-before; sleep 0.2; echo more"], stdout=full)
+    err = res.stderr.decode(errors="replace")
+    t.check(res.returncode == 1 and ENOSPC_TEXT.decode() in err,
+            f"tlog-rec: exit {res.returncode}, told {err!r}")
+    played, size, count = check_file(play, path)
+    t.check(played.startswith(b"recorded-before\n"), f"recording: {played!r}")
+    print(f"ok: exit 1, told {err.strip()!r}; {count} messages, {played!r} recorded")
+
+
 if __name__ == "__main__":
     # A timeout still unmounts (the cases' finally) and ends what started.
-    t.run_cases((devfull_exit, devfull_running, tmpfs, file_size_limit), started=STARTED)
+    t.run_cases((devfull_exit, devfull_running, tmpfs, file_size_limit, stdout_full),
+                started=STARTED)

@@ -15,7 +15,8 @@ before.
 
 usage: signals.py CASE TLOG_REC TLOG_PLAY
 CASE: sigkill, sigkill_flood, sigterm, sighup, sigquit, sigusr1,
-      sigterm_ignored, hangup_leader, hangup_flood, hangup_not_leader"""
+      sigterm_stalled, sigterm_ignored, hangup_leader, hangup_flood,
+      hangup_not_leader"""
 
 import os
 import re
@@ -155,6 +156,43 @@ def sigusr1(rec, play, tmp):
     signal_case(rec, play, tmp, signal.SIGUSR1, "exec sleep 60")
 
 
+def sigterm_stalled(rec, play, tmp):
+    """The terminal takes no more output (a suspended ssh client) while
+    the program floods it, and tlog-rec is sent SIGTERM: it logs all it
+    read, waits a few seconds at most for the terminal, and dies of the
+    signal, rather than hanging until SIGKILL loses the recording."""
+    s = Session(rec, tmp, "while :; do echo 'flooding the terminal with lines'; done")
+    s.go()
+    start = len(s.p.output)
+    while len(s.p.output) - start < 64 * 1024:
+        s.p.read_until(b"\n", start=len(s.p.output))
+    # From here on nobody reads the terminal: its buffer fills and
+    # tlog-rec can only wait to write.
+    time.sleep(1)
+    shown = len(s.p.output)
+    os.kill(s.p.proc.pid, signal.SIGTERM)
+    started = time.monotonic()
+    try:
+        code = s.p.proc.wait(20)
+    except t.subprocess.TimeoutExpired:
+        raise t.Failure("tlog-rec still waits for the stalled terminal 20 s after SIGTERM")
+    took = time.monotonic() - started
+    t.check(code == -signal.SIGTERM, f"tlog-rec: {t.describe_status(code)}, expected to die "
+            "of SIGTERM")
+    t.check(len(s.p.output) == shown, "the terminal was read while stalled")
+    s.p.finish()
+    terminal = bytes(s.p.output)
+    # What tlog-rec says about it may or may not get through.
+    if b"tlog-rec: " in terminal:
+        terminal = terminal[:terminal.index(b"tlog-rec: ")]
+    played, count = s.played(play)
+    t.check_prefix(terminal, played, "what the terminal got, in the recording")
+    t.check(len(played) > len(terminal), "the recording holds no more than the terminal got")
+    t.wait_gone(s.pid)
+    print(f"ok: died of SIGTERM {took:.2f}s after it; {len(played)} bytes in {count} messages "
+          f"recorded, {len(terminal)} of them shown before the terminal stalled")
+
+
 def sigterm_ignored(rec, play, tmp):
     """A program that ignores SIGTERM (as an interactive shell does) is
     still ended."""
@@ -291,5 +329,6 @@ def hangup_not_leader(rec, play, tmp):
 
 
 if __name__ == "__main__":
-    t.run_cases((sigkill, sigkill_flood, sigterm, sighup, sigquit, sigusr1, sigterm_ignored,
-                 hangup_leader, hangup_flood, hangup_not_leader), started=STARTED)
+    t.run_cases((sigkill, sigkill_flood, sigterm, sighup, sigquit, sigusr1, sigterm_stalled,
+                 sigterm_ignored, hangup_leader, hangup_flood, hangup_not_leader),
+                started=STARTED)
