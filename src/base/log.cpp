@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/base/log.hpp"
 
+#include <cerrno>
 #include <string>
+#include <string_view>
 
+#include <poll.h>
 #include <unistd.h>
 
 namespace tlog::base {
@@ -16,11 +19,33 @@ std::string gProgress; // the progress line shown now, "" for none
 // Goes back to the start of the line and erases it.
 constexpr std::string_view kEraseLine = "\r\x1b[K";
 
+// How long a diagnostic waits for a terminal that takes no output.
+constexpr int kStderrWaitMs = 2000;
+
 void writeErr(const std::string &text) noexcept
 {
-	// Best effort: a diagnostic that cannot be written has nowhere to go.
-	ssize_t r = ::write(STDERR_FILENO, text.data(), text.size());
-	(void)r;
+	// Whole, even when stderr shares a non-blocking file description with
+	// the terminal the recorder relays to (full in an output flood, just
+	// when a warning about lost data comes); but never stuck for long on
+	// a terminal that stalled. A diagnostic that cannot be written has
+	// nowhere else to go.
+	std::string_view left = text;
+	int waitedMs = 0;
+	while (!left.empty()) {
+		ssize_t n = ::write(STDERR_FILENO, left.data(), left.size());
+		if (n >= 0) {
+			left.remove_prefix(static_cast<std::size_t>(n));
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN || waitedMs >= kStderrWaitMs)
+			return;
+		pollfd p{STDERR_FILENO, POLLOUT, 0};
+		if (::poll(&p, 1, 100) < 0 && errno != EINTR)
+			return;
+		waitedMs += 100;
+	}
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -134,6 +135,46 @@ BOOST_AUTO_TEST_CASE(progress_line_paces_its_lines)
 	BOOST_TEST(progress.due(now + 2s + ProgressLine::kEvery));
 	BOOST_TEST(progress.due(now + 10s));
 	BOOST_TEST(!progress.due(now + 10s + 1ms));
+}
+
+BOOST_AUTO_TEST_CASE(log_line_waits_for_a_full_nonblocking_stderr)
+{
+	// The recorder's terminal, which stderr often shares a non-blocking
+	// file description with, is full in an output flood: the warning
+	// still arrives whole once the terminal takes output again.
+	setProgramName("prog");
+	int fds[2];
+	BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0);
+	std::string filler(4096, 'x');
+	while (::write(fds[1], filler.data(), filler.size()) > 0) {
+	}
+	BOOST_REQUIRE(errno == EAGAIN);
+	int saved = ::dup(STDERR_FILENO);
+	::dup2(fds[1], STDERR_FILENO);
+	std::string got;
+	std::thread reader([&] {
+		char buf[4096];
+		auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+		while (got.find("done\n") == std::string::npos &&
+		       std::chrono::steady_clock::now() < deadline) {
+			ssize_t n = ::read(fds[0], buf, sizeof(buf));
+			if (n > 0)
+				got.append(buf, static_cast<std::size_t>(n));
+			else
+				std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		}
+	});
+	std::string message = "a warning " + std::string(10000, 'w');
+	logLine(message);
+	logLine("done");
+	::dup2(saved, STDERR_FILENO);
+	::close(saved);
+	reader.join();
+	::close(fds[0]);
+	::close(fds[1]);
+	auto at = got.find("prog: a warning");
+	BOOST_REQUIRE(at != std::string::npos);
+	BOOST_TEST(got.substr(at) == "prog: " + message + "\nprog: done\n");
 }
 
 BOOST_AUTO_TEST_CASE(progress_line_stays_under_log_lines)
