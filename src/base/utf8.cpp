@@ -16,6 +16,21 @@ bool isValid(std::string_view text) noexcept
 	return true;
 }
 
+std::size_t incompleteTail(std::string_view text) noexcept
+{
+	auto p = reinterpret_cast<const unsigned char *>(text.data());
+	std::size_t n = text.size();
+	// A lead byte among the last three, followed only by continuation
+	// bytes that fit it.
+	for (std::size_t k = 1; k <= 3 && k <= n; k++) {
+		unsigned char c = p[n - k];
+		if ((c & 0xC0) == 0x80)
+			continue;
+		return c >= 0xC0 && next(p + n - k, k).kind == Kind::Incomplete ? k : 0;
+	}
+	return 0;
+}
+
 std::string sanitize(std::string_view text)
 {
 	std::string out;

@@ -23,6 +23,7 @@
 #include "tlog/base/clock.hpp"
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
+#include "tlog/base/utf8.hpp"
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/codec/chunk_encoder.hpp"
 #include "tlog/sink/writer.hpp"
@@ -84,6 +85,11 @@ struct Relay {
 	std::size_t begin = 0, end = 0; // pending bytes
 	bool sourceOpen = true;
 	bool sinkGone = false; // EPIPE: the reader went away, discard
+	// The start of a character cut by the end of a read, recorded with
+	// the rest once it comes; only where two relays record into one
+	// stream (stdout and stderr on pipes), whose bytes must not be
+	// taken for each other's.
+	std::string held{};
 };
 
 class Session {
@@ -106,6 +112,11 @@ private:
 	void onWritable(Relay &relay);
 	/// Reads what is there; false when the source reached EOF.
 	bool readInto(Relay &relay);
+	/// Records what @p relay read (relay.buf, begin to end).
+	void record(Relay &relay);
+	/// Records a character @p relay still holds cut short: its source
+	/// ended (or the recording does).
+	void recordHeld(Relay &relay);
 	/// Writes pending bytes without waiting; true when all are out.
 	bool writePending(Relay &relay);
 	void closeSource(Relay &relay);
@@ -286,12 +297,43 @@ bool Session::readInto(Relay &relay)
 		return false;
 	relay.begin = 0;
 	relay.end = static_cast<std::size_t>(n);
-	if (relay.record) {
-		encoder_->writeIo(base::monotonicNow(), relay.type,
-				  std::string_view(relay.buf.get(), relay.end));
-		deliver();
-	}
+	record(relay);
 	return true;
+}
+
+void Session::record(Relay &relay)
+{
+	if (!relay.record)
+		return;
+	std::string_view data(relay.buf.get() + relay.begin, relay.end - relay.begin);
+	auto now = base::monotonicNow();
+	if (!child_.error) {
+		// One relay a stream: the encoder completes cut characters.
+		encoder_->writeIo(now, relay.type, data);
+		deliver();
+		return;
+	}
+	// A read rarely ends inside a character: the copy is rare too.
+	std::string joined;
+	if (!relay.held.empty()) {
+		joined = std::move(relay.held);
+		joined.append(data);
+		data = joined;
+	}
+	std::size_t cut = base::utf8::incompleteTail(data);
+	if (cut < data.size())
+		encoder_->writeIo(now, relay.type, data.substr(0, data.size() - cut));
+	relay.held.assign(data.substr(data.size() - cut));
+	deliver();
+}
+
+void Session::recordHeld(Relay &relay)
+{
+	if (relay.held.empty())
+		return;
+	encoder_->writeIo(base::monotonicNow(), relay.type, relay.held);
+	relay.held.clear();
+	deliver();
 }
 
 bool Session::writePending(Relay &relay)
@@ -327,6 +369,7 @@ void Session::closeSource(Relay &relay)
 {
 	loop_.unwatch(relay.from);
 	relay.sourceOpen = false;
+	recordHeld(relay);
 	if (&relay != &input_ || reaped_)
 		return;
 	if (termios_) {
@@ -449,13 +492,10 @@ void Session::drain(Relay &relay)
 		}
 		relay.begin = 0;
 		relay.end = static_cast<std::size_t>(n);
-		if (relay.record) {
-			encoder_->writeIo(base::monotonicNow(), relay.type,
-					  std::string_view(relay.buf.get(), relay.end));
-			deliver();
-		}
+		record(relay);
 		flushToTerminal(relay);
 	}
+	recordHeld(relay);
 }
 
 void Session::finish()
@@ -463,6 +503,8 @@ void Session::finish()
 	drain(output_);
 	if (error_.from >= 0)
 		drain(error_);
+	recordHeld(output_);
+	recordHeld(error_);
 	encoder_->finish();
 	deliver();
 	try {

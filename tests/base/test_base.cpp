@@ -18,6 +18,7 @@
 #include "tlog/base/clock.hpp"
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
+#include "tlog/base/utf8.hpp"
 
 using namespace tlog::base;
 
@@ -117,6 +118,24 @@ BOOST_AUTO_TEST_CASE(printable_shows_what_would_cut_or_act)
 	// Long values are cut.
 	auto shown = printable(std::string(1000, 'x'));
 	BOOST_TEST(shown == std::string(200, 'x') + "...");
+}
+
+BOOST_AUTO_TEST_CASE(utf8_incomplete_tail_is_a_cut_character_only)
+{
+	using tlog::base::utf8::incompleteTail;
+	BOOST_TEST(incompleteTail("") == 0u);
+	BOOST_TEST(incompleteTail("abc") == 0u);
+	BOOST_TEST(incompleteTail("a\xc3\xa9") == 0u);      // é, whole
+	BOOST_TEST(incompleteTail("a\xc3") == 1u);           // é cut
+	BOOST_TEST(incompleteTail("\xe2\x82") == 2u);        // € cut
+	BOOST_TEST(incompleteTail("x\xf0\x9f\x98") == 3u);   // an emoji cut
+	BOOST_TEST(incompleteTail("\xf0\x9f\x98\x80") == 0u); // whole
+	// Not the start of anything valid: nothing to wait for.
+	BOOST_TEST(incompleteTail("a\xa9") == 0u);
+	BOOST_TEST(incompleteTail("\xc0") == 0u);
+	BOOST_TEST(incompleteTail("\xe0\x80") == 0u); // overlong
+	BOOST_TEST(incompleteTail("\xed\xa0") == 0u); // a surrogate
+	BOOST_TEST(incompleteTail("\x80\x80\x80") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(progress_line_paces_its_lines)

@@ -367,4 +367,40 @@ BOOST_AUTO_TEST_CASE(without_a_terminal_uses_pipes)
 	BOOST_TEST(tlog::test::readFile(dir / "err") == "oops");
 }
 
+BOOST_AUTO_TEST_CASE(stdout_and_stderr_keep_their_own_cut_characters)
+{
+	// stdout's read ends inside "é" and stderr's bytes come before the
+	// rest of it: each stream's character is completed from its own
+	// bytes, none turned into binary.
+	BlockSignals block;
+	tlog::test::TempDir dir;
+	int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int out = ::open((dir / "out").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	int err = ::open((dir / "err").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	BOOST_REQUIRE(in >= 0 && out >= 0 && err >= 0);
+	MemWriter writer;
+	RecorderOptions o;
+	o.command = {"sh", "-c",
+		     "printf 'a\\303'; sleep 0.2; printf '\\342\\202' >&2; sleep 0.2; "
+		     "printf '\\251b'; sleep 0.2; printf '\\254' >&2"};
+	o.inFd = in;
+	o.outFd = out;
+	o.errFd = err;
+	Recorder rec(o, testEnvelope(), writer);
+	auto result = rec.run();
+	::close(in);
+	::close(out);
+	::close(err);
+	BOOST_TEST(result.exitStatus == 0);
+	auto packets = decode(writer.messages());
+	auto output = joined(packets, PacketType::Output);
+	// In the order the streams completed them; a slow machine may read
+	// both halves of one at once, which changes nothing.
+	BOOST_TEST((output == "a\u00e9b\u20ac" || output == "a\u20ac\u00e9b"), output);
+	for (const auto &m : writer.messages())
+		BOOST_TEST(m.find("\"out_bin\":[]") != std::string::npos, m);
+	BOOST_TEST(tlog::test::readFile(dir / "out") == "a\u00e9b");
+	BOOST_TEST(tlog::test::readFile(dir / "err") == "\u20ac");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -58,6 +58,10 @@ inline Unit next(const unsigned char *p, std::size_t n) noexcept
 	return {Kind::Valid, need};
 }
 
+/// How many bytes at the end of @p text (0 to 3) begin a character that
+/// is not complete yet: the start of the next read may complete it.
+std::size_t incompleteTail(std::string_view text) noexcept;
+
 /// Number of code points in valid UTF-8 @p text.
 inline std::size_t countChars(std::string_view text) noexcept
 {
