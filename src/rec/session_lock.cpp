@@ -2,9 +2,12 @@
 #include "tlog/rec/session_lock.hpp"
 
 #include <cerrno>
+#include <cstdio>
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tlog/base/error.hpp"
 
@@ -28,6 +31,34 @@ SessionLock::SessionLock(const std::string &dir, std::uint32_t session)
 		state_ = State::Busy;
 	else
 		base::throwErrno("locking " + path_);
+}
+
+void SessionLock::noteTerminal(dev_t device)
+{
+	std::string text = "terminal " + std::to_string(device) + "\n";
+	if (::ftruncate(fd_.get(), 0) < 0 ||
+	    ::pwrite(fd_.get(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))
+		base::throwErrno("noting the terminal in " + path_);
+}
+
+bool SessionLock::nestedOn(std::initializer_list<int> fds) const
+{
+	char buf[64];
+	ssize_t n = ::pread(fd_.get(), buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	unsigned long long noted = 0;
+	char end = 0;
+	if (std::sscanf(buf, "terminal %llu%c", &noted, &end) != 2 || end != '\n')
+		return false;
+	for (int fd : fds) {
+		struct stat st {};
+		if (::fstat(fd, &st) != 0 || !S_ISCHR(st.st_mode) ||
+		    static_cast<unsigned long long>(st.st_rdev) != noted)
+			return false;
+	}
+	return true;
 }
 
 } // namespace tlog::rec

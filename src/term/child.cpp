@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <pty.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -125,6 +126,16 @@ int shellStatus(int waitStatus) noexcept
 	if (WIFSIGNALED(waitStatus))
 		return 128 + WTERMSIG(waitStatus);
 	return 1;
+}
+
+std::optional<dev_t> ptySlaveDevice(int master) noexcept
+{
+	char name[64];
+	struct stat st {};
+	if (::ptsname_r(master, name, sizeof(name)) != 0 || ::stat(name, &st) != 0 ||
+	    !S_ISCHR(st.st_mode))
+		return std::nullopt;
+	return st.st_rdev;
 }
 
 } // namespace tlog::term

@@ -26,6 +26,7 @@
 #include "tlog/rec/session_command.hpp"
 #include "tlog/rec/session_lock.hpp"
 #include "tlog/rec/utmp_record.hpp"
+#include "tlog/term/child.hpp"
 #include "tlog/term/signal_set.hpp"
 
 namespace {
@@ -136,10 +137,15 @@ int run(const tlog::rec::Identity &ids, const tlog::rec::SessionCommandLine &cl)
 				      base::describe(e));
 		}
 	}
-	if (lock && lock->state() == rec::SessionLock::State::Busy)
-		// A live recorder already records this audit session (su -
-		// inside a recorded login): do not record it twice.
-		rec::execAsUser(ids, shell.argv, shell.exec0);
+	if (lock && lock->state() == rec::SessionLock::State::Busy) {
+		// A live recorder already records this terminal (su - inside a
+		// recorded login): do not record it twice.
+		if (lock->nestedOn({STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}))
+			rec::execAsUser(ids, shell.argv, shell.exec0);
+		// Another terminal of the same audit session (a second channel
+		// of one ssh connection): the live recorder never sees it.
+		lock.reset();
+	}
 
 	if (rec::wantsNotice(cl, STDOUT_FILENO))
 		printNotice(config.notice);
@@ -155,6 +161,15 @@ int run(const tlog::rec::Identity &ids, const tlog::rec::SessionCommandLine &cl)
 	remote = remote.substr(0, remote.find(' '));
 	request.afterSpawn = [&](int ptyMaster) {
 		utmp.add(ptyMaster, remote);
+		if (lock && ptyMaster >= 0)
+			if (auto device = term::ptySlaveDevice(ptyMaster)) {
+				try {
+					lock->noteTerminal(*device);
+				} catch (const std::exception &e) {
+					// A nested login then records itself too.
+					base::logLine("warning: " + base::describe(e));
+				}
+			}
 		// Until here the user could signal us (our real uid was
 		// theirs): the window between exec and this call. A kill in it
 		// ends the session, as the pty's master closes with us; it

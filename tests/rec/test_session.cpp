@@ -3,13 +3,17 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "support/files.hpp"
 #include "tlog/base/error.hpp"
+#include "tlog/base/unique_fd.hpp"
 #include "tlog/conf/rec_config.hpp"
 #include "tlog/rec/locale_setup.hpp"
 #include "tlog/rec/session_command.hpp"
@@ -183,4 +187,35 @@ BOOST_AUTO_TEST_CASE(lock_taken_busy_and_stale)
 	rec::SessionLock third(dir.path().string(), 42);
 	BOOST_TEST((third.state() == rec::SessionLock::State::Taken));
 	BOOST_CHECK_THROW(rec::SessionLock((dir.path() / "missing").string(), 1), std::system_error);
+}
+
+BOOST_AUTO_TEST_CASE(lock_tells_a_nested_login_from_another_terminal)
+{
+	test::TempDir dir;
+	base::UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+	base::UniqueFd zero(::open("/dev/zero", O_RDONLY | O_CLOEXEC));
+	base::UniqueFd file(::open((dir.path() / "plain").c_str(),
+				   O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+	BOOST_REQUIRE(null && zero && file);
+	struct stat st {};
+	BOOST_REQUIRE(::fstat(null.get(), &st) == 0);
+
+	rec::SessionLock live(dir.path().string(), 7);
+	rec::SessionLock busy(dir.path().string(), 7);
+	BOOST_REQUIRE((busy.state() == rec::SessionLock::State::Busy));
+	// Nothing noted yet: record.
+	BOOST_TEST(!busy.nestedOn({null.get()}));
+	live.noteTerminal(st.st_rdev);
+	BOOST_TEST(busy.nestedOn({null.get(), null.get(), null.get()}));
+	// One fd elsewhere (another device, a file): not all of it is seen.
+	BOOST_TEST(!busy.nestedOn({null.get(), zero.get(), null.get()}));
+	BOOST_TEST(!busy.nestedOn({null.get(), file.get()}));
+	// Noted again (shorter or longer), the old text is gone.
+	live.noteTerminal(st.st_rdev + 1000000);
+	BOOST_TEST(!busy.nestedOn({null.get()}));
+	live.noteTerminal(st.st_rdev);
+	BOOST_TEST(busy.nestedOn({null.get()}));
+	// A damaged note is not trusted.
+	test::writeFile(dir.path() / "session.7.lock", "terminal 12x\n");
+	BOOST_TEST(!busy.nestedOn({null.get()}));
 }

@@ -294,6 +294,38 @@ def check_nested(fx):
     t.check(not twice, f"nested: {len(twice)} entries of a second recording")
 
 
+def check_second_terminal(fx):
+    """Another terminal of the same audit session (what a second channel
+    of one ssh connection is; here script(1)'s pty inside the recorded
+    login) is recorded too: the live recorder holds the session lock but
+    never sees that terminal's input."""
+    login = Login(fx, ["su", "-", USERS[0]])
+    login.start_shell()
+    start = login.pos
+    t.require(shutil.which("script") is not None, "script(1), for a second terminal")
+    login.p.write(f"script -qc 'su - {USERS[1]}' /dev/null\n".encode())
+    login.p.read_until(b"assword:", timeout=20, start=start)
+    login.p.write(PASSWORD.encode() + b"\n")
+    # A recorder starts for it: its notice, then the shell's prompt.
+    start = login.p.read_until(NOTICE, timeout=20, start=start)
+    start = login.p.read_until(f"{USERS[1]}@".encode(), timeout=20, start=start)
+    login.p.write(b"PS1='SEC''OND> '\n")
+    end = login.p.read_until(b"SECOND> ", timeout=20, start=start)
+    marker = f"SECOND-{uuid.uuid4().hex}"
+    login.p.write(f"echo {marker}\n".encode())
+    end = login.p.read_until(b"SECOND> ", timeout=20, start=end)
+    login.p.write(b"exit 4\n")
+    login.pos = login.wait_prompt(end)
+    status = login.exit(0)
+    t.check(status == 0, f"second terminal: outer exit 0, got {t.describe_status(status)}")
+    found, _ = wait_journal(fx.started, lambda e: e.get("TLOG_USER") == USERS[1] and
+                            marker in json.loads(e.get("MESSAGE", "{}")).get("out_txt", ""),
+                            "second terminal: recorded by its own recorder")
+    t.check(all(e["TLOG_SESSION"] == str(login.session) for e in found),
+            f"second terminal: the same audit session {login.session}: "
+            f"{[e['TLOG_SESSION'] for e in found]}")
+
+
 def check_stale_lock(fx):
     """A lock file whose recorder is gone does not stop the recording."""
     login = Login(fx, ["runuser", "-l", USERS[1]], stale_lock=True)
@@ -394,6 +426,7 @@ def main():
         check_interactive(fx, ["su", "-", USERS[0]], USERS[0], 7)
         check_interactive(fx, ["runuser", "-l", USERS[1]], USERS[1], 5)
         check_nested(fx)
+        check_second_terminal(fx)
         check_stale_lock(fx)
         check_commands(fx)
         check_setid_environment(fx)

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+
+#include <sys/types.h>
 
 #include "tlog/base/unique_fd.hpp"
 
@@ -32,6 +35,18 @@ public:
 
 	State state() const noexcept { return state_; }
 	const std::string &path() const noexcept { return path_; }
+
+	/// Taken: notes in the file the terminal (device number) whose I/O
+	/// this recorder records, for nestedOn().
+	/// Throws: std::system_error.
+	void noteTerminal(dev_t device);
+	/// Busy: whether each of @p fds is the terminal the live recorder
+	/// noted, so that all of our I/O already passes through it (su -
+	/// inside a recorded login). Not so for another terminal of the same
+	/// audit session (a second channel of one ssh connection, which the
+	/// live recorder never sees), none noted yet, or fds that are not
+	/// that terminal: then this login is recorded too.
+	bool nestedOn(std::initializer_list<int> fds) const;
 
 private:
 	std::string path_;

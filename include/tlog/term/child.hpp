@@ -36,6 +36,10 @@ Child spawnOnPty(const std::vector<std::string> &argv, const termios *attrs,
 /// Throws: std::system_error.
 Child spawnOnPipes(const std::vector<std::string> &argv, const std::string &exec0 = {});
 
+/// The device number of the terminal whose master is @p master (a pty's
+/// slave), or nullopt when it is not a pty master.
+std::optional<dev_t> ptySlaveDevice(int master) noexcept;
+
 /// Exit status as a shell reports it: the code, or 128+N for signal N.
 int shellStatus(int waitStatus) noexcept;
 
