@@ -144,7 +144,8 @@ bool JournalWriter::drain()
 		if (r < 0) {
 			if (!isTransient(-r))
 				base::throwSystem(-r, "sending to the journal");
-			lastError_ = -r;
+			// Held for pacing when journald went away: say so now.
+			noteOutage(-r);
 			nextRetry_ = base::monotonicNow() + backoff_;
 			backoff_ = std::min(backoff_ * 2, kMaxBackoff);
 			return false;
@@ -167,16 +168,21 @@ bool JournalWriter::drain()
 	return true;
 }
 
+void JournalWriter::noteOutage(int error)
+{
+	if (lastError_ == 0)
+		base::logLine("the journal does not accept messages (" +
+			      std::string(std::strerror(error)) + "); holding them in memory, up to " +
+			      std::to_string(options_.bufferBytes) + " bytes, and retrying");
+	lastError_ = error;
+}
+
 void JournalWriter::hold(std::string_view message, const MessageFields &fields, int error)
 {
 	if (held_.empty())
 		failingSince_ = base::monotonicNow();
-	if (error != 0 && lastError_ == 0) {
+	if (error != 0 && lastError_ == 0)
 		nextRetry_ = base::monotonicNow() + backoff_;
-		base::logLine("the journal does not accept messages (" +
-			      std::string(std::strerror(error)) + "); holding them in memory, up to " +
-			      std::to_string(options_.bufferBytes) + " bytes, and retrying");
-	}
 	if (error == 0 && !pacingSaid_)
 		base::logLine("pacing messages to stay within journald's rate limit (" +
 			      std::to_string(options_.rateBurst) + " entries per " +
@@ -185,7 +191,7 @@ void JournalWriter::hold(std::string_view message, const MessageFields &fields, 
 	pacing_ = pacing_ || error == 0;
 	pacingSaid_ = pacingSaid_ || error == 0;
 	if (error != 0)
-		lastError_ = error;
+		noteOutage(error);
 	held_.push_back(Held{std::string(message), std::string(fields.rec), std::string(fields.user),
 			     std::string(fields.host), fields.session, fields.id});
 	heldBytes_ += message.size();

@@ -252,3 +252,35 @@ BOOST_AUTO_TEST_CASE(pacing_keeps_within_the_rate_limit_and_loses_nothing)
 	BOOST_TEST(w.heldCount() > 0u);
 	BOOST_TEST(err.text() == said);
 }
+
+BOOST_AUTO_TEST_CASE(an_outage_while_pacing_is_said_too)
+{
+	// Messages held for pacing when journald goes away: the outage is
+	// announced as one that starts with a write would be.
+	tlog::test::StderrCapture err;
+	FakeJournal fake;
+	auto o = smallOptions();
+	o.bufferBytes = 1 << 20;
+	o.rateBurst = 2;
+	o.rateInterval = std::chrono::seconds(1);
+	tlog::sink::JournalWriter w(o, fake.fn());
+	for (std::uint64_t id = 1; id <= 4; id++)
+		w.write("m" + std::to_string(id), fieldsFor(id));
+	BOOST_TEST(w.heldCount() == 2u);
+	BOOST_TEST(err.text().find("does not accept") == std::string::npos);
+	fake.down = true;
+	BOOST_REQUIRE(w.retryDeadline().has_value());
+	std::this_thread::sleep_for(*w.retryDeadline() - tlog::base::monotonicNow());
+	w.retry();
+	BOOST_TEST(w.heldCount() == 2u);
+	BOOST_TEST(err.text().find("the journal does not accept messages") != std::string::npos,
+		   err.text());
+	fake.down = false;
+	BOOST_REQUIRE(w.retryDeadline().has_value());
+	std::this_thread::sleep_for(*w.retryDeadline() - tlog::base::monotonicNow());
+	w.retry();
+	BOOST_TEST(w.heldCount() == 0u);
+	BOOST_TEST(err.text().find("the journal is back") != std::string::npos, err.text());
+	std::vector<std::string> want{"MESSAGE=m1", "MESSAGE=m2", "MESSAGE=m3", "MESSAGE=m4"};
+	BOOST_TEST(fake.messages() == want, boost::test_tools::per_element());
+}

@@ -82,6 +82,8 @@ private:
 	bool drain();
 	/// True when the rate budget allows one more entry now.
 	bool mayPace(base::Timestamp now);
+	/// Sending failed with the transient @p error: said once an outage.
+	void noteOutage(int error);
 	/// @p error 0 means held for pacing, not for a failure.
 	void hold(std::string_view message, const MessageFields &fields, int error);
 	void waitForRoom();
