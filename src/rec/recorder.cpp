@@ -42,6 +42,8 @@ constexpr std::size_t kBufferSize = 64 * 1024;
 // How long the last output may wait for a terminal that takes none (a
 // suspended ssh client) once a signal ends the recording.
 constexpr auto kFinalWriteWait = std::chrono::seconds(3);
+// How long the program has to end after tlog-rec passed it a signal.
+constexpr auto kSignalGrace = std::chrono::seconds(2);
 
 /// Restores an fd's status flags (O_NONBLOCK) on destruction. The flags
 /// belong to the open file description, which the user's shell shares:
@@ -153,6 +155,7 @@ private:
 	Relay error_{"error", -1, -1, codec::PacketType::Output};
 	RecordResult result_;
 	bool writerFailed_ = false; // the error said what is lost
+	std::optional<base::Timestamp> endBy_; // after a signal: finish then
 };
 
 Session::Session(const RecorderOptions &options, const codec::Envelope &envelope,
@@ -576,12 +579,19 @@ void Session::onSignal()
 			onWindowChange();
 			break;
 		default:
-			// Pass it on, save what we have, and let the caller die of
-			// the same signal once the terminal is restored.
+			// Pass it on, and let the caller die of the same signal
+			// once the terminal is restored. The program may say
+			// something as it ends (ping's statistics): that is
+			// recorded while it gets kSignalGrace to end; a second
+			// signal does not wait.
+			if (result_.signal) {
+				finish();
+				return;
+			}
 			result_.signal = *sig;
 			::kill(child_.pid, *sig);
-			finish();
-			return;
+			endBy_ = base::monotonicNow() + kSignalGrace;
+			break;
 		}
 	}
 }
@@ -593,6 +603,11 @@ RecordResult Session::run()
 	loop_.watch(output_.from, POLLIN, [this](short ev) { onReadable(output_, ev); });
 	if (error_.sourceOpen)
 		loop_.watch(error_.from, POLLIN, [this](short ev) { onReadable(error_, ev); });
+	loop_.addTimer([this] { return endBy_; },
+		       [this] {
+			       endBy_.reset();
+			       finish();
+		       });
 	auto latency = std::chrono::duration_cast<base::Timestamp>(options_.latency);
 	loop_.addTimer(
 	    [this, latency]() -> std::optional<base::Timestamp> {

@@ -14,8 +14,8 @@ Where the terminal survives, its settings after tlog-rec equal those
 before.
 
 usage: signals.py CASE TLOG_REC TLOG_PLAY
-CASE: sigkill, sigkill_flood, sigterm, sighup, sigquit, sigusr1,
-      sigterm_stalled, sigterm_ignored, hangup_leader, hangup_flood,
+CASE: sigkill, sigkill_flood, sigterm, sighup, sigterm_last_words, sigquit,
+      sigusr1, sigterm_stalled, sigterm_ignored, hangup_leader, hangup_flood,
       hangup_not_leader"""
 
 import os
@@ -115,7 +115,7 @@ def sigkill_flood(rec, play, tmp):
     print(f"ok: exit {code}; {what}")
 
 
-def signal_case(rec, play, tmp, sig, body, argv_prefix=()):
+def signal_case(rec, play, tmp, sig, body, argv_prefix=(), last_words=None):
     """tlog-rec is sent @sig while the program waits: it logs all so far
     (nothing was logged before: --latency=3600 and one message's worth),
     ends the program, restores the terminal and dies of @sig."""
@@ -128,6 +128,9 @@ def signal_case(rec, play, tmp, sig, body, argv_prefix=()):
     t.check(code == -sig, f"tlog-rec: {t.describe_status(code)}, expected to die of "
             f"{signal.Signals(sig).name}")
     s.check_termios()
+    if last_words is not None:
+        t.check(last_words in bytes(s.p.output),
+                f"the program's last words {last_words!r} are not on the terminal")
     what = s.check_all_recorded(play)
     s.p.finish()
     program = t.wait_gone(s.pid)
@@ -141,6 +144,14 @@ def sigterm(rec, play, tmp):
 
 def sighup(rec, play, tmp):
     signal_case(rec, play, tmp, signal.SIGHUP, "exec sleep 60")
+
+
+def sigterm_last_words(rec, play, tmp):
+    """A program that says something as the signal ends it (ping's
+    statistics): that is shown and recorded too."""
+    signal_case(rec, play, tmp, signal.SIGTERM,
+                "trap 'echo goodbye-from-the-trap; exit 3' TERM; sleep 60 & wait",
+                last_words=b"goodbye-from-the-trap")
 
 
 def sigquit(rec, play, tmp):
@@ -329,6 +340,6 @@ def hangup_not_leader(rec, play, tmp):
 
 
 if __name__ == "__main__":
-    t.run_cases((sigkill, sigkill_flood, sigterm, sighup, sigquit, sigusr1, sigterm_stalled,
-                 sigterm_ignored, hangup_leader, hangup_flood, hangup_not_leader),
-                started=STARTED)
+    t.run_cases((sigkill, sigkill_flood, sigterm, sighup, sigterm_last_words, sigquit, sigusr1,
+                 sigterm_stalled, sigterm_ignored, hangup_leader, hangup_flood,
+                 hangup_not_leader), started=STARTED)
