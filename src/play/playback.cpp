@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <system_error>
 #include <charconv>
 #include <cstring>
 #include <fstream>
@@ -92,17 +93,28 @@ void exportRecording(const PlaybackRequest &request, const source::ReaderSpec &s
 			base::throwErrno("writing " + request.exportPath);
 		fd = file.get();
 	}
-	if (request.exportFormat == "text") {
-		// The screen emulated to the end, nothing shown on the way.
-		PlayerOptions text = options;
-		text.exportText = true;
-		text.handleSignals = false;
-		Player(*reader, text, fd, -1).run();
-		return;
+	try {
+		if (request.exportFormat == "text") {
+			// The screen emulated to the end, nothing shown on the way.
+			PlayerOptions text = options;
+			text.exportText = true;
+			text.handleSignals = false;
+			Player(*reader, text, fd, -1).run();
+			return;
+		}
+		exportAsciicast(*reader,
+				ExportOptions{options.match, options.lax, options.fromMiddle,
+					      options.idleLimit},
+				fd);
+	} catch (const std::system_error &e) {
+		// Errors only writing gives: name the file (a reader names its
+		// own source).
+		int err = e.code().value();
+		if (file && e.code().category() == std::system_category() &&
+		    (err == ENOSPC || err == EFBIG || err == EDQUOT))
+			base::throwSystem(err, "writing " + request.exportPath);
+		throw;
 	}
-	exportAsciicast(*reader,
-			ExportOptions{options.match, options.lax, options.fromMiddle, options.idleLimit},
-			fd);
 }
 
 } // namespace

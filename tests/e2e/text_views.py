@@ -66,6 +66,13 @@ def main():
             t.check(res.returncode == 0 and res.stdout == b"", f"{kind}: -o: {res.stderr!r}")
             with open(out) as f:
                 t.check_equal(f.read(), expected_text(), f"{kind}: --export=text -o FILE")
+            # A file that cannot take it: named, with the reason.
+            for fmt in ("text", "asciicast"):
+                res = t.run([tlog_play, "-r", "file", "-i", log, f"--export={fmt}", "-o",
+                             "/dev/full"], env=env)
+                t.check(res.returncode == 1 and
+                        b"writing /dev/full: No space left on device" in res.stderr,
+                        f"{kind}: --export={fmt} -o /dev/full: {res.returncode} {res.stderr!r}")
 
             res = t.run([tlog_play, "-r", "file", "-i", log, "--search=ERROR", "--list-matches"],
                         env=env)
