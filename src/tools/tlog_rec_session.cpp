@@ -112,6 +112,8 @@ int run(const tlog::rec::Identity &ids, const tlog::rec::SessionCommandLine &cl)
 			      ": the environment may not change the recording");
 	config.shell = rec::chooseShell(config.shell, cl);
 	if (cl.configuration) {
+		// Printing it needs none of the recorder's rights.
+		rec::becomeUser(ids);
 		std::cout << conf::configurationJson(config) << '\n';
 		return 0;
 	}

@@ -392,7 +392,8 @@ def check_setid_environment(fx):
                         "--configuration"], capture_output=True, timeout=60)
     shown = json.loads(p.stdout) if p.returncode == 0 else {}
     t.check(shown.get("notice") == notice + "\n" and shown.get("log", {}).get("output") is True
-            and shown.get("writer") == "journal", f"set-id env: --configuration: {p.stdout!r}")
+            and shown.get("writer") == "journal",
+            f"set-id env: --configuration: exit {p.returncode}: {p.stdout!r} {p.stderr!r}")
     # The output is recorded all the same.
     wait_journal(fx.started, lambda e: marker in json.loads(e.get("MESSAGE", "{}")).get(
                  "out_txt", ""), "set-id env: the output recorded to the journal anyway")
