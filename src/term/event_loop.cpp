@@ -63,8 +63,12 @@ void EventLoop::runOnce()
 
 	std::vector<pollfd> fds;
 	fds.reserve(watches_.size());
+	// A watch with no events is paused: poll(2) reports a hang-up or an
+	// error whatever the events, so it is given no fd at all (a pipe
+	// whose writer closed would otherwise wake every poll, and a relay
+	// held back for back-pressure would be read over its pending bytes).
 	for (auto &w : watches_)
-		fds.push_back(pollfd{w.fd, w.events, 0});
+		fds.push_back(pollfd{w.events != 0 ? w.fd : -1, w.events, 0});
 	int n = ::poll(fds.data(), fds.size(), timeout);
 	if (n < 0) {
 		if (errno == EINTR)

@@ -165,6 +165,37 @@ BOOST_AUTO_TEST_CASE(set_events_zero_ignores_the_fd)
 	BOOST_TEST(calls == 1);
 }
 
+BOOST_AUTO_TEST_CASE(set_events_zero_ignores_a_hang_up_too)
+{
+	// poll(2) reports POLLHUP whatever the events: a paused pipe whose
+	// writer closed must not wake the loop (the player spun on it).
+	EventLoop loop;
+	auto [r, w] = makePipe();
+	int calls = 0;
+	loop.watch(r.get(), 0, [&](short) { calls++; });
+	tlog::base::writeAll(w.get(), "x");
+	w.reset();
+	int rounds = 0;
+	bool done = false;
+	auto until = monotonicNow() + 50ms;
+	loop.addTimer(
+	    [&]() -> std::optional<tlog::base::Timestamp> {
+		    if (done)
+			    return std::nullopt;
+		    return until;
+	    },
+	    [&] { done = true; });
+	while (!done) {
+		loop.runOnce();
+		rounds++;
+	}
+	BOOST_TEST(calls == 0);
+	BOOST_TEST(rounds <= 2); // the timer's wait, not a spin
+	loop.setEvents(r.get(), POLLIN);
+	loop.runOnce();
+	BOOST_TEST(calls == 1);
+}
+
 BOOST_AUTO_TEST_CASE(handler_exception_propagates)
 {
 	EventLoop loop;

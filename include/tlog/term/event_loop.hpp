@@ -23,7 +23,8 @@ public:
 	/// Watches @p fd for @p events (POLLIN, POLLOUT), replacing any earlier
 	/// registration of the same fd. Events 0 keeps the fd but ignores it.
 	void watch(int fd, short events, FdHandler handler);
-	/// Changes the events watched on @p fd.
+	/// Changes the events watched on @p fd; 0 pauses the watch (not even
+	/// a hang-up or an error is reported until events are set again).
 	void setEvents(int fd, short events) noexcept;
 	/// Stops watching @p fd (safe inside a handler).
 	void unwatch(int fd) noexcept;
