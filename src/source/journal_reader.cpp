@@ -114,6 +114,14 @@ JournalReader::JournalReader(const JournalSpec &spec, bool follow)
 {
 	addSelection(journal_.get(), spec);
 	seekStart();
+	if (follow_) {
+		// Before the first read, so that nothing logged after it goes
+		// unnoticed; and a journal that cannot be watched (no inotify
+		// watches left) is an error, not the end of the recording.
+		int fd = sd_journal_get_fd(journal_.get());
+		check(fd, "watching the journal for new entries");
+		fd_ = fd;
+	}
 }
 
 void JournalReader::seekStart()
@@ -194,9 +202,7 @@ std::optional<RawMessage> JournalReader::read()
 
 int JournalReader::waitFd() const noexcept
 {
-	if (fd_ < 0)
-		fd_ = sd_journal_get_fd(journal_.get());
-	return fd_;
+	return fd_; // -1 unless following: nothing to wait for
 }
 
 void JournalReader::onWaitFdReady()

@@ -65,7 +65,7 @@ private:
 	std::uint64_t realtimeUsec_ = 0;
 	std::uint64_t skippedUntrusted_ = 0;
 	bool atEnd_ = false; // past the until bound: nothing more, ever
-	mutable int fd_ = -1;
+	int fd_ = -1; // sd_journal_get_fd() when following
 };
 
 /// The recordings among the entries @p spec selects (its matches, time
