@@ -141,6 +141,8 @@ void exportAsciicast(source::Reader &reader, const ExportOptions &options, int o
 			continue;
 		}
 		auto message = codec::parseMessage(raw->text, raw->location);
+		if (!options.select.matches(message.envelope))
+			continue;
 		const std::string &id = message.envelope.rec;
 		if (!rec && (options.match.empty() || id == options.match))
 			rec = id;
@@ -172,6 +174,9 @@ void exportAsciicast(source::Reader &reader, const ExportOptions &options, int o
 			out.clear();
 		}
 	}
+	if (!rec && !options.select.any() && !options.fromMiddle)
+		throw std::runtime_error(reader.name() + ": no recording matches " +
+					 options.select.describe());
 	if (!rec && !options.match.empty() && !options.fromMiddle) {
 		std::string text = reader.name() + ": no recording " + options.match;
 		for (std::size_t i = 0; i < others.size(); i++)

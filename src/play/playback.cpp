@@ -103,8 +103,8 @@ void exportRecording(const PlaybackRequest &request, const source::ReaderSpec &s
 			return;
 		}
 		exportAsciicast(*reader,
-				ExportOptions{options.match, options.lax, options.fromMiddle,
-					      options.idleLimit},
+				ExportOptions{options.match, options.select, options.lax,
+					      options.fromMiddle, options.idleLimit},
 				fd);
 	} catch (const std::system_error &e) {
 		// Errors only writing gives: name the file (a reader names its
@@ -182,14 +182,16 @@ source::ReaderSpec readerSpec(const conf::PlayConfig &config)
 	return spec;
 }
 
-std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec)
+std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec, const Selection &select)
 {
 	std::vector<RecordingInfo> list;
 	for (auto &edges : source::listRecordings(spec)) {
 		// One damaged recording must not hide the others.
 		try {
-			list.push_back(summarize(edges.rec, edges.firstMessage, edges.lastMessage,
-						 edges.firstUsec, edges.location));
+			auto info = summarize(edges.rec, edges.firstMessage, edges.lastMessage,
+					      edges.firstUsec, edges.location);
+			if (select.matches(info))
+				list.push_back(std::move(info));
 		} catch (const base::FormatError &e) {
 			base::logLine("recording " + edges.rec + " skipped: " + e.what());
 		}
@@ -202,8 +204,15 @@ std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec)
 int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 {
 	source::ReaderSpec spec = readerSpec(config);
+	// Asked of indexed stores through the spec; checked here too, which a
+	// file, having no index, needs.
+	Selection select;
+	select.user = config.user;
+	select.host = config.host;
+	if (config.session >= 0)
+		select.session = static_cast<std::uint32_t>(config.session);
 	if (request.list) {
-		auto list = listSelected(spec);
+		auto list = listSelected(spec, select);
 		base::writeAll(request.outFd, request.json ? toJson(list).toString(true) + "\n"
 							   : formatTable(list));
 		return 0;
@@ -214,7 +223,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	// recording or -m); indexed stores are asked first which recordings
 	// the selection holds, so two are never interleaved.
 	if (spec.type != "file" && spec.type != "asciicast" && spec.rec.empty()) {
-		auto list = listSelected(spec);
+		auto list = listSelected(spec, select);
 		if (list.empty())
 			throw std::runtime_error("no recording in " +
 						 std::string(spec.type == "journal" ? "the journal"
@@ -243,6 +252,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 		throw base::UsageError(std::string("goto: ") + e.what());
 	}
 	options.match = spec.rec;
+	options.select = select;
 	options.follow = config.follow;
 	options.lax = config.lax;
 	options.paused = config.paused;

@@ -182,6 +182,9 @@ PlayResult Player::run()
 
 void Player::finish()
 {
+	if (!rec_ && !options_.select.any() && !options_.fromMiddle)
+		throw std::runtime_error(reader_.name() + ": no recording matches " +
+					 options_.select.describe());
 	// Resumed at a cursor, finding nothing new is not an error.
 	if (!options_.match.empty() && !rec_ && !options_.fromMiddle) {
 		std::string text = reader_.name() + ": no recording " + options_.match;
@@ -234,6 +237,8 @@ bool Player::readOne()
 		return false;
 	}
 	auto message = codec::parseMessage(raw->text, raw->location);
+	if (!options_.select.matches(message.envelope))
+		return true;
 	const std::string &rec = message.envelope.rec;
 	if (!rec_ && (options_.match.empty() || rec == options_.match))
 		rec_ = rec;

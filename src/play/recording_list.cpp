@@ -153,4 +153,17 @@ json::JsonRef toJson(const std::vector<RecordingInfo> &list)
 	return array;
 }
 
+std::string Selection::describe() const
+{
+	std::string text;
+	auto add = [&text](const std::string &part) { text += (text.empty() ? "" : " ") + part; };
+	if (!user.empty())
+		add("--user=" + user);
+	if (!host.empty())
+		add("--host=" + host);
+	if (session)
+		add("--session=" + std::to_string(*session));
+	return text;
+}
+
 } // namespace tlog::play

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """tlog-play without a terminal: stdin /dev/null, stdout a file. It must
 play to the end, exit 0 and write exactly the recorded output, at the
-recorded pace.
+recorded pace. Also --user, --host and --session on a file of several
+recordings: checked message by message, for playing, --list and export.
 
 usage: noterm.py TLOG_PLAY DATA_DIR NAME..."""
 
+import json
 import os
 import sys
 import time
@@ -49,6 +51,34 @@ def main():
                     f"recording lasts {want} ms")
             print(f"ok {name}: {len(expected)} bytes in {elapsed_ms:.0f} ms "
                   f"(recording {want} ms)")
+        check_selection(player, tmp, env)
+
+
+def check_selection(player, tmp, env):
+    def message(rec, user, host, session, text):
+        return json.dumps({"ver": "2.3", "host": host, "rec": rec, "user": user,
+                           "term": "xterm", "session": session, "id": 1, "pos": 0,
+                           "time": 1796000000.0, "timing": f">{len(text)}", "in_txt": "",
+                           "in_bin": [], "out_txt": text, "out_bin": []})
+    log = os.path.join(tmp, "several.log")
+    with open(log, "w") as f:
+        f.write(message("R1", "alice", "web1", 3, "alice-output") + "\n")
+        f.write(message("R2", "bob", "web2", 4, "bob-output") + "\n")
+    for args, out in ((["--user=bob"], b"bob-output"), (["--host=web1"], b"alice-output"),
+                      (["--session=4"], b"bob-output")):
+        res = t.run([player, "-i", log, *args], env=env)
+        t.check(res.returncode == 0 and res.stdout == out and res.stderr == b"",
+                f"{args}: {res.returncode} {res.stdout!r} {res.stderr!r}")
+    res = t.run([player, "-i", log, "--user=bob", "--list", "--json"], env=env)
+    listed = json.loads(res.stdout) if res.returncode == 0 else None
+    t.check(listed is not None and [r["rec"] for r in listed] == ["R2"], f"--list: {res!r}")
+    res = t.run([player, "-i", log, "--session=3", "--export=asciicast"], env=env)
+    t.check(res.returncode == 0 and b"alice-output" in res.stdout and b"bob" not in res.stdout,
+            f"--export: {res.stdout!r} {res.stderr!r}")
+    res = t.run([player, "-i", log, "--user=carol"], env=env)
+    t.check(res.returncode == 1 and b"no recording matches --user=carol" in res.stderr,
+            f"no match: {res.returncode} {res.stderr!r}")
+    print("ok selection: --user, --host, --session in a file")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@
 using namespace std::chrono_literals;
 using tlog::play::PlayerOptions;
 using tlog::play::PlayPosition;
+using tlog::play::Selection;
 using tlog::source::FdReader;
 using tlog::source::MemReader;
 using tlog::test::message;
@@ -190,6 +191,61 @@ BOOST_AUTO_TEST_CASE(match_not_found)
 	auto run = playCaptured(reader, options);
 	BOOST_TEST(run.out == "");
 	BOOST_TEST(run.error.find("mem: no recording Z (found: A)") == 0, run.error);
+}
+
+namespace {
+
+// message() of user "u", host "h", session 1, with those replaced.
+std::string messageOf(std::string_view user, std::string_view host, std::uint32_t session,
+		      std::string_view rec, std::uint64_t id, std::string_view out)
+{
+	auto m = message(rec, id, 0, ">" + std::to_string(out.size()), out);
+	auto put = [&m](const std::string &from, const std::string &to) {
+		m.replace(m.find(from), from.size(), to);
+	};
+	put(R"("user":"u")", R"("user":")" + std::string(user) + "\"");
+	put(R"("host":"h")", R"("host":")" + std::string(host) + "\"");
+	put(R"("session":1,)", R"("session":)" + std::to_string(session) + ",");
+	return m;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(user_host_and_session_select_in_a_file)
+{
+	// A file has no index: --user, --host and --session are checked on
+	// each message, and what they leave out is not even named.
+	std::vector<std::string> lines = {
+	    messageOf("alice", "web1", 3, "A", 1, "a1"),
+	    messageOf("bob", "web1", 4, "B", 1, "b1"),
+	    messageOf("bob", "web2", 5, "C", 1, "c1"),
+	};
+	struct Case {
+		Selection select;
+		std::string out;
+		std::string err; // others that match, named
+	};
+	const Case cases[] = {
+	    {Selection{"bob", "", std::nullopt}, "b1", "tlog: also in mem: C (choose with -m)\n"},
+	    {Selection{"", "web2", std::nullopt}, "c1", ""},
+	    {Selection{"", "", 3u}, "a1", ""},
+	    {Selection{"bob", "web2", 5u}, "c1", ""},
+	};
+	for (const auto &c : cases) {
+		MemReader reader(lines);
+		PlayerOptions options;
+		options.select = c.select;
+		auto run = playCaptured(reader, options);
+		BOOST_TEST(run.error == "");
+		BOOST_TEST(run.out == c.out, c.select.describe());
+		BOOST_TEST(run.err == c.err, c.select.describe());
+	}
+	MemReader reader(lines);
+	PlayerOptions options;
+	options.select = Selection{"carol", "", 3u};
+	auto run = playCaptured(reader, options);
+	BOOST_TEST(run.out == "");
+	BOOST_TEST(run.error == "mem: no recording matches --user=carol --session=3", run.error);
 }
 
 BOOST_AUTO_TEST_CASE(gap_stops_without_lax)

@@ -8,6 +8,7 @@
 #include "tlog/base/clock.hpp"
 #include "tlog/codec/packet.hpp"
 #include "tlog/play/idle_limit.hpp"
+#include "tlog/play/recording_list.hpp"
 
 namespace tlog::source {
 class Reader;
@@ -78,6 +79,7 @@ void appendCastText(std::string &out, std::string_view data);
 /// How to export (filled from PlayConfig by runPlayback()).
 struct ExportOptions {
 	std::string match;	     ///< recording id to export; empty: the first seen
+	Selection select;	     ///< only messages it matches
 	bool lax = false;	     ///< an id gap is one stderr line, not an error
 	bool fromMiddle = false;     ///< the first message may have any id (a cursor)
 	base::Timestamp idleLimit{}; ///< longest pause; zero keeps them all

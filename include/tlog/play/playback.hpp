@@ -32,9 +32,10 @@ struct PlaybackRequest {
 /// Throws: base::UsageError for contradicting or malformed settings.
 source::ReaderSpec readerSpec(const conf::PlayConfig &config);
 
-/// Summaries of the recordings @p spec selects, oldest first.
+/// Summaries of the recordings @p spec selects and @p select matches,
+/// oldest first.
 /// Throws: as source::listRecordings(), base::FormatError.
-std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec);
+std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec, const Selection &select);
 
 /// Lists (request.list), exports (request.exportFormat) or plays one
 /// recording as @p config says. When the journal or Elasticsearch

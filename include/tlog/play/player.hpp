@@ -14,6 +14,7 @@
 #include "tlog/codec/packet.hpp"
 #include "tlog/play/idle_limit.hpp"
 #include "tlog/play/playback_clock.hpp"
+#include "tlog/play/recording_list.hpp"
 #include "tlog/play/position.hpp"
 #include "tlog/play/screen_search.hpp"
 #include "tlog/play/virtual_screen.hpp"
@@ -29,6 +30,7 @@ namespace tlog::play {
 /// How to play (filled from PlayConfig by the tool).
 struct PlayerOptions {
 	std::string match;     ///< recording id to play; empty: the first seen
+	Selection select;      ///< only messages it matches (a file's; see Selection)
 	bool follow = false;   ///< at the end, wait for more (the reader's waitFd)
 	bool lax = false;      ///< an id gap is one stderr line, not an error
 	bool paused = false;   ///< start paused

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tlog/codec/message.hpp"
 #include "tlog/json/json_ref.hpp"
 
 namespace tlog::play {
@@ -21,6 +22,29 @@ struct RecordingInfo {
 	std::uint64_t messages = 0;   ///< id of its last message
 	bool live = false;            ///< its recorder is still running here
 	std::string lastCursor;       ///< where --follow would resume
+};
+
+/// The short selections (--user, --host, --session). Indexed stores
+/// (journal, Elasticsearch) are asked for them; a file has no index, so
+/// its messages are checked one by one.
+struct Selection {
+	std::string user;                     ///< empty: any
+	std::string host;                     ///< empty: any
+	std::optional<std::uint32_t> session; ///< none: any
+
+	bool any() const noexcept { return user.empty() && host.empty() && !session; }
+	bool matches(const codec::Envelope &e) const noexcept
+	{
+		return (user.empty() || e.user == user) && (host.empty() || e.host == host) &&
+		       (!session || e.session == *session);
+	}
+	bool matches(const RecordingInfo &r) const noexcept
+	{
+		return (user.empty() || r.user == user) && (host.empty() || r.host == host) &&
+		       (!session || r.session == *session);
+	}
+	/// "--user=alice --session=7", for errors.
+	std::string describe() const;
 };
 
 /// Builds the summary from a recording's first and last messages, as the
