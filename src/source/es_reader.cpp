@@ -47,6 +47,10 @@ ElasticReader::ElasticReader(ElasticSpec spec, bool follow)
 	curl_.setUserPassword(spec_.userPassword);
 	curl_.setVerifyTls(spec_.verifyTls);
 	curl_.setVerbose(spec_.verbose);
+	// A live recording outlives an Elasticsearch restart: follow it
+	// through one rather than give up after a few seconds.
+	if (follow_)
+		spec_.attempts = 0;
 }
 
 namespace {
@@ -64,7 +68,8 @@ JsonRef search(CurlEasy &curl, const ElasticSpec &spec, const std::string &body)
 			response = curl.postJson(spec.baseUrl, body);
 			if (response.status >= 200 && response.status < 300)
 				break;
-			if (response.status < 500)
+			// 429: too many requests, Elasticsearch under load.
+			if (response.status < 500 && response.status != 429)
 				throw std::runtime_error(spec.baseUrl + ": HTTP " +
 							 std::to_string(response.status) + ": " +
 							 reasonOf(response.body));
@@ -76,10 +81,13 @@ JsonRef search(CurlEasy &curl, const ElasticSpec &spec, const std::string &body)
 			if (failure.rfind(spec.baseUrl + ": ", 0) == 0)
 				failure.erase(0, spec.baseUrl.size() + 2);
 		}
-		if (attempt >= spec.attempts)
+		if (spec.attempts != 0 && attempt >= spec.attempts)
 			throw std::runtime_error(spec.baseUrl + ": giving up after " +
 						 std::to_string(attempt) + " attempts: " + failure);
-		base::logLine(spec.baseUrl + ": " + failure + "; retrying");
+		// Without a limit (following), a long outage is said about once a
+		// minute after the first few tries.
+		if (attempt <= 5 || attempt % 12 == 0)
+			base::logLine(spec.baseUrl + ": " + failure + "; retrying");
 		std::this_thread::sleep_for(backoff);
 		backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
 	}
@@ -156,7 +164,16 @@ void ElasticReader::fetchPage()
 			throw base::FormatError(where + "hit " + std::to_string(i) + " has no _source object");
 		if (!sort || sort->type() != JsonType::Array)
 			throw base::FormatError(where + "hit " + std::to_string(i) + " has no sort values");
-		page_.push_back(RawMessage{source->toString(), locationOf(hit)});
+		// A message indexed twice (a bulk request retried by rsyslog)
+		// has the same id and text: played once. The same id with other
+		// text is left for the decoder to refuse.
+		auto text = source->toString();
+		if (searchAfter_ && sort->toString() == searchAfter_->toString() &&
+		    text == lastText_) {
+			continue;
+		}
+		page_.push_back(RawMessage{text, locationOf(hit)});
+		lastText_ = std::move(text);
 		searchAfter_ = *sort;
 	}
 	drained_ = n == 0;

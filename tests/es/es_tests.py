@@ -90,6 +90,24 @@ def case_faults(tlog_rec, tlog_play):
         es.fault({"drop": 1})
         r = play(tlog_play, es, [f"--rec={rec}"])
         t.check_equal(r.stdout, output, "playback after a dropped connection")
+        # Too many requests (Elasticsearch under load) is asked again too.
+        es.fault({"status": 429, "count": 1})
+        r = play(tlog_play, es, [f"--rec={rec}"])
+        t.check_equal(r.stdout, output, "playback after a 429 answer")
+        t.check(r.stderr.count(b"retrying") == 1, f"429 not retried: {r.stderr!r}")
+        # A message indexed twice (rsyslog retrying a bulk request) plays
+        # once; the same id with other text is refused, not chosen from.
+        es.load("twice", messages[:3] + [messages[2]] + messages[3:])
+        r = t.run([tlog_play, "-r", "es", f"--es-baseurl={es.url}/twice/_search",
+                   f"--rec={rec}"], env=t.test_env(), timeout=60)
+        t.check(r.returncode == 0, f"a message twice: {r.stderr!r}")
+        t.check_equal(r.stdout, output, "playback with a message indexed twice")
+        forged = dict(messages[2], out_txt="forged", timing=">6")
+        es.load("other", messages[:3] + [forged] + messages[3:])
+        r = t.run([tlog_play, "-r", "es", f"--es-baseurl={es.url}/other/_search",
+                   f"--rec={rec}"], env=t.test_env(), timeout=60)
+        t.check(r.returncode == 1 and b"forged" not in r.stdout, f"same id, other text: "
+                f"{r.returncode} {r.stderr!r}")
         # A slow answer within the timeout is waited for; one past it
         # (--es-timeout) is abandoned and asked again.
         es.fault({"delay_ms": 1500, "count": 1})

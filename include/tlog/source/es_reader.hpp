@@ -49,6 +49,7 @@ private:
 	CurlEasy curl_;
 	std::deque<RawMessage> page_;
 	std::optional<json::JsonRef> searchAfter_; // the last hit's sort values
+	std::string lastText_;                      // and its _source
 	bool drained_ = false;                     // the last page came back empty
 	std::chrono::milliseconds idleDelay_{250};
 };

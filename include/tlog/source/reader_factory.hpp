@@ -42,7 +42,8 @@ struct ElasticSpec {
 	std::string query;        ///< query-string syntax ("rec:X AND id:>10")
 	std::size_t pageSize = 500;
 	std::chrono::milliseconds timeout{30000};
-	unsigned attempts = 5;    ///< tries per page on 5xx and transport errors
+	unsigned attempts = 5;    ///< tries per page on 5xx, 429 and transport
+				  ///< errors; 0: no limit (the reader, following)
 	std::string userPassword; ///< "user:password"; else ~/.netrc if it has the host
 	bool verifyTls = true;
 	bool verbose = false;
