@@ -170,8 +170,16 @@ std::optional<RawMessage> JournalReader::read()
 	while (!atEnd_) {
 		int r = sd_journal_next(j);
 		check(r, "reading the journal");
-		if (r == 0)
+		if (r == 0) {
+			// Entries are stamped when journald takes them: once the
+			// clock is past the bound (and a second for one taken but
+			// not yet written), none to come can be within it.
+			if (spec_.untilUsec &&
+			    static_cast<std::uint64_t>(base::realtimeNow().count() / 1000) >
+				*spec_.untilUsec + 1000000)
+				atEnd_ = true;
 			return std::nullopt;
+		}
 		std::uint64_t usec = 0;
 		check(sd_journal_get_realtime_usec(j, &usec), "reading an entry's time");
 		if (spec_.untilUsec && usec > *spec_.untilUsec) {

@@ -261,6 +261,14 @@ def case_follow(tlog_rec, tlog_play):
                 f"its entry")
         print(f"follow: output at most {worst * 1000:.0f} ms after the journal announced it; "
               f"journald announced entries up to {worst_journal * 1000:.0f} ms after logging them")
+        # Following up to a time already past: nothing more can come, so
+        # the player ends instead of waiting for ever.
+        until = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(time.time() + 1))
+        time.sleep(2.5)
+        res = t.run([tlog_play, "-r", "journal", f"--rec={live.rec}", "--follow",
+                     f"--until={until}"], env=t.test_env(), timeout=20)
+        t.check(res.returncode == 0 and res.stdout.count(b"tick-") == 8,
+                f"--follow --until in the past: {res.returncode} {res.stdout!r} {res.stderr!r}")
     finally:
         if player:
             player.kill()
