@@ -321,6 +321,11 @@ void Player::pump()
 					takeSnapshot();
 				if (dry_ || !readOne())
 					break;
+				// A message that gave nothing to play (another
+				// recording's) counts too: skipping a whole file's
+				// worth must not keep keys and signals waiting.
+				if (queue_.empty())
+					budget--;
 				continue;
 			}
 			const auto &packet = queue_.front();
