@@ -18,7 +18,7 @@ void UniqueFd::reset(int fd) noexcept
 	fd_ = fd;
 }
 
-std::ptrdiff_t readSome(int fd, void *buf, std::size_t size)
+std::ptrdiff_t readSome(int fd, void *buf, std::size_t size, Eio eio)
 {
 	for (;;) {
 		ssize_t n = ::read(fd, buf, size);
@@ -29,7 +29,7 @@ std::ptrdiff_t readSome(int fd, void *buf, std::size_t size)
 		if (errno == EAGAIN)
 			return -1;
 		// A pty master reads EIO once the slave is closed: that is EOF.
-		if (errno == EIO)
+		if (errno == EIO && eio == Eio::IsEof)
 			return 0;
 		throwErrno("read");
 	}

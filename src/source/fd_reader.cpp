@@ -103,7 +103,15 @@ bool FdReader::fill()
 	}
 	std::size_t old = buffer_.size();
 	buffer_.resize(old + kReadSize);
-	auto n = base::readSome(readFd_, buffer_.data() + old, kReadSize);
+	std::ptrdiff_t n;
+	try {
+		// EIO is EOF only for a terminal (a pty whose writer is gone).
+		n = base::readSome(readFd_, buffer_.data() + old, kReadSize,
+				   regular_ ? base::Eio::IsError : base::Eio::IsEof);
+	} catch (const std::system_error &e) {
+		buffer_.resize(old);
+		base::throwSystem(e.code().value(), "reading " + displayName_);
+	}
 	buffer_.resize(old + static_cast<std::size_t>(std::max<std::ptrdiff_t>(n, 0)));
 	if (n > 0) {
 		offset_ += static_cast<std::uint64_t>(n);

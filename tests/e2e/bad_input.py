@@ -103,6 +103,12 @@ class Cases:
         p = self.path("does-not-exist.log")
         expect_failure(self.play_file(p), "missing file", (1,), [p])
 
+    def read_error(self):
+        # A file whose read fails with EIO (as a failing disk does): an
+        # error naming it, not an empty recording played to its "end".
+        expect_failure(self.play_file("/proc/self/mem"), "read error", (1,),
+                       ["reading /proc/self/mem", "Input/output error"])
+
     def play_unknown_option(self):
         res = t.run([self.play, "--no-such-option-e2e"], env=self.env)
         expect_failure(res, "tlog-play unknown option", (2,), ["no-such-option-e2e"])
@@ -136,7 +142,7 @@ def main():
     with t.tempdir() as tmp:
         c = Cases(our_rec, our_play, tmp)
         for name in ("malformed_json", "truncated_last_line", "wrong_types", "id_gap",
-                     "unknown_config_key", "missing_file", "play_unknown_option",
+                     "unknown_config_key", "missing_file", "read_error", "play_unknown_option",
                      "rec_unknown_option", "rec_unknown_writer", "rec_bad_config_key",
                      "rec_payload_too_small"):
             c.run(name, getattr(c, name))

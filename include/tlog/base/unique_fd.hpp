@@ -38,11 +38,15 @@ private:
 	int fd_ = -1;
 };
 
+/// What EIO from read(2) means: on a pty master, that the slave side is
+/// gone (EOF); on a file, a failing disk.
+enum class Eio { IsEof, IsError };
+
 /// Reads at most @p size bytes, retrying EINTR. Returns the count, 0 at
 /// EOF, or -1 with errno EAGAIN when nothing is ready (non-blocking fd).
-/// EIO (a pty master whose slave side is gone) is reported as 0, EOF.
-/// Throws: std::system_error on any other failure.
-std::ptrdiff_t readSome(int fd, void *buf, std::size_t size);
+/// Throws: std::system_error on any other failure ("read"; callers that
+/// know the fd's name say it).
+std::ptrdiff_t readSome(int fd, void *buf, std::size_t size, Eio eio = Eio::IsEof);
 
 /// Writes all of @p data, retrying EINTR and short writes, waiting with
 /// poll() when the fd is non-blocking and full.
