@@ -295,18 +295,21 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 
 	auto reader = source::makeReader(spec);
 	PlayResult result;
+	std::string resume;
 	{
 		Player player(*reader, options, request.outFd, request.keyFd);
 		try {
 			result = player.run();
 		} catch (...) {
-			if (!config.journalCursorFile.empty() && !reader->position().empty())
-				writeCursorFile(config.journalCursorFile, reader->position());
+			resume = player.resumePosition();
+			if (!config.journalCursorFile.empty() && !resume.empty())
+				writeCursorFile(config.journalCursorFile, resume);
 			throw;
 		}
+		resume = player.resumePosition();
 	}
-	if (!config.journalCursorFile.empty() && !reader->position().empty())
-		writeCursorFile(config.journalCursorFile, reader->position());
+	if (!config.journalCursorFile.empty() && !resume.empty())
+		writeCursorFile(config.journalCursorFile, resume);
 	return result.signal;
 }
 

@@ -231,6 +231,7 @@ void Player::setDry(bool dry)
 
 bool Player::readOne()
 {
+	std::string before = reader_.position();
 	auto raw = reader_.read();
 	if (!raw) {
 		setDry(true);
@@ -280,9 +281,16 @@ bool Player::readOne()
 		    options_.status)
 			queue_.push_back(std::move(packet));
 	}
+	if (!queue_.empty())
+		beforeQueued_ = std::move(before);
 	lastPos_ = message.pos;
 	lastTime_ = message.time;
 	return true;
+}
+
+std::string Player::resumePosition() const
+{
+	return queue_.empty() ? reader_.position() : beforeQueued_;
 }
 
 std::optional<base::Timestamp> Player::nextDeadline() const

@@ -296,6 +296,33 @@ def case_cursor(tlog_rec, tlog_play):
         t.check(b"part-one" not in two.stdout, "the second run repeated the first")
         three = play(tlog_play, [f"--rec={live.rec}", f"--cursor-file={cursor_file}"])
         t.check(three.stdout == b"", f"a third run replayed {three.stdout!r}")
+
+        # Ended in the middle of a message (a signal between its two
+        # halves): the next run plays that message again, not after it.
+        whole = record(tlog_rec, ["sh", "-c", "echo first-half; sleep 1.5; echo second-half"])
+        os.unlink(cursor_file)
+        player = subprocess.Popen([tlog_play, "-r", "journal", f"--rec={whole.rec}",
+                                   f"--cursor-file={cursor_file}"], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env=t.test_env())
+        try:
+            got = b""
+            deadline = time.monotonic() + 20
+            while b"first-half" not in got and time.monotonic() < deadline:
+                chunk = os.read(player.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                got += chunk
+            t.check(b"first-half" in got, f"the first half never came: {got!r}")
+            player.terminate()
+            player.communicate(timeout=20)
+        finally:
+            if player.poll() is None:
+                player.kill()
+                player.wait()
+        again = play(tlog_play, [f"--rec={whole.rec}", f"--cursor-file={cursor_file}"])
+        t.check(b"second-half" in again.stdout,
+                f"the message cut short was skipped by the next run: {again.stdout!r}")
     finally:
         shutil.rmtree(tmp)
 

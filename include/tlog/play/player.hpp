@@ -114,6 +114,12 @@ public:
 	/// recording is not there, std::system_error on I/O failures.
 	PlayResult run();
 
+	/// Where a later run should resume after (a journal cursor, for
+	/// --cursor-file): the last message read, or, when it was not all
+	/// played (quit or a signal in the middle of it), the one before it,
+	/// so that it is played again rather than skipped. Empty: none.
+	std::string resumePosition() const;
+
 	/// Handles typed key bytes as the terminal would deliver them (public
 	/// for tests; run() feeds it from the key terminal).
 	/// Throws: as run().
@@ -176,6 +182,7 @@ private:
 	IdleLimit idle_; // shortens the packets' times (--idle-limit)
 
 	std::optional<std::string> rec_;  // the recording being played
+	std::string beforeQueued_;        // reader position before the queued message
 	std::vector<std::string> others_; // other recordings seen, in order
 	std::deque<codec::Packet> queue_; // decoded, not yet written
 	std::string pending_;             // output gathered in one pump()
