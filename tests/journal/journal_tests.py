@@ -298,8 +298,9 @@ def case_cursor(tlog_rec, tlog_play):
         t.check(three.stdout == b"", f"a third run replayed {three.stdout!r}")
 
         # Ended in the middle of a message (a signal between its two
-        # halves): the next run plays that message again, not after it.
-        whole = record(tlog_rec, ["sh", "-c", "echo first-half; sleep 1.5; echo second-half"])
+        # halves, 4 s apart so that a loaded machine still sends it in
+        # time): the next run plays that message again, not after it.
+        whole = record(tlog_rec, ["sh", "-c", "echo first-half; sleep 4; echo second-half"])
         os.unlink(cursor_file)
         player = subprocess.Popen([tlog_play, "-r", "journal", f"--rec={whole.rec}",
                                    f"--cursor-file={cursor_file}"], stdin=subprocess.DEVNULL,
