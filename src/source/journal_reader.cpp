@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <set>
 #include <string_view>
 
 #include <systemd/sd-journal.h>
@@ -255,6 +256,35 @@ bool seekEdge(sd_journal *j, const JournalSpec &spec, bool last)
 	return true;
 }
 
+// The recordings with an entry from spec.sinceUsec on (to untilUsec),
+// walking those entries; nullopt (ask the index instead) when there are
+// more than kListWalkLimit to walk.
+constexpr std::size_t kListWalkLimit = 200000;
+
+std::optional<std::vector<std::string>> recordingsSince(sd_journal *j, const JournalSpec &spec)
+{
+	sd_journal_flush_matches(j);
+	addSelection(j, spec);
+	check(sd_journal_seek_realtime_usec(j, *spec.sinceUsec), "seeking the journal");
+	std::vector<std::string> recs;
+	std::set<std::string, std::less<>> seen;
+	for (std::size_t walked = 0;; walked++) {
+		if (walked == kListWalkLimit)
+			return std::nullopt;
+		int r = sd_journal_next(j);
+		check(r, "reading the journal");
+		if (r == 0)
+			break;
+		std::uint64_t usec = 0;
+		check(sd_journal_get_realtime_usec(j, &usec), "reading an entry's time");
+		if (spec.untilUsec && usec > *spec.untilUsec)
+			break;
+		if (auto rec = getField(j, "TLOG_REC"); rec && seen.insert(*rec).second)
+			recs.push_back(std::move(*rec));
+	}
+	return recs;
+}
+
 } // namespace
 
 std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
@@ -262,15 +292,26 @@ std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
 	JournalPtr journal(openJournal(spec));
 	sd_journal *j = journal.get();
 
-	// The TLOG_REC index lists every recording without reading entries.
+	// From --since on, the entries themselves name the recordings: fewer
+	// than the whole journal's (months of them on a central host), as
+	// long as there are not too many entries to walk.
 	std::vector<std::string> recs;
-	check(sd_journal_query_unique(j, "TLOG_REC"), "listing TLOG_REC values");
-	const void *data = nullptr;
-	std::size_t length = 0;
-	SD_JOURNAL_FOREACH_UNIQUE(j, data, length)
-	{
-		std::string_view v(static_cast<const char *>(data), length);
-		recs.emplace_back(v.substr(std::min(v.size(), sizeof("TLOG_REC"))));
+	std::optional<std::vector<std::string>> walked;
+	if (spec.sinceUsec)
+		walked = recordingsSince(j, spec);
+	if (walked) {
+		recs = std::move(*walked);
+	} else {
+		// The TLOG_REC index lists every recording without reading
+		// entries.
+		check(sd_journal_query_unique(j, "TLOG_REC"), "listing TLOG_REC values");
+		const void *data = nullptr;
+		std::size_t length = 0;
+		SD_JOURNAL_FOREACH_UNIQUE(j, data, length)
+		{
+			std::string_view v(static_cast<const char *>(data), length);
+			recs.emplace_back(v.substr(std::min(v.size(), sizeof("TLOG_REC"))));
+		}
 	}
 
 	std::vector<RecordingEdges> list;
