@@ -130,6 +130,8 @@ private:
 	void flushToTerminal(Relay &relay);
 	/// Hands the writer everything recorded so far.
 	void saveRecording();
+	/// writer_.flush(); a failure ends the recording, said as such.
+	void flushWriter();
 	void finish();
 
 	const RecorderOptions &options_;
@@ -472,6 +474,11 @@ void Session::saveRecording()
 {
 	encoder_->flush();
 	deliver();
+	flushWriter();
+}
+
+void Session::flushWriter()
+{
 	try {
 		writer_.flush();
 	} catch (...) {
@@ -510,12 +517,7 @@ void Session::finish()
 	recordHeld(error_);
 	encoder_->finish();
 	deliver();
-	try {
-		writer_.flush();
-	} catch (...) {
-		writerFailed_ = true;
-		std::throw_with_nested(std::runtime_error("cannot log the recording"));
-	}
+	flushWriter();
 	loop_.stop();
 }
 
