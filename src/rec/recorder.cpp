@@ -513,8 +513,6 @@ void Session::finish()
 	drain(output_);
 	if (error_.from >= 0)
 		drain(error_);
-	recordHeld(output_);
-	recordHeld(error_);
 	encoder_->finish();
 	deliver();
 	flushWriter();

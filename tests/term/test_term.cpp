@@ -3,6 +3,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -105,6 +107,32 @@ BOOST_AUTO_TEST_CASE(earliest_of_several_timers)
 	BOOST_TEST(order == (std::vector<int>{2, 1}), boost::test_tools::per_element());
 }
 
+namespace {
+
+// Runs @p loop until a timer @p wait from now fires; returns how many
+// rounds (runOnce() calls) that took. The timer stays in the loop, idle:
+// its state is shared, not on this stack.
+int runFor(EventLoop &loop, tlog::base::Timestamp wait)
+{
+	auto done = std::make_shared<bool>(false);
+	auto until = monotonicNow() + wait;
+	loop.addTimer(
+	    [done, until]() -> std::optional<tlog::base::Timestamp> {
+		    if (*done)
+			    return std::nullopt;
+		    return until;
+	    },
+	    [done] { *done = true; });
+	int rounds = 0;
+	while (!*done) {
+		loop.runOnce();
+		rounds++;
+	}
+	return rounds;
+}
+
+} // namespace
+
 BOOST_AUTO_TEST_CASE(fd_handler_and_unwatch)
 {
 	EventLoop loop;
@@ -126,17 +154,7 @@ BOOST_AUTO_TEST_CASE(fd_handler_and_unwatch)
 	BOOST_TEST(calls == 1);
 	// Unwatched: more data does not call the handler; a timer ends the wait.
 	tlog::base::writeAll(w.get(), "more");
-	bool timedOut = false;
-	auto until = monotonicNow() + 20ms;
-	loop.addTimer(
-	    [&]() -> std::optional<tlog::base::Timestamp> {
-		    if (timedOut)
-			    return std::nullopt;
-		    return until;
-	    },
-	    [&] { timedOut = true; });
-	while (!timedOut)
-		loop.runOnce();
+	runFor(loop, 20ms);
 	BOOST_TEST(calls == 1);
 }
 
@@ -148,17 +166,7 @@ BOOST_AUTO_TEST_CASE(set_events_zero_ignores_the_fd)
 	loop.watch(r.get(), POLLIN, [&](short) { calls++; });
 	loop.setEvents(r.get(), 0);
 	tlog::base::writeAll(w.get(), "x");
-	bool done = false;
-	auto until = monotonicNow() + 20ms;
-	loop.addTimer(
-	    [&]() -> std::optional<tlog::base::Timestamp> {
-		    if (done)
-			    return std::nullopt;
-		    return until;
-	    },
-	    [&] { done = true; });
-	while (!done)
-		loop.runOnce();
+	runFor(loop, 20ms);
 	BOOST_TEST(calls == 0);
 	loop.setEvents(r.get(), POLLIN);
 	loop.runOnce();
@@ -175,20 +183,7 @@ BOOST_AUTO_TEST_CASE(set_events_zero_ignores_a_hang_up_too)
 	loop.watch(r.get(), 0, [&](short) { calls++; });
 	tlog::base::writeAll(w.get(), "x");
 	w.reset();
-	int rounds = 0;
-	bool done = false;
-	auto until = monotonicNow() + 50ms;
-	loop.addTimer(
-	    [&]() -> std::optional<tlog::base::Timestamp> {
-		    if (done)
-			    return std::nullopt;
-		    return until;
-	    },
-	    [&] { done = true; });
-	while (!done) {
-		loop.runOnce();
-		rounds++;
-	}
+	int rounds = runFor(loop, 50ms);
 	BOOST_TEST(calls == 0);
 	BOOST_TEST(rounds <= 2); // the timer's wait, not a spin
 	loop.setEvents(r.get(), POLLIN);

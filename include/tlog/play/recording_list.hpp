@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tlog/codec/message.hpp"
@@ -33,15 +34,18 @@ struct Selection {
 	std::optional<std::uint32_t> session; ///< none: any
 
 	bool any() const noexcept { return user.empty() && host.empty() && !session; }
+	bool matches(std::string_view u, std::string_view h, std::uint32_t s) const noexcept
+	{
+		return (user.empty() || u == user) && (host.empty() || h == host) &&
+		       (!session || s == *session);
+	}
 	bool matches(const codec::Envelope &e) const noexcept
 	{
-		return (user.empty() || e.user == user) && (host.empty() || e.host == host) &&
-		       (!session || e.session == *session);
+		return matches(e.user, e.host, e.session);
 	}
 	bool matches(const RecordingInfo &r) const noexcept
 	{
-		return (user.empty() || r.user == user) && (host.empty() || r.host == host) &&
-		       (!session || r.session == *session);
+		return matches(r.user, r.host, r.session);
 	}
 	/// "--user=alice --session=7", for errors.
 	std::string describe() const;
