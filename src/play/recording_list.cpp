@@ -4,9 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
+#include "tlog/base/process.hpp"
 #include "tlog/codec/message.hpp"
 #include "tlog/codec/timing.hpp"
 
@@ -21,14 +20,6 @@ std::uint64_t endOf(const codec::Message &m)
 		if (r.kind == codec::TimingRecord::Kind::Delay)
 			ms += r.a;
 	return ms;
-}
-
-std::string readFirstLine(const std::string &path)
-{
-	std::ifstream in(path);
-	std::string line;
-	std::getline(in, line);
-	return line;
 }
 
 std::string formatTime(double seconds)
@@ -64,32 +55,11 @@ RecordingInfo summarize(const std::string &rec, const std::string &firstMessage,
 
 bool isLive(const std::string &rec) noexcept
 {
-	try {
-		// BOOTID-PID-START, the parts in hex.
-		auto d1 = rec.find('-');
-		auto d2 = rec.find('-', d1 + 1);
-		if (d1 == std::string::npos || d2 == std::string::npos)
-			return false;
-		std::string boot = readFirstLine("/proc/sys/kernel/random/boot_id");
-		boot.erase(std::remove(boot.begin(), boot.end(), '-'), boot.end());
-		if (boot != rec.substr(0, d1))
-			return false;
-		unsigned long pid = std::stoul(rec.substr(d1 + 1, d2 - d1 - 1), nullptr, 16);
-		unsigned long long start = std::stoull(rec.substr(d2 + 1), nullptr, 16);
-		std::string stat = readFirstLine("/proc/" + std::to_string(pid) + "/stat");
-		// Field 22 (starttime) counted after the ")" that ends the name.
-		auto paren = stat.rfind(')');
-		if (paren == std::string::npos)
-			return false;
-		std::istringstream fields(stat.substr(paren + 2));
-		std::string field;
-		for (int i = 3; i <= 22 && fields >> field; i++)
-			if (i == 22)
-				return std::stoull(field) == start;
+	auto parts = base::parseRecordingId(rec);
+	if (!parts || parts->boot != base::bootId())
 		return false;
-	} catch (...) {
-		return false;
-	}
+	auto stat = base::processStat(parts->pid);
+	return stat && stat->startTime == parts->startTime;
 }
 
 std::string formatDuration(std::uint64_t ms)

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -20,21 +19,13 @@
 #include "tlog/base/c_free.hpp"
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
+#include "tlog/base/process.hpp"
 
 namespace tlog::rec {
 
 namespace {
 
 using AddrInfoPtr = std::unique_ptr<addrinfo, base::CFree<::freeaddrinfo>>;
-
-std::string readFirstLine(const char *path)
-{
-	std::ifstream in(path);
-	std::string line;
-	if (!in || !std::getline(in, line))
-		base::throwSystem(errno != 0 ? errno : EIO, std::string("reading ") + path);
-	return line;
-}
 
 std::string hex(std::uint64_t value)
 {
@@ -65,27 +56,13 @@ std::string hostName()
 
 std::string recordingId()
 {
-	std::string boot;
-	for (char c : readFirstLine("/proc/sys/kernel/random/boot_id"))
-		if (c != '-')
-			boot.push_back(c);
-
-	// Field 22 (starttime) of /proc/self/stat. Field 2 (comm) may hold
-	// spaces and parentheses, so count from its closing parenthesis.
-	std::string stat = readFirstLine("/proc/self/stat");
-	auto close = stat.rfind(')');
-	if (close == std::string::npos)
-		throw std::runtime_error("/proc/self/stat: unexpected format");
-	std::istringstream fields(stat.substr(close + 2));
-	std::string field;
-	std::uint64_t start = 0;
-	// The rest starts with field 3.
-	for (int i = 3; i <= 22 && fields >> field; i++)
-		if (i == 22)
-			start = std::strtoull(field.c_str(), nullptr, 10);
-	if (!fields)
-		throw std::runtime_error("/proc/self/stat: no start time");
-	return boot + "-" + hex(static_cast<std::uint64_t>(::getpid())) + "-" + hex(start);
+	std::string boot = base::bootId();
+	if (boot.empty())
+		throw std::runtime_error("cannot read /proc/sys/kernel/random/boot_id");
+	auto self = base::processStat(0);
+	if (!self)
+		throw std::runtime_error("cannot read /proc/self/stat: no start time");
+	return boot + "-" + hex(static_cast<std::uint64_t>(::getpid())) + "-" + hex(self->startTime);
 }
 
 std::optional<std::uint32_t> auditSession() noexcept
