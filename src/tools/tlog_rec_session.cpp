@@ -140,12 +140,12 @@ int run(const tlog::rec::Identity &ids, const tlog::rec::SessionCommandLine &cl)
 		}
 	}
 	if (lock && lock->state() == rec::SessionLock::State::Busy) {
-		// A live recorder already records this terminal (su - inside a
-		// recorded login): do not record it twice.
-		if (lock->nestedOn({STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}))
+		// A live recorder, our ancestor, already records this terminal
+		// (su - inside a recorded login): do not record it twice.
+		if (lock->holderRecords({STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}))
 			rec::execAsUser(ids, shell.argv, shell.exec0);
-		// Another terminal of the same audit session (a second channel
-		// of one ssh connection): the live recorder never sees it.
+		// Anything else (another terminal of the same audit session, a
+		// holder started aside): this login is recorded too.
 		lock.reset();
 	}
 

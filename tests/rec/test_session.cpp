@@ -3,16 +3,21 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support/files.hpp"
 #include "tlog/base/error.hpp"
+#include "tlog/base/process.hpp"
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/conf/rec_config.hpp"
 #include "tlog/rec/locale_setup.hpp"
@@ -189,9 +194,60 @@ BOOST_AUTO_TEST_CASE(lock_taken_busy_and_stale)
 	BOOST_CHECK_THROW(rec::SessionLock((dir.path() / "missing").string(), 1), std::system_error);
 }
 
+BOOST_AUTO_TEST_CASE(lock_replaces_what_a_previous_holder_wrote)
+{
+	test::TempDir dir;
+	test::writeFile(dir.path() / "session.5.lock", "pid 1 start 1 terminal 34816\n");
+	rec::SessionLock lock(dir.path().string(), 5);
+	BOOST_REQUIRE((lock.state() == rec::SessionLock::State::Taken));
+	auto self = base::processStat(0);
+	BOOST_REQUIRE(self.has_value());
+	std::string mine = "pid " + std::to_string(::getpid()) + " start " +
+			   std::to_string(self->startTime);
+	BOOST_TEST(test::readFile(dir.path() / "session.5.lock") == mine + "\n");
+	lock.noteTerminal(1234);
+	BOOST_TEST(test::readFile(dir.path() / "session.5.lock") == mine + " terminal 1234\n");
+}
+
+namespace {
+
+// Runs @p check in a child process (a descendant of this one) and
+// returns what it returned.
+bool inChild(const std::function<bool()> &check)
+{
+	pid_t pid = ::fork();
+	if (pid == 0)
+		::_exit(check() ? 0 : 1);
+	int status = 0;
+	BOOST_REQUIRE(pid > 0 && ::waitpid(pid, &status, 0) == pid);
+	BOOST_REQUIRE(WIFEXITED(status));
+	return WEXITSTATUS(status) == 0;
+}
+
+// While alive, this process carries the session recorder's name, which
+// holderRecords() looks for.
+class RecorderName
+{
+public:
+	RecorderName()
+	{
+		::prctl(PR_GET_NAME, saved_);
+		::prctl(PR_SET_NAME, "tlog-rec-session");
+	}
+	~RecorderName() { ::prctl(PR_SET_NAME, saved_); }
+	RecorderName(const RecorderName &) = delete;
+	RecorderName &operator=(const RecorderName &) = delete;
+
+private:
+	char saved_[17] = {};
+};
+
+} // namespace
+
 BOOST_AUTO_TEST_CASE(lock_tells_a_nested_login_from_another_terminal)
 {
 	test::TempDir dir;
+	std::string lockDir = dir.path().string();
 	base::UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
 	base::UniqueFd zero(::open("/dev/zero", O_RDONLY | O_CLOEXEC));
 	base::UniqueFd file(::open((dir.path() / "plain").c_str(),
@@ -199,23 +255,69 @@ BOOST_AUTO_TEST_CASE(lock_tells_a_nested_login_from_another_terminal)
 	BOOST_REQUIRE(null && zero && file);
 	struct stat st {};
 	BOOST_REQUIRE(::fstat(null.get(), &st) == 0);
+	auto busyRecords = [&](std::initializer_list<int> fds) {
+		rec::SessionLock busy(lockDir, 7);
+		return busy.state() == rec::SessionLock::State::Busy && busy.holderRecords(fds);
+	};
 
-	rec::SessionLock live(dir.path().string(), 7);
-	rec::SessionLock busy(dir.path().string(), 7);
-	BOOST_REQUIRE((busy.state() == rec::SessionLock::State::Busy));
-	// Nothing noted yet: record.
-	BOOST_TEST(!busy.nestedOn({null.get()}));
-	live.noteTerminal(st.st_rdev);
-	BOOST_TEST(busy.nestedOn({null.get(), null.get(), null.get()}));
+	RecorderName name;
+	std::optional<rec::SessionLock> live(std::in_place, lockDir, 7);
+	BOOST_REQUIRE((live->state() == rec::SessionLock::State::Taken));
+	// No terminal noted yet: record.
+	BOOST_TEST(!inChild([&] { return busyRecords({null.get()}); }));
+	live->noteTerminal(st.st_rdev);
+	// A descendant whose fds are all the noted terminal runs inside the
+	// holder's recording.
+	BOOST_TEST(inChild([&] { return busyRecords({null.get(), null.get(), null.get()}); }));
 	// One fd elsewhere (another device, a file): not all of it is seen.
-	BOOST_TEST(!busy.nestedOn({null.get(), zero.get(), null.get()}));
-	BOOST_TEST(!busy.nestedOn({null.get(), file.get()}));
+	BOOST_TEST(!inChild([&] { return busyRecords({null.get(), zero.get(), null.get()}); }));
+	BOOST_TEST(!inChild([&] { return busyRecords({null.get(), file.get()}); }));
+	// The holder itself is no ancestor of itself; nor is a holder that is
+	// not our recorder by name.
+	BOOST_TEST(!busyRecords({null.get()}));
+	{
+		char ours[17] = {};
+		::prctl(PR_GET_NAME, ours);
+		::prctl(PR_SET_NAME, "bash");
+		BOOST_TEST(!inChild([&] { return busyRecords({null.get()}); }));
+		::prctl(PR_SET_NAME, ours);
+	}
 	// Noted again (shorter or longer), the old text is gone.
-	live.noteTerminal(st.st_rdev + 1000000);
-	BOOST_TEST(!busy.nestedOn({null.get()}));
-	live.noteTerminal(st.st_rdev);
-	BOOST_TEST(busy.nestedOn({null.get()}));
+	live->noteTerminal(st.st_rdev + 1000000);
+	BOOST_TEST(!inChild([&] { return busyRecords({null.get()}); }));
+	live->noteTerminal(st.st_rdev);
+	BOOST_TEST(inChild([&] { return busyRecords({null.get()}); }));
 	// A damaged note is not trusted.
+	std::string note = test::readFile(dir.path() / "session.7.lock");
 	test::writeFile(dir.path() / "session.7.lock", "terminal 12x\n");
-	BOOST_TEST(!busy.nestedOn({null.get()}));
+	BOOST_TEST(!inChild([&] { return busyRecords({null.get()}); }));
+	test::writeFile(dir.path() / "session.7.lock", note);
+	BOOST_TEST(inChild([&] { return busyRecords({null.get()}); }));
+
+	// The attack: the holder leaves; a process that is not our ancestor
+	// takes the lock and writes no terminal of its own. Our ancestor's
+	// old note, were it left in the file, must not count: the kernel
+	// names the new holder.
+	live.reset();
+	int ready[2], done[2];
+	BOOST_REQUIRE(::pipe(ready) == 0 && ::pipe(done) == 0);
+	pid_t other = ::fork();
+	if (other == 0) {
+		base::UniqueFd fd(::open((dir.path() / "session.7.lock").c_str(), O_RDWR | O_CLOEXEC));
+		bool locked = fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0;
+		char c = locked ? '1' : '0';
+		(void)!::write(ready[1], &c, 1);
+		(void)!::read(done[0], &c, 1);
+		::_exit(0);
+	}
+	char c = 0;
+	BOOST_REQUIRE(::read(ready[0], &c, 1) == 1);
+	BOOST_TEST(c == '1');
+	test::writeFile(dir.path() / "session.7.lock", note); // ours, as if left behind
+	BOOST_TEST(!inChild([&] { return busyRecords({null.get()}); }));
+	(void)!::write(done[1], "x", 1);
+	int status = 0;
+	::waitpid(other, &status, 0);
+	for (int fd : {ready[0], ready[1], done[0], done[1]})
+		::close(fd);
 }
