@@ -2,9 +2,12 @@
 #include "tlog/base/unique_fd.hpp"
 
 #include <cerrno>
+#include <string>
+#include <vector>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "tlog/base/error.hpp"
@@ -63,6 +66,28 @@ void setNonBlocking(int fd, bool on)
 	int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
 	if (wanted != flags && ::fcntl(fd, F_SETFL, wanted) < 0)
 		throwErrno("fcntl(F_SETFL)");
+}
+
+void requireSpareFds(int count, std::string_view forWhat)
+{
+	std::vector<UniqueFd> probes;
+	probes.reserve(static_cast<std::size_t>(count));
+	for (int i = 0; i < count; i++) {
+		probes.emplace_back(::open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY));
+		if (probes.back())
+			continue;
+		int err = errno;
+		if (err != EMFILE && err != ENFILE)
+			throwSystem(err, "opening /dev/null");
+		rlimit limit{};
+		::getrlimit(RLIMIT_NOFILE, &limit);
+		std::string text = "only " + std::to_string(i) + " more files can be opened";
+		if (err == EMFILE)
+			text += " (the open-file limit, ulimit -n, is " +
+				std::to_string(static_cast<unsigned long long>(limit.rlim_cur)) + ")";
+		throwSystem(err, text + ", and " + std::string(forWhat) + " needs " +
+					 std::to_string(count));
+	}
 }
 
 } // namespace tlog::base

@@ -8,34 +8,9 @@
 
 #include "tlog/conf/rec_config.hpp"
 #include "tlog/rec/envelope.hpp"
-#include "tlog/sink/forwarding_writer.hpp"
 #include "tlog/sink/rate_limit_writer.hpp"
 
 namespace tlog::rec {
-
-namespace {
-
-/// Forwards to a writer that may be made after the Recorder exists (after
-/// the fork), so the Recorder can borrow one stable reference.
-class DeferredWriter final : public sink::ForwardingWriter {
-public:
-	void set(std::unique_ptr<sink::Writer> target) noexcept { setTarget(std::move(target)); }
-	void reset() noexcept { setTarget(nullptr); }
-};
-
-std::unique_ptr<sink::Writer> makeConfiguredWriter(const conf::RecConfig &config,
-						   const std::string &identifier)
-{
-	std::unique_ptr<sink::Writer> writer = sink::makeWriter(writerSpec(config, identifier));
-	auto action = sink::parseLimitAction(config.limitAction);
-	if (action != sink::LimitAction::Pass)
-		writer = std::make_unique<sink::RateLimitWriter>(
-		    std::move(writer), static_cast<std::uint64_t>(config.limitRate),
-		    static_cast<std::uint64_t>(config.limitBurst), action);
-	return writer;
-}
-
-} // namespace
 
 sink::WriterSpec writerSpec(const conf::RecConfig &config, std::string identifier)
 {
@@ -55,9 +30,21 @@ sink::WriterSpec writerSpec(const conf::RecConfig &config, std::string identifie
 	return spec;
 }
 
-RecordResult record(const conf::RecConfig &config, RecordRequest request)
+std::unique_ptr<sink::Writer> openWriter(const conf::RecConfig &config,
+					 const std::string &identifier)
 {
-	DeferredWriter writer;
+	std::unique_ptr<sink::Writer> writer = sink::makeWriter(writerSpec(config, identifier));
+	auto action = sink::parseLimitAction(config.limitAction);
+	if (action != sink::LimitAction::Pass)
+		writer = std::make_unique<sink::RateLimitWriter>(
+		    std::move(writer), static_cast<std::uint64_t>(config.limitRate),
+		    static_cast<std::uint64_t>(config.limitBurst), action);
+	writer->checkReady();
+	return writer;
+}
+
+RecordResult record(const conf::RecConfig &config, RecordRequest request, sink::Writer &writer)
+{
 	RecorderOptions options;
 	options.command = std::move(request.command);
 	options.exec0 = std::move(request.exec0);
@@ -66,20 +53,10 @@ RecordResult record(const conf::RecConfig &config, RecordRequest request)
 	options.logInput = config.logInput;
 	options.logOutput = config.logOutput;
 	options.logWindow = config.logWindow;
-	if (request.afterSpawn) {
-		options.afterSpawn = [&](int ptyMaster) {
-			request.afterSpawn(ptyMaster);
-			writer.set(makeConfiguredWriter(config, request.identifier));
-		};
-	} else {
-		writer.set(makeConfiguredWriter(config, request.identifier));
-	}
-	codec::Envelope envelope =
-	    request.envelope ? std::move(*request.envelope) : makeEnvelope();
+	options.afterSpawn = std::move(request.afterSpawn);
+	codec::Envelope envelope = request.envelope ? std::move(*request.envelope) : makeEnvelope();
 	Recorder recorder(std::move(options), std::move(envelope), writer);
-	auto result = recorder.run();
-	writer.reset(); // reports dropped messages before we go
-	return result;
+	return recorder.run();
 }
 
 } // namespace tlog::rec

@@ -44,6 +44,10 @@ constexpr std::size_t kBufferSize = 64 * 1024;
 constexpr auto kFinalWriteWait = std::chrono::seconds(3);
 // How long the program has to end after tlog-rec passed it a signal.
 constexpr auto kSignalGrace = std::chrono::seconds(2);
+// Files that must still be openable when the program starts: its pty's
+// two ends, a memfd for a large journal entry, a writer's new socket, the
+// login record, with room to spare.
+constexpr int kSpareFds = 8;
 
 /// Restores an fd's status flags (O_NONBLOCK) on destruction. The flags
 /// belong to the open file description, which the user's shell shares:
@@ -184,6 +188,11 @@ Session::Session(const RecorderOptions &options, const codec::Envelope &envelope
 	}
 
 	auto argv = resolveCommand(options.command);
+	// Files the recording may still open once the program runs (its
+	// pty, a journal entry too big for a datagram, a writer
+	// reconnecting): a limit that leaves none would let the program run
+	// while its output cannot be logged. Found out now, before it starts.
+	base::requireSpareFds(kSpareFds, "recording");
 	if (onPty) {
 		if (inTty) {
 			termios_.emplace(in_.get(), true);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "journal_socket.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -91,6 +92,38 @@ int JournalSocket::send(const iovec *fields, int n) noexcept
 		return r;
 	} catch (...) {
 		return -ENOMEM;
+	}
+}
+
+int JournalSocket::probe(std::chrono::milliseconds wait) noexcept
+{
+	auto giveUp = base::monotonicNow() + wait;
+	auto left = [&giveUp] {
+		return std::chrono::duration_cast<std::chrono::milliseconds>(giveUp -
+									     base::monotonicNow());
+	};
+	int r;
+	while ((r = fd_ ? 0 : connect()) < 0) {
+		// Not there (yet): journald restarting takes a moment. Any other
+		// error (EMFILE, EACCES) will not go away by waiting.
+		if ((r != -ENOENT && r != -ECONNREFUSED) || left().count() <= 0)
+			return r;
+		::poll(nullptr, 0, static_cast<int>(std::min<std::int64_t>(left().count(), 50)));
+	}
+	for (;;) {
+		pollfd p{fd_.get(), POLLOUT, 0};
+		int n = ::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(left().count(), 0)));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EAGAIN;
+		if ((p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
+			fd_.reset();
+			return -ECONNREFUSED;
+		}
+		return 0;
 	}
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include <sys/uio.h>
@@ -27,6 +28,13 @@ public:
 	/// for a datagram goes in a sealed memfd, as sd-journal does.
 	/// Returns 0 or a negative errno. Never throws.
 	int send(const iovec *fields, int n) noexcept;
+
+	/// Connects (when not connected) and waits until the socket takes a
+	/// datagram, up to @p wait: a journald restarting at that moment is
+	/// waited for. Returns 0 or a negative errno. Never throws.
+	int probe(std::chrono::milliseconds wait) noexcept;
+
+	const std::string &path() const noexcept { return path_; }
 
 private:
 	int connect() noexcept;

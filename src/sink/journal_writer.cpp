@@ -21,6 +21,8 @@ namespace tlog::sink {
 namespace {
 
 constexpr std::chrono::milliseconds kMaxBackoff{2000};
+// How long checkReady() waits for journald (restarting, or its queue full).
+constexpr std::chrono::milliseconds kReadyWait{3000};
 
 // Errors that mean "the journal is not there right now": retrying helps.
 bool isTransient(int error) noexcept
@@ -72,7 +74,18 @@ JournalWriter::JournalWriter(Options options, SendFn send)
 	if (!send_) {
 		auto socket = std::make_shared<JournalSocket>();
 		send_ = [socket](const iovec *iov, int n) { return socket->send(iov, n); };
+		checkReady_ = [socket] {
+			if (int r = socket->probe(kReadyWait); r < 0)
+				base::throwSystem(-r, "cannot log to the journal: its socket " +
+							  socket->path());
+		};
 	}
+}
+
+void JournalWriter::checkReady()
+{
+	if (checkReady_)
+		checkReady_();
 }
 
 JournalWriter::~JournalWriter()

@@ -26,10 +26,11 @@ int record(const tlog::rec::CommandLine &cl)
 		return 0;
 	}
 	config.validate();
+	auto writer = rec::openWriter(config, std::string(base::programName()));
 	rec::RecordRequest request;
 	request.command = cl.command;
-	request.identifier = std::string(base::programName());
-	auto result = rec::record(config, std::move(request));
+	auto result = rec::record(config, std::move(request), *writer);
+	writer.reset(); // reports dropped messages before we go
 	if (result.signal)
 		term::SignalSet::reraise(*result.signal);
 	return result.exitStatus;

@@ -149,6 +149,11 @@ int run(const tlog::rec::Identity &ids, const tlog::rec::SessionCommandLine &cl)
 		lock.reset();
 	}
 
+	// Opened and checked as the recording user before the shell exists:
+	// a writer that cannot log ends the login here, not once the shell
+	// has run unrecorded.
+	auto writer = rec::openWriter(config.rec, "tlog-rec-session");
+
 	if (rec::wantsNotice(cl, STDOUT_FILENO))
 		printNotice(config.notice);
 
@@ -156,7 +161,6 @@ int run(const tlog::rec::Identity &ids, const tlog::rec::SessionCommandLine &cl)
 	rec::RecordRequest request;
 	request.command = shell.argv;
 	request.exec0 = shell.exec0;
-	request.identifier = "tlog-rec-session";
 	request.envelope = std::move(envelope);
 	const char *sshClient = std::getenv("SSH_CLIENT");
 	std::string remote = sshClient != nullptr ? sshClient : "";
@@ -187,8 +191,9 @@ int run(const tlog::rec::Identity &ids, const tlog::rec::SessionCommandLine &cl)
 		// between fork and exec; this gives the same end state as a
 		// setresuid() there.)
 		rec::UserScope asUser(ids);
-		result = rec::record(config.rec, std::move(request));
+		result = rec::record(config.rec, std::move(request), *writer);
 	}
+	writer.reset(); // reports dropped messages before we go
 	if (result.signal)
 		term::SignalSet::reraise(*result.signal);
 	return result.exitStatus;

@@ -5,12 +5,13 @@ id a recording with session 4294967295 and a warning.
 
 usage: rec_setup.py CASE TLOG_REC
 CASE: conf_unreadable, conf_bad_writer, missing_program, missing_shell,
-      no_session_id"""
+      no_session_id, fd_limit, journal_away"""
 
 import json
 import os
 import pwd
 import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
@@ -168,6 +169,32 @@ def no_session_id(rec, tmp):
     print("ok: session 4242 from the control; without one:\n  " + "\n  ".join(lines))
 
 
+def fd_limit(rec, tmp):
+    """An open-file limit that leaves the recording no room (ulimit -n, as
+    a user can set it before a login): refused before the program runs,
+    not found out once it ran unrecorded."""
+    t.require(shutil.which("prlimit"), "prlimit (util-linux)")
+    line = refused(rec, tmp, "open-file limit 9", {}, ["ulimit -n", "9"],
+                   argv_prefix=["prlimit", "--nofile=9", "--"])
+    print("ok: " + line)
+
+
+def journal_away(rec, tmp):
+    """No journald (its socket missing, in a mount namespace of our own):
+    the journal writer refuses to start the program, after waiting a
+    moment for a journald that restarts."""
+    t.require(os.geteuid() == 0, "root (a mount namespace)")
+    t.private_mounts()
+    subprocess.run(["mount", "-t", "tmpfs", "tlog-faults", "/run/systemd/journal"], check=True)
+    marker = os.path.join(tmp, "ran")
+    res = t.run([rec, "-w", "journal", "touch", marker], env=t.test_env())
+    err = res.stderr.decode(errors="replace")
+    t.check(res.returncode == 1, f"no journald: {t.describe_status(res.returncode)}: {err!r}")
+    line = one_line(err, "no journald", ["journal", "/run/systemd/journal/socket"])
+    t.check(not os.path.exists(marker), "no journald: the program ran anyway")
+    print("ok: " + line)
+
+
 if __name__ == "__main__":
     t.run_cases((conf_unreadable, conf_bad_writer, missing_program, missing_shell,
-                 no_session_id))
+                 no_session_id, fd_limit, journal_away))

@@ -55,5 +55,11 @@ void writeAll(int fd, std::string_view data);
 
 /// Sets or clears O_NONBLOCK. Throws: std::system_error.
 void setNonBlocking(int fd, bool on);
+/// Checks that @p count more files can be opened now (the open-file limit
+/// and the system's), so that work that must not fail half-way (a
+/// recording) finds out before it starts.
+/// Throws: std::system_error (EMFILE, ENFILE) saying how many can be
+/// opened and that @p forWhat needs @p count.
+void requireSpareFds(int count, std::string_view forWhat);
 
 } // namespace tlog::base

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,34 +17,37 @@ struct RecConfig;
 
 namespace tlog::rec {
 
-/// What one recording run needs besides the configuration.
+/// What one recording run needs besides the configuration and the writer.
 struct RecordRequest {
 	/// The program and its arguments (empty: $SHELL, else /bin/sh).
 	std::vector<std::string> command;
 	/// argv[0] as the program sees it, when not command[0].
 	std::string exec0;
-	/// The journal's SYSLOG_IDENTIFIER: the program name.
-	std::string identifier;
 	/// The envelope; makeEnvelope() when not given.
 	std::optional<codec::Envelope> envelope;
 	/// When set, called in the parent right after the program started
-	/// with the pty master (-1 on pipes; see RecorderOptions::afterSpawn),
-	/// and the writer is made only after it returned (tlog-rec-session:
-	/// drop privileges first, open sd-journal after the fork). When not
-	/// set, the writer is made before the program starts, so a bad
-	/// writer setting is reported without running anything.
+	/// with the pty master (-1 on pipes; see RecorderOptions::afterSpawn):
+	/// tlog-rec-session notes its terminal and drops privileges there.
 	std::function<void(int ptyMaster)> afterSpawn;
 };
 
 /// The writer settings of @p config, for sink::makeWriter().
 sink::WriterSpec writerSpec(const conf::RecConfig &config, std::string identifier);
 
-/// Records one program as @p config says: the writer it names (behind a
-/// rate limiter unless limit.action is "pass"), a Recorder, the result.
-/// The writer is gone (and has reported dropped messages) on return.
-/// @p config must have been validated.
-/// Throws: std::invalid_argument or std::system_error when the writer
-/// cannot be made; whatever Recorder::run() and the hook throw.
-RecordResult record(const conf::RecConfig &config, RecordRequest request);
+/// Makes the writer @p config names (behind a rate limiter unless
+/// limit.action is "pass"; @p identifier is the program name for the
+/// journal) and checks that it can log now (Writer::checkReady()). Call
+/// it before the program exists, with the ids the recording is written
+/// as: a writer that cannot log must stop the recording from starting,
+/// never find out once the program runs unrecorded.
+/// Throws: std::invalid_argument for a bad writer setting,
+/// std::system_error when the writer cannot be opened or cannot log.
+std::unique_ptr<sink::Writer> openWriter(const conf::RecConfig &config,
+					 const std::string &identifier);
+
+/// Records one program as @p config says into @p writer (borrowed; from
+/// openWriter()). @p config must have been validated.
+/// Throws: whatever Recorder::run() and the hook throw.
+RecordResult record(const conf::RecConfig &config, RecordRequest request, sink::Writer &writer);
 
 } // namespace tlog::rec

@@ -23,6 +23,7 @@ public:
 	{
 		target().write(message, fields);
 	}
+	void checkReady() override { target().checkReady(); }
 	void flush() override { target().flush(); }
 	std::optional<base::Timestamp> retryDeadline() const noexcept override
 	{

@@ -56,6 +56,11 @@ public:
 	/// message the journal rejects); std::runtime_error when the buffer
 	/// is full and failOnOverflow is set.
 	void write(std::string_view message, const MessageFields &fields) override;
+	/// Connects to journald's socket and waits (a bounded while) until it
+	/// takes an entry. A writer made with its own SendFn has nothing to
+	/// check.
+	/// Throws: std::system_error naming the socket and the reason.
+	void checkReady() override;
 	/// Waits up to exitWait for held messages to go out.
 	/// Throws: std::runtime_error naming how many could not be delivered.
 	void flush() override;
@@ -90,6 +95,7 @@ private:
 
 	Options options_;
 	SendFn send_;
+	std::function<void()> checkReady_; // with our own socket only
 	std::string priorityField_;
 	std::string identifierField_;
 	std::deque<Held> held_;

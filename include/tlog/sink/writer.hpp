@@ -32,6 +32,13 @@ public:
 	/// cannot be delivered: the recording must not go on silently.
 	virtual void write(std::string_view message, const MessageFields &fields) = 0;
 
+	/// Checks, before anything is recorded, that messages can be
+	/// delivered now: the file is open, the socket connected and
+	/// writable. The recorder calls it before the program starts, so
+	/// that nothing runs unrecorded on a writer that cannot log.
+	/// Throws: std::system_error naming what is missing.
+	virtual void checkReady() {}
+
 	/// Makes everything written so far durable (fsync for files), at exit.
 	/// A writer still holding undeliverable messages says so here.
 	/// Throws: std::system_error, std::runtime_error.
