@@ -43,7 +43,7 @@ PlayConfig::PlayConfig()
 	schema_.string("user", user);
 	schema_.string("host", host);
 	schema_.integer("session", session, -1, 4294967295);
-	schema_.boolean("strict", strict);
+	schema_.boolean("newest", newest);
 	schema_.boolean("persist", persist);
 	schema_.boolean("lax", lax);
 	schema_.boolean("follow", follow);

@@ -20,7 +20,7 @@ enum LongOnly : int {
 	kLax,
 	kList,
 	kJson,
-	kStrict,
+	kNewest,
 	kRec,
 	kUser,
 	kHost,
@@ -57,7 +57,7 @@ constexpr OptionKey kKeys[] = {
 	{'r', "reader"},    {kPersist, "persist"}, {kLax, "lax"},  {'i', "file.path"},
 	{'m', "file.match"},
 	{kRec, "rec"},      {kUser, "user"},     {kHost, "host"},  {kSession, "session"},
-	{kStrict, "strict"},
+	{kNewest, "newest"},
 	{'S', "journal.since"}, {'U', "journal.until"}, {'M', "journal.match"},
 	{'N', "journal.namespace"}, {'D', "journal.directory"}, {kJournalFile, "journal.files"},
 	{kCursor, "journal.cursor"}, {kAfterCursor, "journal.after_cursor"},
@@ -82,7 +82,7 @@ constexpr option kOptions[] = {
 	{"file-match", required_argument, nullptr, 'm'},
 	{"list", no_argument, nullptr, kList},
 	{"json", no_argument, nullptr, kJson},
-	{"strict", no_argument, nullptr, kStrict},
+	{"newest", no_argument, nullptr, kNewest},
 	{"rec", required_argument, nullptr, kRec},
 	{"user", required_argument, nullptr, kUser},
 	{"host", required_argument, nullptr, kHost},
@@ -309,7 +309,8 @@ std::string usageText()
 	       "      --user=NAME          recordings of user NAME\n"
 	       "      --host=NAME          recordings made on host NAME\n"
 	       "      --session=N          recordings of audit session N\n"
-	       "      --strict             when several match, refuse instead of playing the newest\n"
+	       "      --newest             when several recordings match, play the newest\n"
+	       "                           (without it they are listed and none is played)\n"
 	       "\n"
 	       "File reader options:\n"
 	       "  -i, --file-path=FILE     read the recording from FILE (\"-\": standard input);\n"

@@ -190,6 +190,8 @@ std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec, const Se
 		try {
 			auto info = summarize(edges.rec, edges.firstMessage, edges.lastMessage,
 					      edges.firstUsec, edges.location);
+			info.writer = edges.writer;
+			info.foreignEntries = edges.foreignEntries;
 			if (select.matches(info))
 				list.push_back(std::move(info));
 		} catch (const base::FormatError &e) {
@@ -230,16 +232,17 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 										    : spec.es.baseUrl) +
 						 " matches the selection");
 		if (list.size() > 1) {
-			std::string names;
-			for (std::size_t i = 0; i + 1 < list.size(); i++)
-				names += "\n  " + list[i].rec + " (" + list[i].user + ", session " +
-					 std::to_string(list[i].session) + ")";
-			if (config.strict)
-				throw std::runtime_error(std::to_string(list.size()) +
-							 " recordings match; choose one with --rec:" +
-							 names + "\n  " + list.back().rec);
-			base::logLine(std::to_string(list.size()) + " recordings match; playing the newest, " +
-				      list.back().rec + "; the others (choose with --rec):" + names);
+			// Anyone who can run a recorder can add a recording to a
+			// selection (the set-id session recorder run by hand makes
+			// one of the user's own audit session): never pick one
+			// without showing all of them first.
+			std::string text = std::to_string(list.size()) + " recordings match" +
+					   (select.any() ? " " + select.describe() : std::string()) +
+					   ":\n" + formatTable(list);
+			if (!config.newest)
+				throw std::runtime_error(text + "choose one with --rec=ID (or play the "
+								"newest with --newest)");
+			base::logLine(text + "playing the newest (--newest): " + list.back().rec);
 		}
 		spec.rec = list.back().rec;
 		recordedLength = std::chrono::milliseconds(list.back().durationMs);

@@ -261,7 +261,7 @@ std::vector<RecordingEdges> listAsciicastRecordings(const ReaderSpec &spec)
 			auto rec = json::JsonRef::parse(raw->text).member("rec");
 			list.push_back(
 			    RecordingEdges{rec ? std::string(rec->asString()) : std::string(),
-					   raw->text, raw->text, raw->location, 0});
+					   raw->text, raw->text, raw->location, 0, {}, 0});
 		} else {
 			list.back().lastMessage = std::move(raw->text);
 		}

@@ -3,16 +3,21 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <set>
 #include <string_view>
+
+#include <pwd.h>
 
 #include <systemd/sd-journal.h>
 
 #include "tlog/base/clock.hpp"
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
+#include "tlog/base/process.hpp"
+#include "tlog/json/json_ref.hpp"
 
 namespace tlog::source {
 
@@ -43,7 +48,8 @@ sd_journal *openJournal(const JournalSpec &spec)
 	int r;
 	if (!spec.directories.empty()) {
 		if (spec.directories.size() > 1)
-			throw base::UsageError("only one journal directory (-D) can be read at a time");
+			throw base::UsageError(
+			    "only one journal directory (-D) can be read at a time");
 		r = sd_journal_open_directory(&j, spec.directories[0].c_str(), 0);
 		check(r, "opening journal directory " + spec.directories[0]);
 	} else if (!spec.files.empty()) {
@@ -108,7 +114,62 @@ std::optional<uid_t> entryUid(sd_journal *j)
 	}
 }
 
+// The recording an entry belongs to: its TLOG_REC, or (an entry sent
+// without the indexed fields, journal.augment=false) its message's "rec".
+std::optional<std::string> entryRecording(sd_journal *j, const std::string *message)
+{
+	if (auto rec = getField(j, "TLOG_REC"))
+		return rec;
+	if (message == nullptr)
+		return std::nullopt;
+	try {
+		auto parsed = json::JsonRef::parse(*message);
+		if (auto rec = parsed.member("rec"); rec && rec->type() == json::JsonType::String)
+			return std::string(rec->asString());
+	} catch (const std::exception &) {
+		// Not JSON: the player says so, naming the entry.
+	}
+	return std::nullopt;
+}
+
 } // namespace
+
+EntryWriter entryWriter(sd_journal *j)
+{
+	return EntryWriter{getField(j, "_UID").value_or(""), getField(j, "_PID").value_or(""),
+			   getField(j, "_BOOT_ID").value_or("")};
+}
+
+std::string EntryWriter::describe() const
+{
+	std::string text = "uid " + (uid.empty() ? std::string("?") : uid);
+	unsigned long value = 0;
+	auto [end, ec] = std::from_chars(uid.data(), uid.data() + uid.size(), value);
+	if (ec == std::errc() && end == uid.data() + uid.size() && !uid.empty())
+		if (passwd *pw = ::getpwuid(static_cast<uid_t>(value)))
+			text += " (" + std::string(pw->pw_name) + ")";
+	return text + ", pid " + (pid.empty() ? std::string("?") : pid);
+}
+
+bool WriterCheck::accept(const std::string &rec, const EntryWriter &writer)
+{
+	auto known = writers_.find(rec);
+	if (known != writers_.end())
+		return known->second == writer;
+	// The first entry that fits the recording id (boot id and pid of the
+	// recorder that made it) names the writer of them all.
+	if (auto parts = base::parseRecordingId(rec))
+		if (writer.boot != parts->boot || writer.pid != std::to_string(parts->pid))
+			return false;
+	writers_.emplace(rec, writer);
+	return true;
+}
+
+const EntryWriter *WriterCheck::writerOf(const std::string &rec) const
+{
+	auto known = writers_.find(rec);
+	return known == writers_.end() ? nullptr : &known->second;
+}
 
 JournalReader::JournalReader(const JournalSpec &spec, bool follow)
     : journal_(openJournal(spec)), spec_(spec), follow_(follow)
@@ -145,8 +206,6 @@ void JournalReader::seekStart()
 		check(sd_journal_seek_head(j), "seeking the journal");
 	}
 }
-
-JournalReader::~JournalReader() = default;
 
 void JournalReader::rewind(const std::string &mark)
 {
@@ -204,9 +263,45 @@ std::optional<RawMessage> JournalReader::read()
 		auto message = getField(j, "MESSAGE");
 		if (!message)
 			continue; // not a tlog entry at all
+		if (auto rec = entryRecording(j, &*message)) {
+			// Anyone can log an entry with a recording's fields; journald
+			// says who did. One process writes a recording.
+			auto writer = entryWriter(j);
+			if (!writers_.accept(*rec, writer)) {
+				noteForeign(*rec, writer);
+				continue;
+			}
+		}
 		return RawMessage{std::move(*message), "journal entry " + cursor_};
 	}
 	return std::nullopt;
+}
+
+void JournalReader::noteForeign(const std::string &rec, const EntryWriter &writer)
+{
+	if (foreign_[rec]++ > 0)
+		return;
+	const EntryWriter *genuine = writers_.writerOf(rec);
+	std::string expected;
+	if (genuine != nullptr)
+		expected = genuine->describe();
+	else if (auto parts = base::parseRecordingId(rec))
+		expected = "pid " + std::to_string(parts->pid) + " of boot " + parts->boot;
+	base::logLine("journal entry " + cursor_ + ": recording " + rec + " is written by " +
+		      expected + ", this entry by " + writer.describe() +
+		      (writer.boot.empty() || (genuine && genuine->boot == writer.boot)
+			   ? ""
+			   : " of boot " + writer.boot) +
+		      ": skipping it and any others like it");
+}
+
+JournalReader::~JournalReader()
+{
+	for (const auto &[rec, count] : foreign_)
+		if (count > 1)
+			base::logLine("skipped " + std::to_string(count) +
+				      " journal entries of recording " + rec +
+				      " written by another process than the recorder");
 }
 
 int JournalReader::waitFd() const noexcept
@@ -233,13 +328,15 @@ bool seekEdge(sd_journal *j, const JournalSpec &spec, bool last)
 	int r;
 	if (last) {
 		if (spec.untilUsec)
-			check(sd_journal_seek_realtime_usec(j, *spec.untilUsec + 1), "seeking the journal");
+			check(sd_journal_seek_realtime_usec(j, *spec.untilUsec + 1),
+			      "seeking the journal");
 		else
 			check(sd_journal_seek_tail(j), "seeking the journal");
 		r = sd_journal_previous(j);
 	} else {
 		if (spec.sinceUsec)
-			check(sd_journal_seek_realtime_usec(j, *spec.sinceUsec), "seeking the journal");
+			check(sd_journal_seek_realtime_usec(j, *spec.sinceUsec),
+			      "seeking the journal");
 		else
 			check(sd_journal_seek_head(j), "seeking the journal");
 		r = sd_journal_next(j);
@@ -254,6 +351,32 @@ bool seekEdge(sd_journal *j, const JournalSpec &spec, bool last)
 	if (spec.untilUsec && usec > *spec.untilUsec)
 		return false;
 	return true;
+}
+
+// Entries walked past at a recording's edge looking for its own.
+constexpr std::size_t kEdgeWalkLimit = 100000;
+
+// From the current entry of @p rec (at its first or @p last edge), steps
+// inwards to the nearest one @p writers accepts, counting the others in
+// @p foreign. False when there is none within the spec's time bounds.
+bool walkToWriter(sd_journal *j, const JournalSpec &spec, const std::string &rec,
+		  WriterCheck &writers, bool last, std::uint64_t &foreign)
+{
+	for (std::size_t walked = 0; walked < kEdgeWalkLimit; walked++) {
+		if (writers.accept(rec, entryWriter(j)))
+			return true;
+		foreign++;
+		int r = last ? sd_journal_previous(j) : sd_journal_next(j);
+		check(r, "reading the journal");
+		if (r == 0)
+			return false;
+		std::uint64_t usec = 0;
+		check(sd_journal_get_realtime_usec(j, &usec), "reading an entry's time");
+		if ((spec.sinceUsec && usec < *spec.sinceUsec) ||
+		    (spec.untilUsec && usec > *spec.untilUsec))
+			return false;
+	}
+	return false;
 }
 
 // The recordings with an entry from spec.sinceUsec on (to untilUsec),
@@ -330,9 +453,16 @@ std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
 		addSelection(j, one);
 		if (spec.trustedUid) {
 			std::string uid = "_UID=" + std::to_string(*spec.trustedUid);
-			check(sd_journal_add_match(j, uid.data(), uid.size()), "journal match " + uid);
+			check(sd_journal_add_match(j, uid.data(), uid.size()),
+			      "journal match " + uid);
 		}
 		if (!seekEdge(j, spec, false))
+			continue;
+		// The recording's own first and last entries: entries others
+		// logged with its fields are passed over, and counted.
+		WriterCheck writers;
+		std::uint64_t foreign = 0;
+		if (!walkToWriter(j, spec, rec, writers, false, foreign))
 			continue;
 		RecordingEdges r;
 		r.rec = rec;
@@ -342,9 +472,16 @@ std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
 		check(sd_journal_get_cursor(j, &cursor), "reading an entry's cursor");
 		r.location = std::string("journal entry ") + cursor;
 		std::free(cursor);
-		if (!seekEdge(j, spec, true))
+		if (const EntryWriter *writer = writers.writerOf(rec))
+			r.writer = writer->describe();
+		if (!seekEdge(j, spec, true) || !walkToWriter(j, spec, rec, writers, true, foreign))
 			continue;
 		r.lastMessage = getField(j, "MESSAGE").value_or("");
+		r.foreignEntries = foreign;
+		if (foreign > 0)
+			base::logLine(
+			    "recording " + rec + ": passed over " + std::to_string(foreign) +
+			    " journal entries written by another process than the recorder");
 		list.push_back(std::move(r));
 	}
 	progress.clear();

@@ -55,7 +55,7 @@ std::vector<RecordingEdges> listFile(const ReaderSpec &spec)
 		std::string rec = recField ? std::string(recField->asString()) : std::string();
 		auto [it, added] = index.emplace(rec, list.size());
 		if (added)
-			list.push_back(RecordingEdges{rec, raw->text, raw->text, raw->location, 0});
+			list.push_back(RecordingEdges{rec, raw->text, raw->text, raw->location, 0, {}, 0});
 		else
 			list[it->second].lastMessage = std::move(raw->text);
 	}

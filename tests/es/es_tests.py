@@ -66,9 +66,15 @@ def case_play(tlog_rec, tlog_play):
         listed = {x["rec"]: x for x in json.loads(r.stdout)}
         t.check(set(listed) == {rec, "other-recording"}, f"--list over ES: {list(listed)}")
         t.check(listed[rec]["messages"] == len(messages), f"message count {listed[rec]}")
-        # Two recordings match: the newest plays, the other is named.
-        r = play(tlog_play, es, ["--user=" + messages[0]["user"]])
-        t.check(b"2 recordings match" in r.stderr, f"selection note: {r.stderr!r}")
+        # Two recordings match: both are listed, none plays; --newest
+        # plays the newest after the list.
+        r = play(tlog_play, es, ["--user=" + messages[0]["user"]], check_ok=False)
+        t.check(r.returncode == 1 and not r.stdout and b"2 recordings match" in r.stderr and
+                rec.encode() in r.stderr and b"other-recording" in r.stderr,
+                f"selection of two: {r.returncode} {r.stderr!r}")
+        r = play(tlog_play, es, ["--user=" + messages[0]["user"], "--newest"])
+        t.check(b"2 recordings match" in r.stderr and b"playing the newest" in r.stderr,
+                f"--newest: {r.stderr!r}")
     finally:
         es.close()
         for name in os.listdir(tmp):

@@ -136,17 +136,16 @@ def case_select(tlog_rec, tlog_play):
     r = play(tlog_play, [f"--rec={first.rec}"])
     t.check_equal(r.stdout, first.output, "--rec playback")
 
-    # Both match: the newest plays, the other is named.
+    # Both match: both are listed and none plays, unless --newest.
     both = ["-M", f"TLOG_REC={first.rec}", "-M", f"TLOG_REC={second.rec}"]
-    r = play(tlog_play, both + [f"--user={user}"])
-    t.check_equal(r.stdout, second.output, "newest of two (--user)")
-    t.check(first.rec in r.stderr.decode(), f"the other recording is not named: {r.stderr!r}")
-    r = play(tlog_play, both + [f"--session={messages_of(first.rec)[0]['session']}"])
-    t.check_equal(r.stdout, second.output, "newest of two (--session)")
-    r = play(tlog_play, both + ["--strict"], check_ok=False)
-    err = r.stderr.decode()
-    t.check(r.returncode == 1 and first.rec in err and second.rec in err,
-            f"--strict: exit {r.returncode}, {err!r}")
+    for selection in ([f"--user={user}"], [f"--session={messages_of(first.rec)[0]['session']}"]):
+        r = play(tlog_play, both + selection, check_ok=False)
+        err = r.stderr.decode()
+        t.check(r.returncode == 1 and not r.stdout and first.rec in err and second.rec in err
+                and "--newest" in err, f"two match {selection}: exit {r.returncode}, {err!r}")
+        r = play(tlog_play, both + selection + ["--newest"])
+        t.check_equal(r.stdout, second.output, f"newest of two ({selection})")
+        t.check(first.rec in r.stderr.decode(), f"the other recording is not named: {r.stderr!r}")
     r = play(tlog_play, [f"--rec={second.rec}", "--user=nobody-like-this"], check_ok=False)
     t.check(r.returncode == 1 and b"no recording" in r.stderr, f"no match: {r.stderr!r}")
 
@@ -363,28 +362,110 @@ def case_gap(tlog_rec, tlog_play):
             f"damaged entry: {r.returncode} {r.stderr!r}")
 
 
+FORGER = r"""
+import json, os, sys, time
+from systemd import journal
+def own_rec_id():
+    with open("/proc/sys/kernel/random/boot_id") as f:
+        boot = f.read().strip().replace("-", "")
+    with open("/proc/self/stat") as f:
+        stat = f.read()
+    start = int(stat[stat.rindex(")") + 2:].split()[19])
+    return f"{boot}-{os.getpid():x}-{start:x}"
+for line in sys.stdin:
+    fields = json.loads(line)
+    if fields.get("TLOG_REC") == "OWN":
+        fields["TLOG_REC"] = own_rec_id()
+        msg = json.loads(fields["MESSAGE"])
+        msg["rec"] = fields["TLOG_REC"]
+        fields["MESSAGE"] = json.dumps(msg, separators=(",", ":"))
+    journal.send(**fields)
+print(own_rec_id())
+"""
+
+
+def forge(entries_):
+    """Sends @entries_ (dicts of journal fields) as user nobody, the way
+    any local user can (python-systemd). TLOG_REC=OWN stands for a
+    recording id made of the forger's own boot id, pid and start time.
+    Returns that id."""
+    forger = pwd.getpwnam("nobody")
+    r = subprocess.run(["setpriv", f"--reuid={forger.pw_uid}", f"--regid={forger.pw_gid}",
+                        "--clear-groups", sys.executable, "-c", FORGER],
+                       input="".join(json.dumps(e) + "\n" for e in entries_).encode(),
+                       capture_output=True, timeout=30)
+    t.check(r.returncode == 0, f"forging as nobody failed: {r.stderr!r}")
+    return r.stdout.decode().strip()
+
+
+def forged_entry(rec, msg_id, text, pos, user="root", when=None):
+    message = json.loads(fake_message(rec, msg_id, text, pos))
+    message["user"] = user
+    if when is not None:
+        message["time"] = when
+    return {"MESSAGE": json.dumps(message, separators=(",", ":")), "TLOG_REC": rec,
+            "TLOG_ID": str(msg_id), "TLOG_USER": user, "TLOG_SESSION": "4294967295",
+            "SYSLOG_IDENTIFIER": "tlog-rec"}
+
+
 def case_forged(tlog_rec, tlog_play):
-    """An entry another user logs with the recording's TLOG_REC is ignored
-    with --trusted-uid, which matches journald's own _UID field."""
+    """Entries another user logs with a recording's fields are skipped by
+    default (a recording has one writer: journald's _UID, _PID and _BOOT_ID
+    say who sent each entry), and reported; --trusted-uid narrows it to one
+    user; --list says who wrote each recording."""
     genuine = record(tlog_rec, ["sh", "-c", "echo genuine-1; sleep 0.2; echo genuine-2"])
     wait_entries(genuine.rec, 1)
     count = len(entries(genuine.rec))
-    forger = pwd.getpwnam("nobody")
-    code = ("from systemd import journal; import sys; "
-            "journal.send(sys.argv[1], TLOG_REC=sys.argv[2], TLOG_ID=sys.argv[3])")
-    forged = fake_message(genuine.rec, count + 1, "EVIL\n", 5000)
-    r = t.run(["setpriv", f"--reuid={forger.pw_uid}", f"--regid={forger.pw_gid}",
-               "--clear-groups", sys.executable, "-c", code, forged, genuine.rec, str(count + 1)])
-    t.check(r.returncode == 0, f"forging as nobody failed: {r.stderr!r}")
+    forge([forged_entry(genuine.rec, count + 1, "EVIL\n", 5000)])
     wait_entries(genuine.rec, count + 1)
+    forger = pwd.getpwnam("nobody")
     t.check(any(str(e.get("_UID")) == str(forger.pw_uid) for e in entries(genuine.rec)),
             "the forged entry did not reach the journal")
+    r = play(tlog_play, [f"--rec={genuine.rec}"])
+    t.check_equal(r.stdout, genuine.output, "playback without --trusted-uid skips the forgery")
+    t.check(b"skipping it" in r.stderr and b"nobody" in r.stderr,
+            f"the skip is not reported: {r.stderr!r}")
     r = play(tlog_play, [f"--rec={genuine.rec}", f"--trusted-uid={os.getuid()}"])
     t.check_equal(r.stdout, genuine.output, "playback with --trusted-uid")
     t.check(b"not written by uid" in r.stderr, f"the skip is not reported: {r.stderr!r}")
-    r = play(tlog_play, [f"--rec={genuine.rec}"], check_ok=False)
-    t.check(b"EVIL" in r.stdout, "without --trusted-uid the forged entry should be visible "
-            "(else this test proves nothing)")
+
+    # A message 1 injected into a live recording does not stop its
+    # playback halfway (it would come after message 2).
+    live = Recording(tlog_rec, ["sh", "-c", "echo live-1; sleep 2; echo live-2; sleep 2;"
+                                " echo live-3"], ["--latency=1"])
+    t.check(len(wait_entries(live.rec, 1)) >= 1, "the live recording's first message")
+    forge([forged_entry(live.rec, 1, "EVIL-1\n", 0)])
+    live.finish()
+    wait_entries(live.rec, 4)
+    r = play(tlog_play, [f"--rec={live.rec}"])
+    t.check_equal(r.stdout, live.output, "a live recording with an injected message 1")
+
+    # A recording forged whole, of another user, dated 2100: listed with
+    # its writer, the forger.
+    start = int(time.time())
+    future = 4102444800.0  # 2100-01-01
+    forged = forge([forged_entry("OWN", 1, "forged session\n", 0, user="root", when=future)])
+    r = play(tlog_play, ["--list", "--json", f"--since=@{start - 1}"])
+    listed = {x["rec"]: x for x in json.loads(r.stdout)}
+    t.check(forged in listed, f"the forged recording {forged} is listed: {list(listed)}")
+    t.check("nobody" in listed[forged].get("writer", ""),
+            f"--list says the forger wrote it: {listed[forged]}")
+    r = play(tlog_play, ["--list", "--json", f"--rec={genuine.rec}"])
+    mine = json.loads(r.stdout)
+    t.check(len(mine) == 1 and mine[0].get("writer", "").startswith(f"uid {os.getuid()} ") and
+            mine[0].get("foreign_entries") == 1,
+            f"--list names the genuine writer and the entry passed over: {mine}")
+    r = play(tlog_play, ["--list", f"--since=@{start - 1}"])
+    line = [x for x in r.stdout.decode().splitlines() if x.startswith(forged)]
+    t.check(line and "nobody" in line[0], f"--list's table shows the writer: {r.stdout!r}")
+    # Entries claiming a recorder (by the id's pid) that did not send
+    # them fit no writer: such a recording is not listed at all.
+    claimed = f"{boot_id()}-1-1"
+    forge([forged_entry(claimed, 1, "claims pid 1\n", 0)])
+    wait_entries(claimed, 1)
+    r = play(tlog_play, ["--list", "--json", f"--since=@{start - 1}"])
+    t.check(claimed not in [x["rec"] for x in json.loads(r.stdout)],
+            f"a recording no entry of whose fits its id is not listed: {r.stdout!r}")
 
 
 def harness(command):

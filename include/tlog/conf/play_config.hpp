@@ -58,7 +58,7 @@ public:
 	std::string user;           ///< user
 	std::string host;           ///< host
 	std::int64_t session = -1;  ///< session: audit session id, -1: any
-	bool strict = false;        ///< several recordings match: refuse, do not pick
+	bool newest = false;        ///< several recordings match: play the newest, not refuse
 	bool persist = false;
 	bool lax = false;
 	bool follow = false;

@@ -23,6 +23,11 @@ struct RecordingInfo {
 	std::uint64_t messages = 0;   ///< id of its last message
 	bool live = false;            ///< its recorder is still running here
 	std::string lastCursor;       ///< where --follow would resume
+	/// Who wrote it, as the source vouches (the journal's trusted fields);
+	/// "" when the source cannot say.
+	std::string writer;
+	/// Entries another process logged with its fields, passed over.
+	std::uint64_t foreignEntries = 0;
 };
 
 /// The short selections (--user, --host, --session). Indexed stores

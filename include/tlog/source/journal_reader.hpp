@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,18 +20,48 @@ namespace tlog::source {
 
 using JournalPtr = std::unique_ptr<sd_journal, base::CFree<sd_journal_close>>;
 
+/// Who sent a journal entry, as journald recorded it: _UID, _PID and
+/// _BOOT_ID, which no sender can set ("" where missing).
+struct EntryWriter {
+	std::string uid, pid, boot;
+	bool operator==(const EntryWriter &) const = default;
+	/// "uid 998 (tlog), pid 4242". Never throws but std::bad_alloc.
+	std::string describe() const;
+};
+
+/// The writer of the current entry of @p j. Throws: std::system_error.
+EntryWriter entryWriter(sd_journal *j);
+
+/// Tells a recording's own entries from ones another process logged with
+/// its fields (logger --journald, systemd-cat, python-systemd can all
+/// send TLOG_REC=...): a recording is written by one process. Its first
+/// entry that fits the recording id (tlog's ids hold the recorder's boot
+/// id and pid; an id of another form fits any) names the writer, and
+/// every later entry must come from that same uid, pid and boot.
+class WriterCheck {
+public:
+	/// Whether an entry of recording @p rec sent by @p writer is one of its
+	/// own; the first one accepted names the writer.
+	bool accept(const std::string &rec, const EntryWriter &writer);
+	/// The writer of @p rec, once named; null before.
+	const EntryWriter *writerOf(const std::string &rec) const;
+
+private:
+	std::map<std::string, EntryWriter, std::less<>> writers_;
+};
+
 /// Reads tlog messages (MESSAGE fields) from the systemd journal through
 /// sd-journal, oldest first, following new entries when asked: the
 /// journal's fd wakes the caller's event loop, nothing polls.
 /// One thread only; open it after any fork (a child must not use it).
-class JournalReader : public Reader
-{
+class JournalReader : public Reader {
 public:
 	/// With @p follow the reader is never finished(): its waitFd() wakes
 	/// the caller when entries arrive.
 	/// Throws: std::system_error when the journal cannot be opened or a
 	/// match is malformed (named in the message).
 	JournalReader(const JournalSpec &spec, bool follow);
+	/// Says how many entries of each recording came from other writers.
 	~JournalReader() override;
 
 	std::optional<RawMessage> read() override;
@@ -58,14 +89,19 @@ public:
 private:
 	// Where reading starts: the spec's cursor, --since time or the head.
 	void seekStart();
+	/// An entry of @p rec from another writer was skipped: said once a
+	/// recording, counted.
+	void noteForeign(const std::string &rec, const EntryWriter &writer);
 	JournalPtr journal_;
 	JournalSpec spec_;
 	bool follow_;
 	std::string cursor_;
 	std::uint64_t realtimeUsec_ = 0;
 	std::uint64_t skippedUntrusted_ = 0;
+	WriterCheck writers_;
+	std::map<std::string, std::uint64_t, std::less<>> foreign_; // entries skipped, by recording
 	bool atEnd_ = false; // past the until bound: nothing more, ever
-	int fd_ = -1; // sd_journal_get_fd() when following
+	int fd_ = -1;	     // sd_journal_get_fd() when following
 };
 
 /// The recordings among the entries @p spec selects (its matches, time

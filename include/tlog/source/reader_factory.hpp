@@ -69,6 +69,12 @@ struct RecordingEdges {
 	std::string lastMessage;
 	std::string location;        ///< of the first message, for errors
 	std::uint64_t firstUsec = 0; ///< realtime of the first entry, 0 if unknown
+	/// Who wrote it, as the source vouches ("uid 998 (tlog), pid 4242" from
+	/// the journal's trusted fields); "" when the source cannot say.
+	std::string writer;
+	/// Entries with its fields that another process wrote, met at its
+	/// edges and passed over.
+	std::uint64_t foreignEntries = 0;
 };
 
 /// Makes the reader @p spec describes. One line per reader type.
