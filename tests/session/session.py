@@ -3,8 +3,9 @@
 users whose login shell is the set-id recorder installed into a test prefix,
 su - and runuser -l on a real pty. Everything made here is removed at the end.
 
-Usage: session.py TLOG_REC_SESSION_BINARY"""
+Usage: session.py TLOG_REC_SESSION_BINARY TLOG_PLAY_BINARY"""
 
+import fcntl
 import grp
 import json
 import os
@@ -12,9 +13,11 @@ import pwd
 import shutil
 import signal
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 import uuid
 
@@ -33,8 +36,9 @@ PROMPT = b"READY> "
 class Fixture:
     """Creates what the tests need and undoes exactly that."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, tlog_play=None):
         self.binary = binary
+        self.tlog_play = tlog_play
         self.undo = []
         self.logins = []
         self.started = time.time()
@@ -70,7 +74,7 @@ class Fixture:
         if getent_passwd("tlog") is None:
             self.run("useradd", "--system", "--user-group", "--home-dir", LOCK_DIR,
                      "--no-create-home", "--shell", "/usr/sbin/nologin", "tlog")
-            self.undo.append(lambda: self.run("userdel", "tlog"))
+            self.undo.append(lambda: (wait_no_processes("tlog"), self.run("userdel", "tlog")))
         self.tlog = pwd.getpwnam("tlog")
         t.check(grp.getgrnam("tlog") is not None, "the tlog group exists")
 
@@ -92,8 +96,8 @@ class Fixture:
             if getent_passwd(user) is not None:  # left over from a killed run
                 subprocess.run(["userdel", "-r", user], stderr=subprocess.DEVNULL)
             self.run("useradd", "-m", "-s", self.installed, user)
-            self.undo.append(lambda u=user: subprocess.run(
-                ["userdel", "-r", "-f", u], check=True, stderr=subprocess.DEVNULL))
+            self.undo.append(lambda u=user: (wait_no_processes(u), subprocess.run(
+                ["userdel", "-r", "-f", u], check=True, stderr=subprocess.DEVNULL)))
             subprocess.run(["chpasswd"], input=f"{user}:{PASSWORD}\n", text=True, check=True)
 
         # The lock directory, as tmpfiles.d makes it. Another package may
@@ -125,6 +129,25 @@ class Fixture:
             for line in open("/etc/locale.conf"):
                 if line.startswith("LANG="):
                     self.locale = line.split("=", 1)[1].strip().strip('"\'')
+
+
+def wait_no_processes(user, timeout=20):
+    """Waits until no process runs as @user (logins we ended are still
+    finishing: a recorder flushes its last messages)."""
+    uid = pwd.getpwnam(user).pw_uid
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        running = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if os.stat(f"/proc/{pid}").st_uid == uid:
+                    running.append(pid)
+            except FileNotFoundError:
+                pass
+        if not running:
+            return
+        time.sleep(0.1)
+    print(f"cleanup: processes of {user} still running: {running}", file=sys.stderr)
 
 
 def getent_passwd(name):
@@ -165,6 +188,7 @@ class Login:
 
     def start_shell(self):
         end = self.p.read_until(NOTICE, timeout=20)
+        wait_raw(self.p)
         self.p.write(b"PS1='RE''ADY> '\n")
         self.pos = self.wait_prompt(end)
 
@@ -181,6 +205,16 @@ class Login:
     def exit(self, code):
         self.p.write(f"exit {code}\n".encode())
         return self.p.finish(timeout=30)
+
+
+def wait_raw(p, timeout=20):
+    """Waits until the terminal is in raw mode (the recorder relays keys
+    from then on: what is typed before it may be flushed)."""
+    deadline = time.monotonic() + timeout
+    while p.termios_now()[3] & termios.ICANON:
+        if time.monotonic() > deadline:
+            raise t.Failure(f"the terminal never became raw: {bytes(p.output[-300:])!r}")
+        time.sleep(0.01)
 
 
 def journal(since, *matches):
@@ -399,6 +433,179 @@ def check_setid_environment(fx):
                  "out_txt", ""), "set-id env: the output recorded to the journal anyway")
 
 
+TIOCGPTN = 0x80045430  # the pty's number (<asm/ioctls.h>; not in python's termios)
+
+
+def free_pty_numbers_below(target):
+    """Holds every free pty number below @target, as a user can, so that
+    the next pty opened is /dev/pts/@target. Returns the masters held."""
+    held = []
+    while True:
+        master = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY)
+        number = struct.unpack("I", fcntl.ioctl(master, TIOCGPTN, b"\0" * 4))[0]
+        if number < target:
+            held.append(master)
+            continue
+        os.close(master)
+        if number != target:
+            for fd in held:
+                os.close(fd)
+            raise t.Failure(f"pts/{target} is taken by another process: cannot stage the attack")
+        return held
+
+
+def lock_busy(session):
+    lock = f"{LOCK_DIR}/session.{session}.lock"
+    r = subprocess.run(["flock", "-n", "-E", "99", lock, "true"], capture_output=True)
+    return r.returncode == 99
+
+
+def check_later_login_same_session(fx):
+    """Attack: two logins share an audit session. In login 1 the user
+    starts, detached, a recorder of their own (no terminal) that takes the
+    session lock as login 1's recorder exits; holding the pty numbers below
+    it, the user makes login 2 get the terminal login 1 was recorded on.
+    Login 2 must be recorded all the same."""
+    root = Login(fx, ["bash", "--norc", "--noprofile", "-i"])
+    root.p.write(b"PS1='RO''OT> '\n")
+    pos = root.p.read_until(b"ROOT> ", timeout=20)
+    root.p.write(f"su - {USERS[0]}\n".encode())
+    pos = root.p.read_until(NOTICE, timeout=20, start=pos)
+    wait_raw(root.p)
+    root.p.write(b"PS1='RE''ADY> '\n")
+    pos = root.p.read_until(PROMPT, timeout=20, start=pos)
+    root.p.write(b"tty\n")
+    pos = root.p.read_until(PROMPT, timeout=20, start=pos)
+    shown = bytes(root.p.output).decode(errors="replace")
+    ttys = [w for w in shown.split() if w.startswith("/dev/pts/")]
+    t.check(ttys, f"login 1 shows its terminal: {shown[-200:]!r}")
+    number = int(ttys[-1].rsplit("/", 1)[1])
+    # The detached recorder starts the moment login 1's recorder is gone;
+    # it says its pid (the same after exec) for the clean-up.
+    scratch = tempfile.mkdtemp(prefix="tlog-later-", dir="/tmp")
+    fx.undo.append(lambda: shutil.rmtree(scratch))
+    os.chmod(scratch, 0o777)
+    pidfile = os.path.join(scratch, "pid")
+    root.p.write(b"setsid sh -c 'echo $$ > \"$3\"; while [ -e /proc/$1 ]; do sleep 0.05; done; "
+                 b"exec \"$2\" -c \"exec sleep 600\"' sh $PPID " + fx.installed.encode() + b" " +
+                 pidfile.encode() + b" </dev/null >/dev/null 2>&1 &\n")
+    pos = root.p.read_until(PROMPT, timeout=20, start=pos)
+    deadline = time.monotonic() + 20
+    while not (os.path.exists(pidfile) and open(pidfile).read().strip()):
+        t.check(time.monotonic() < deadline, "the detached waiter did not start")
+        time.sleep(0.02)
+    attacker = int(open(pidfile).read())
+    # Its process group: the recorder and the program it runs.
+    fx.undo.append(lambda: kill_group(attacker))
+    root.p.write(b"exit 0\n")
+    pos = root.p.read_until(b"ROOT> ", timeout=20, start=pos)
+    deadline = time.monotonic() + 20
+    while not lock_busy(root.session):
+        t.check(time.monotonic() < deadline, "the detached recorder never took the session lock")
+        time.sleep(0.05)
+
+    held = free_pty_numbers_below(number)
+    try:
+        marker = f"LATER-{uuid.uuid4().hex}"
+        root.p.write(f"script -qc 'su - {USERS[0]}' /dev/null\n".encode())
+        pos = root.p.read_until(f"{USERS[0]}@".encode(), timeout=20, start=pos)
+        # script(1) took the lowest free pty for su: the one login 1 was
+        # recorded on.
+        t.check(os.path.exists(f"/dev/pts/{number}"),
+                f"login 2 runs on the terminal login 1 was recorded on (pts/{number})")
+        root.p.write(b"PS1='LA''TER> '\n")
+        pos = root.p.read_until(b"LATER> ", timeout=20, start=pos)
+        root.p.write(f"echo {marker}; exit 0\n".encode())
+        pos = root.p.read_until(b"ROOT> ", timeout=20, start=pos)
+    finally:
+        for fd in held:
+            os.close(fd)
+    root.p.write(b"exit 0\n")
+    root.p.finish(timeout=30)
+    wait_journal(fx.started, lambda e: e.get("TLOG_USER") == USERS[0] and
+                 marker in json.loads(e.get("MESSAGE", "{}")).get("out_txt", ""),
+                 "a later login of the same audit session, on the terminal login 1 was "
+                 "recorded on, while a detached recorder holds the lock: recorded")
+
+
+def kill_group(pgid):
+    """Ends process group @pgid (one we started, as root) and waits until
+    it is gone."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(pgid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+
+
+def check_fd_limit_fails_closed(fx):
+    """Attack: `ulimit -n 11; su - user`. The recorder must not start the
+    shell when it could not log: the login fails with a clear message and
+    nothing typed runs."""
+    scratch = tempfile.mkdtemp(prefix="tlog-fdlimit-", dir="/tmp")
+    fx.undo.append(lambda: shutil.rmtree(scratch))
+    os.chmod(scratch, 0o777)
+    ran = os.path.join(scratch, "ran")
+    login = Login(fx, ["sh", "-c", f"ulimit -n 11 && exec su - {USERS[0]}"])
+    # Typed at once: a shell that starts runs it.
+    login.p.write(f"touch {ran}; exit 0\n".encode())
+    status = login.p.finish(timeout=60)
+    shown = bytes(login.p.output).decode(errors="replace")
+    t.check(not os.path.exists(ran), f"ulimit -n 11: a shell ran: {shown!r}")
+    t.check(status != 0, f"ulimit -n 11: the login must fail, got {t.describe_status(status)}")
+    t.check("ulimit -n" in shown and "cannot be recorded" in shown,
+            f"ulimit -n 11: the reason is said: {shown!r}")
+
+
+def check_selection_shows_every_match(fx):
+    """Attack: inside a recorded login the user runs the set-id recorder by
+    hand, making a recording of their own audit session that is newer than
+    the real one. An auditor selecting by user and session must be shown
+    both before anything plays, never the newest alone."""
+    login = Login(fx, ["su", "-", USERS[0]])
+    login.start_shell()
+    marker = f"GENUINE-{uuid.uuid4().hex}"
+    login.cmd(f"echo {marker}")
+    login.cmd(f"TLOG_REC_SESSION_SHELL=/bin/sh {fx.installed} -c 'printf FAKE-SESSION' "
+              "</dev/null | cat; echo")
+    status = login.exit(0)
+    t.check(status == 0, f"selection: exit 0, got {t.describe_status(status)}")
+    found, _ = wait_journal(fx.started, lambda e: "FAKE-SESSION" in e.get("MESSAGE", ""),
+                            "selection: the hand-made recording")
+    fake = found[0]["TLOG_REC"]
+    found, _ = wait_journal(fx.started, lambda e: e.get("TLOG_REC") != fake and
+                            marker in json.loads(e.get("MESSAGE", "{}")).get("out_txt", ""),
+                            "selection: the login's own recording")
+    genuine = found[0]["TLOG_REC"]
+    wait_journal(fx.started, lambda e: e.get("TLOG_REC") == genuine and
+                 "exit 0" in json.loads(e["MESSAGE"])["out_txt"], "selection: the login's end")
+    selection = ["-r", "journal", "--trusted-uid=tlog", f"--user={USERS[0]}",
+                 f"--session={login.session}", f"--since=@{int(fx.started) - 1}"]
+    r = subprocess.run([fx.tlog_play, *selection], capture_output=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    err = r.stderr.decode(errors="replace")
+    t.check(r.returncode == 1 and b"FAKE-SESSION" not in r.stdout and marker.encode() not in
+            r.stdout, f"selection of two: nothing plays, exit 1: {r.returncode} {r.stdout!r}")
+    t.check("2 recordings match" in err and genuine in err and fake in err and "--rec" in err,
+            f"selection of two: both are shown, with how to choose: {err!r}")
+    r = subprocess.run([fx.tlog_play, *selection, f"--rec={genuine}"], capture_output=True,
+                       timeout=60, stdin=subprocess.DEVNULL)
+    t.check(r.returncode == 0 and marker.encode() in r.stdout,
+            f"--rec plays the chosen one: {r.returncode} {r.stderr!r}")
+    r = subprocess.run([fx.tlog_play, *selection, "--newest"], capture_output=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    err = r.stderr.decode(errors="replace")
+    t.check(r.returncode == 0 and r.stdout == b"FAKE-SESSION" and genuine in err and fake in err,
+            f"--newest plays the newest after listing both: {r.returncode} {r.stdout!r} {err!r}")
+
+
 def check_no_locale(fx):
     """Without a locale in the environment or in the files, the recorder
     refuses (recordings are UTF-8) and says why; the login ends."""
@@ -410,7 +617,7 @@ def check_no_locale(fx):
 
 
 def main():
-    t.require(len(sys.argv) == 2, "usage: session.py TLOG_REC_SESSION")
+    t.require(len(sys.argv) == 3, "usage: session.py TLOG_REC_SESSION TLOG_PLAY")
     t.require(os.geteuid() == 0, "root (to add users and install a set-id binary)")
     for tool in ("useradd", "userdel", "chpasswd", "su", "runuser", "journalctl", "findmnt"):
         t.require(shutil.which(tool, path="/usr/sbin:/usr/bin:/sbin:/bin") is not None, tool)
@@ -421,7 +628,7 @@ def main():
     t.require(probe.returncode == 0 and probe.stdout.strip() not in ("", "4294967295"),
               "audit sessions (writable /proc/self/loginuid)")
 
-    fx = Fixture(os.path.abspath(sys.argv[1]))
+    fx = Fixture(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]))
     try:
         fx.setup()
         check_interactive(fx, ["su", "-", USERS[0]], USERS[0], 7)
@@ -430,6 +637,9 @@ def main():
         check_second_terminal(fx)
         check_stale_lock(fx)
         check_commands(fx)
+        check_later_login_same_session(fx)
+        check_fd_limit_fails_closed(fx)
+        check_selection_shows_every_match(fx)
         check_setid_environment(fx)
         check_no_locale(fx)
     finally:
