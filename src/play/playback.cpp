@@ -7,10 +7,15 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
 
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tlog/base/error.hpp"
@@ -37,32 +42,149 @@ uid_t resolveUid(const std::string &user)
 	return pw->pw_uid;
 }
 
-std::string readCursorFile(const std::string &path)
+// The directory part of @p path and the name in it.
+std::pair<std::string, std::string> splitPath(const std::string &path)
 {
-	std::ifstream in(path);
-	if (!in) {
-		if (errno == ENOENT)
-			return {}; // first run: start from the selection's beginning
-		throw std::system_error(errno, std::system_category(), "reading cursor file " + path);
-	}
-	std::string cursor;
-	std::getline(in, cursor);
-	return cursor;
+	auto slash = path.rfind('/');
+	if (slash == std::string::npos)
+		return {".", path};
+	return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
 }
 
-// Atomically: a reader of the file never sees half a cursor.
+// Whether anyone but us and root can add, remove or rename names in
+// directory @p dir (so could swap what a name there leads to).
+bool othersCanChange(const std::string &dir)
+{
+	struct stat st {};
+	if (::stat(dir.c_str(), &st) < 0)
+		return true;
+	uid_t me = ::geteuid();
+	bool writable = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0;
+	return (st.st_uid != me && st.st_uid != 0) || writable;
+}
+
+// Not through a symbolic link, and a regular file only (O_NONBLOCK: a
+// FIFO is refused, not waited on). The file is replaced by rename when
+// the next cursor is stored, so a link would not last past one run; and
+// followed, a link planted by a user would have root read any file, its
+// first line shown back in the error about a bad cursor.
+std::string readCursorFile(const std::string &path)
+{
+	base::UniqueFd fd(
+	    ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+	if (!fd) {
+		if (errno == ENOENT)
+			return {}; // first run: start from the selection's beginning
+		if (errno == ELOOP)
+			throw std::runtime_error("refusing the cursor file " + path +
+						 ": it is a symbolic link");
+		base::throwErrno("reading cursor file " + path);
+	}
+	struct stat st {};
+	if (::fstat(fd.get(), &st) < 0)
+		base::throwErrno("reading cursor file " + path);
+	if (!S_ISREG(st.st_mode))
+		throw std::runtime_error("refusing the cursor file " + path +
+					 ": it is not a regular file");
+	// One line: a journal cursor is about 120 bytes.
+	constexpr std::size_t kMaxCursor = 4096;
+	std::string text;
+	char buf[512];
+	while (text.find('\n') == std::string::npos) {
+		auto n = base::readSome(fd.get(), buf, sizeof buf);
+		if (n <= 0)
+			break;
+		text.append(buf, static_cast<std::size_t>(n));
+		if (text.size() > kMaxCursor && text.find('\n') > kMaxCursor)
+			throw std::runtime_error("cursor file " + path +
+						 ": its first line is over " +
+						 std::to_string(kMaxCursor) + " bytes");
+	}
+	return text.substr(0, text.find('\n'));
+}
+
+// Atomically: a reader of the file never sees half a cursor. The cursor
+// goes to a new file of a random name (O_EXCL, so never through a name a
+// user made first) in the cursor file's directory, held open so that the
+// rename lands in the directory the file was made in; the temporary is
+// removed on any failure.
 void writeCursorFile(const std::string &path, const std::string &cursor)
 {
-	std::string tmp = path + ".tmp";
-	base::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+	auto [dir, name] = splitPath(path);
+	if (name.empty() || name == "." || name == "..")
+		throw std::runtime_error("cursor file " + path + ": not a file name");
+	base::UniqueFd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (!dirFd)
+		base::throwErrno("writing cursor file " + path);
+	static constexpr std::string_view kChars =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	std::random_device random;
+	std::string tmp;
+	base::UniqueFd fd;
+	for (int attempt = 0; !fd; attempt++) {
+		tmp = name + ".tmp-";
+		for (int i = 0; i < 8; i++)
+			tmp += kChars[random() % kChars.size()];
+		fd.reset(::openat(dirFd.get(), tmp.c_str(),
+				  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+		if (!fd && (errno != EEXIST || attempt == 100))
+			base::throwErrno("writing cursor file " + dir + "/" + tmp);
+	}
+	std::string tmpPath = dir + "/" + tmp;
+	try {
+		base::writeAll(fd.get(), cursor + "\n");
+		if (::fsync(fd.get()) < 0)
+			base::throwErrno("writing cursor file " + tmpPath);
+		fd.reset();
+		if (::renameat(dirFd.get(), tmp.c_str(), dirFd.get(), name.c_str()) < 0)
+			base::throwErrno("renaming " + tmpPath + " to " + path);
+	} catch (...) {
+		::unlinkat(dirFd.get(), tmp.c_str(), 0);
+		throw;
+	}
+}
+
+// A file tlog-play writes (--export -o, --input): made with mode 0666
+// less the umask, or truncated. A symbolic link as its last component is
+// followed only where no one but us and root can have put it: a link
+// owned by us or root, in a directory no one else can change
+// (othersCanChange()); a file with a second hard link is written only in
+// such a directory. So /dev/stdout and links of our own work, while a
+// link a user planted in /tmp or in a directory of theirs is refused
+// before anything is written. FIFOs and terminals are written as they
+// always were.
+base::UniqueFd openOutput(const std::string &path)
+{
+	constexpr int kFlags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY;
+	auto refuse = [&](const std::string &reason) {
+		throw std::runtime_error("refusing to write " + path + ": " + reason);
+	};
+	base::UniqueFd fd(::open(path.c_str(), kFlags | O_NOFOLLOW, 0666));
+	if (!fd && errno == ELOOP) {
+		// Or too many links on the way there: then the open below says so.
+		struct stat st {};
+		if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+			if (st.st_uid != ::geteuid() && st.st_uid != 0)
+				refuse("it is a symbolic link owned by uid " +
+				       std::to_string(st.st_uid) + ", neither this user nor root");
+			if (othersCanChange(splitPath(path).first))
+				refuse("it is a symbolic link in a directory others can change");
+		}
+		fd.reset(::open(path.c_str(), kFlags, 0666));
+	}
 	if (!fd)
-		base::throwErrno("writing cursor file " + tmp);
-	base::writeAll(fd.get(), cursor + "\n");
-	if (::fsync(fd.get()) < 0)
-		base::throwErrno("writing cursor file " + tmp);
-	fd.reset();
-	if (::rename(tmp.c_str(), path.c_str()) < 0)
-		base::throwErrno("renaming " + tmp + " to " + path);
+		base::throwErrno("writing " + path);
+	struct stat st {};
+	if (::fstat(fd.get(), &st) < 0)
+		base::throwErrno("writing " + path);
+	if (S_ISREG(st.st_mode)) {
+		if (st.st_nlink > 1 && othersCanChange(splitPath(path).first))
+			refuse("it has " + std::to_string(st.st_nlink) +
+			       " hard links and is in a directory others can change");
+		if (::ftruncate(fd.get(), 0) < 0)
+			base::throwErrno("writing " + path);
+	}
+	return fd;
 }
 
 std::string quoted(const std::string &value)
@@ -87,10 +209,7 @@ void exportRecording(const PlaybackRequest &request, const source::ReaderSpec &s
 	base::UniqueFd file;
 	int fd = request.outFd;
 	if (!request.exportPath.empty() && request.exportPath != "-") {
-		file.reset(::open(request.exportPath.c_str(),
-				  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666));
-		if (!file)
-			base::throwErrno("writing " + request.exportPath);
+		file = openOutput(request.exportPath);
 		fd = file.get();
 	}
 	try {
@@ -289,10 +408,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	// Typed input, as a second stream (a file, another terminal, a FIFO).
 	base::UniqueFd inputFile;
 	if (!request.inputPath.empty()) {
-		inputFile.reset(::open(request.inputPath.c_str(),
-				       O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666));
-		if (!inputFile)
-			base::throwErrno("writing " + request.inputPath);
+		inputFile = openOutput(request.inputPath);
 		options.inputFd = inputFile.get();
 	}
 

@@ -12,10 +12,24 @@ namespace tlog::sink {
 /// Appends messages to a file, one per line. The file is opened with
 /// O_APPEND (several recorders may share it: each line goes out in one
 /// write(2)) and created with mode 0600, as recordings are private.
+///
+/// Root often records into directories others can write to (/tmp), where
+/// a user may have planted the name first, so the file is never reached
+/// through a symbolic link (O_NOFOLLOW), a new one is made with O_EXCL,
+/// and an existing one is appended to only when the open file is a
+/// regular file owned by the effective uid, writable by no one else (nor
+/// by a group other than the effective gid) and with one hard link; or a
+/// character device (/dev/null, /dev/full, a terminal), which only root
+/// can make. Anything else is refused before anything is written.
 class FileWriter final : public Writer {
 public:
-	/// Opens (or creates) @p path for appending.
-	/// Throws: std::system_error naming the path.
+	/// Creates @p path, or opens it for appending when it exists and
+	/// passes the checks above.
+	/// Throws: std::system_error naming the path when it cannot be opened;
+	/// std::runtime_error naming the path and the reason when it is
+	/// refused ("it is a symbolic link", "it is owned by uid 1001, not by
+	/// this user (uid 0)", "it is writable by others (mode 0666)", "it is
+	/// not a regular file (a FIFO)", "it has 2 hard links").
 	explicit FileWriter(std::string path);
 
 	/// Writes one line. When the disk fills in the middle of it, the part
