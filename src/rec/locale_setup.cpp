@@ -4,7 +4,6 @@
 #include <clocale>
 #include <cstdlib>
 #include <fstream>
-#include <stdexcept>
 #include <string_view>
 
 #include <langinfo.h>
@@ -62,7 +61,7 @@ std::vector<std::pair<std::string, std::string>> readLocaleFile(const std::strin
 	return vars;
 }
 
-void setupUtf8Locale(const std::vector<std::string> &files)
+std::string setupLocale(const std::vector<std::string> &files)
 {
 	if (!hasLocale()) {
 		for (auto &file : files) {
@@ -74,15 +73,20 @@ void setupUtf8Locale(const std::vector<std::string> &files)
 			break;
 		}
 	}
+	const char *kept = " is not UTF-8: recording it all the same (output that is not "
+			   "UTF-8 is kept byte for byte as binary; set LANG, e.g. LANG=C.UTF-8, "
+			   "or write it to /etc/locale.conf)";
 	const char *name = std::setlocale(LC_ALL, "");
-	if (name == nullptr)
-		throw std::runtime_error("the locale set in the environment is not available");
+	if (name == nullptr) {
+		std::setlocale(LC_ALL, "C");
+		return "warning: the locale the environment names is not available, and C" +
+		       std::string(kept);
+	}
 	std::string_view charset = ::nl_langinfo(CODESET);
 	if (charset != "UTF-8")
-		throw std::runtime_error("locale " + std::string(name) + " has charset " +
-					 std::string(charset) +
-					 ", but recordings need UTF-8 (set LANG, e.g. "
-					 "LANG=C.UTF-8, or write it to /etc/locale.conf)");
+		return "warning: locale " + std::string(name) + " (charset " + std::string(charset) +
+		       ")" + kept;
+	return {};
 }
 
 } // namespace tlog::rec

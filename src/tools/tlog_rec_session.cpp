@@ -118,7 +118,8 @@ int run(const tlog::rec::Identity &ids, const tlog::rec::SessionCommandLine &cl)
 		return 0;
 	}
 	config.validate();
-	rec::setupUtf8Locale();
+	if (auto warning = rec::setupLocale(); !warning.empty())
+		base::logLine(warning);
 	::setenv("SHELL", config.shell.c_str(), 1);
 	auto shell = rec::shellCommand(config.shell, cl);
 

@@ -166,13 +166,19 @@ BOOST_AUTO_TEST_CASE(locale_from_file_when_environment_has_none)
 	test::writeFile(file, "LANG=C.UTF-8\n");
 	for (const char *v : {"LC_ALL", "LC_CTYPE", "LANG"})
 		::unsetenv(v);
-	rec::setupUtf8Locale({(dir.path() / "missing").string(), file.string()});
+	BOOST_TEST(rec::setupLocale({(dir.path() / "missing").string(), file.string()}).empty());
 	BOOST_TEST(std::string(std::getenv("LANG")) == "C.UTF-8");
 
+	// Not UTF-8, or not there: a warning to show, never a refusal.
 	::setenv("LANG", "C", 1);
-	BOOST_CHECK_THROW(rec::setupUtf8Locale({file.string()}), std::runtime_error);
+	auto warning = rec::setupLocale({file.string()});
+	BOOST_TEST(warning.find("locale C (charset ANSI_X3.4-1968) is not UTF-8") !=
+		   std::string::npos);
+	BOOST_TEST(std::string(std::getenv("LANG")) == "C");
+	::setenv("LANG", "xx_NOWHERE.UTF-8", 1);
+	BOOST_TEST(rec::setupLocale({}).find("not available") != std::string::npos);
 	::setenv("LANG", "C.UTF-8", 1);
-	rec::setupUtf8Locale({});
+	BOOST_TEST(rec::setupLocale({}).empty());
 }
 
 BOOST_AUTO_TEST_CASE(lock_taken_busy_and_stale)

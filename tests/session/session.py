@@ -607,13 +607,23 @@ def check_selection_shows_every_match(fx):
 
 
 def check_no_locale(fx):
-    """Without a locale in the environment or in the files, the recorder
-    refuses (recordings are UTF-8) and says why; the login ends."""
+    """Without a UTF-8 locale in the environment or in the files, the
+    session is recorded all the same (the recording does not need the
+    locale), with one warning; bytes that are not UTF-8 are kept."""
+    marker = f"NOLOCALE-{uuid.uuid4().hex}"
     p = subprocess.run(["runuser", "-u", USERS[0], "--", "env", "-i", "PATH=/usr/bin:/bin",
-                        "LANG=C", fx.installed, "-c", "echo should-not-run"],
+                        "LANG=C", fx.installed, "-c", f"printf '{marker} \\351t\\351\\n'"],
                        capture_output=True, timeout=60)
-    t.check(p.returncode == 1 and b"should-not-run" not in p.stdout and b"UTF-8" in p.stderr,
-            f"non-UTF-8 locale refused: {p.returncode} {p.stdout!r} {p.stderr!r}")
+    err = p.stderr.decode(errors="replace")
+    t.check(p.returncode == 0 and p.stdout == f"{marker} \xe9t\xe9\n".encode("latin-1"),
+            f"non-UTF-8 locale: the command runs: {p.returncode} {p.stdout!r} {err!r}")
+    t.check(sum("not UTF-8" in line for line in err.splitlines()) == 1,
+            f"non-UTF-8 locale: one warning: {err!r}")
+    found, _ = wait_journal(fx.started, lambda e: marker in e.get("MESSAGE", ""),
+                            "non-UTF-8 locale: recorded")
+    msg = json.loads(found[0]["MESSAGE"])
+    t.check(msg["out_bin"] == [0xe9, 0xe9],
+            f"non-UTF-8 locale: the latin-1 bytes kept as binary: {msg['out_bin']}")
 
 
 def main():

@@ -13,14 +13,17 @@ namespace tlog::rec {
 /// gives nothing.
 std::vector<std::pair<std::string, std::string>> readLocaleFile(const std::string &path);
 
-/// Sets the program's locale from the environment and checks its
-/// character set is UTF-8, as recordings are UTF-8. When the environment
+/// Sets the program's locale from the environment. When the environment
 /// names no locale at all (LC_ALL, LC_CTYPE and LANG unset, as after a
 /// Fedora/RHEL login), first takes the variables from the first of
 /// @p files that sets any and puts them into the environment, so the
 /// shell gets them too.
-/// Throws: std::runtime_error naming the locale and the charset found.
-void setupUtf8Locale(const std::vector<std::string> &files = {"/etc/locale.conf",
-							      "/etc/default/locale"});
+/// The recording does not depend on the locale (output that is not UTF-8
+/// is kept byte for byte in the messages' binary fields), so a locale
+/// that is missing or not UTF-8 is no reason to refuse a session: the
+/// returned text is a warning to show once, empty when all is well.
+/// Never throws but std::bad_alloc.
+std::string setupLocale(const std::vector<std::string> &files = {"/etc/locale.conf",
+								 "/etc/default/locale"});
 
 } // namespace tlog::rec
