@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A small Elasticsearch-protocol stand-in for tests (no Elasticsearch
 server is installable here). It keeps documents in memory and implements
-what tlog's path needs, faithfully enough to test against:
+what tlog's path needs, faithfully enough to test against, and refuses
+what Elasticsearch 8 refuses of it (see "As strict as Elasticsearch 8"):
 
   POST [/INDEX[/TYPE]]/_bulk      NDJSON index/create actions (rsyslog's omelasticsearch)
   GET|POST /INDEX[/TYPE]/_search  query_string queries (field:value, quoted values,
@@ -10,13 +11,46 @@ what tlog's path needs, faithfully enough to test against:
                                   AND/OR/NOT, parentheses), q= in the URL, sort,
                                   size, from (refusing from+size > 10000 as ES does),
                                   search_after, terms/min/max aggregations
-  GET /                           cluster info (version 7.17.0)
+  GET /                           cluster info (version 8.13.4)
   POST /_standin/faults           inject faults into the next answers:
                                   {"status": 500, "count": 2}, {"delay_ms": 3000, "count": 1},
                                   {"drop": 1} (close the connection unanswered),
                                   {"malformed": 1} (a body that is not JSON)
   GET /_standin/stats             request counts and the last search's Authorization
                                   header, for tests
+
+As strict as Elasticsearch 8, answering as it does (status, error type
+and reason, from Elasticsearch 8's BulkRequestParser, RestController,
+MetadataCreateIndexService and dynamic mapping):
+  - a request with a body needs Content-Type application/json or
+    application/x-ndjson (parameters such as charset=utf-8 allowed, as
+    Elasticsearch allows undefined ones): else 406 "Content-Type header
+    is missing" or "Content-Type header [X] is not supported";
+  - _bulk refuses the whole request with 400 illegal_argument_exception
+    for an action/metadata line with a parameter Elasticsearch 8 does not
+    know, "_type" first of all ("Action/metadata line [1] contains an
+    unknown parameter [_type]"; lines count from 1 and include the
+    documents), for an action other than index/create/update/delete,
+    for a line that is not a JSON object, and for a body not ended by a
+    newline; update and delete, which tlog never sends, are refused too
+    (stricter than Elasticsearch);
+  - per item (HTTP 200, "errors": true, the item's own "status" and
+    "error"): an invalid index name (invalid_index_name_exception: not
+    lowercase, a character of \\/*?"<>| ,#:, a leading _ - +, "." or "..",
+    over 255 bytes), a document that is not a JSON object or does not fit
+    the index's mapping (document_parsing_exception, as Elasticsearch
+    8.8 and later name it; the mapping is fixed by the first value of each
+    field, as dynamic mapping does, dates detected as
+    strict_date_optional_time), create with an _id the index holds
+    (version_conflict_engine_exception, 409); index with an _id the index
+    holds replaces that document (result "updated", status 200).
+  - the compatibility headers (application/vnd.elasticsearch+json;
+    compatible-with=7), under which Elasticsearch 8 takes "_type", are
+    not implemented: refused with 406 (stricter).
+Still more lenient than Elasticsearch 8, on what rsyslog does not send:
+the /TYPE path forms (gone in 8), and a search of an index that does not
+exist (no hits here; Elasticsearch answers 404 index_not_found_exception,
+as tlog-play -r es would meet before rsyslog has made the index).
 
 Usage: es_standin.py PORT_FILE   (binds 127.0.0.1 on a free port, writes it to PORT_FILE)
 """
@@ -31,6 +65,8 @@ from urllib.parse import urlparse, parse_qs
 
 LOCK = threading.Lock()
 INDICES = {}  # name -> list of (id, doc)
+IDS = {}      # name -> {id: position in INDICES[name]}
+MAPPINGS = {}  # name -> {dotted field: "long", "float", "boolean", "date", "text" or "object"}
 FAULTS = []   # queue of fault dicts, one consumed per _search/_bulk answer
 STATS = {"search": 0, "bulk": 0, "docs": 0, "faults": 0, "authorization": None}
 MAX_WINDOW = 10000
@@ -307,6 +343,245 @@ def aggregate(spec, docs):
     return out
 
 
+# ---- Elasticsearch 8's rules -------------------------------------------
+
+MEDIA_TYPES = ("application/json", "application/x-ndjson")
+# What an action/metadata line may hold in Elasticsearch 8; anything else,
+# "_type" above all, refuses the whole request.
+BULK_PARAMETERS = {"_index", "_id", "routing", "op_type", "version", "version_type",
+                   "if_seq_no", "if_primary_term", "retry_on_conflict", "pipeline", "_source",
+                   "require_alias", "require_data_stream", "dynamic_templates",
+                   "list_executed_pipelines"}
+# Dynamic date detection tries a string only with two of ':', '-' or '/'
+# ("a safe check since "1" gets parsed as well"), then
+# strict_date_optional_time or yyyy/MM/dd HH:mm:ss Z or yyyy/MM/dd Z.
+DATE = re.compile(r"\d{4}-\d\d-\d\d(T\d\d(:\d\d(:\d\d([.,]\d{1,9})?)?)?(Z|[+-]\d\d(:?\d\d)?)?)?"
+                  r"|\d{4}/\d\d/\d\d( \d\d:\d\d:\d\d)? [+-]\d{4}")
+
+
+class RequestError(Exception):
+    """A whole request refused: Elasticsearch's status and error body."""
+
+    def __init__(self, status, kind, reason):
+        super().__init__(reason)
+        self.status = status
+        self.body = {"error": {"root_cause": [{"type": kind, "reason": reason}],
+                               "type": kind, "reason": reason}, "status": status}
+
+
+def item_error(status, kind, reason, **more):
+    return status, dict({"type": kind, "reason": reason}, **more)
+
+
+def index_name_problem(name):
+    """Elasticsearch 8's rules for a new index's name; None if it is fine."""
+    bad = [c for c in '\\/*?"<>| ,' if c in name]
+    if bad:
+        return 'must not contain the following characters [ , ", *, \\, <, |, ,, >, /, ?]'
+    if "#" in name:
+        return "must not contain '#'"
+    if ":" in name:
+        return "must not contain ':'"
+    if name[:1] in ("_", "-", "+"):
+        return "must not start with '_', '-', or '+'"
+    if len(name.encode()) > 255:
+        return "index name is too long, (%d > 255)" % len(name.encode())
+    if name in (".", ".."):
+        return "must not be '.' or '..'"
+    if name != name.lower():
+        return "must be lowercase"
+    if not name:
+        return "must not be empty"
+    return None
+
+
+def is_date(text):
+    if max(text.count(":"), text.count("-"), text.count("/")) < 2 or not DATE.fullmatch(text):
+        return False
+    try:
+        datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace(",", "."))
+    except ValueError:
+        return "/" in text  # the yyyy/MM/dd forms, which fromisoformat does not take
+    return True
+
+
+def dynamic_type(value):
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, str):
+        return "date" if is_date(value) else "text"
+    return None
+
+
+def fits(kind, value):
+    """Whether @value indexes into a field mapped as @kind (with
+    Elasticsearch's default coercion)."""
+    if kind == "object":
+        return isinstance(value, dict)
+    if isinstance(value, dict):
+        return False
+    if kind == "text":
+        return True
+    if kind in ("long", "float"):
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, (int, float)):
+            return True
+        try:
+            float(value)
+            return True
+        except ValueError:
+            return False
+    if kind == "boolean":
+        return isinstance(value, bool) or value in ("true", "false")
+    if kind == "date":
+        return (isinstance(value, (int, float)) and not isinstance(value, bool)) or \
+            (isinstance(value, str) and is_date(value))
+    return True
+
+
+def map_document(mapping, doc, prefix=""):
+    """Checks @doc against @mapping and adds its new fields (dynamic
+    mapping); returns the reason it does not fit, or None. @mapping is
+    changed only when the whole document fits."""
+    added = {}
+
+    def walk(obj, prefix):
+        for key, value in obj.items():
+            field = prefix + key
+            for v in (value if isinstance(value, list) else [value]):
+                if v is None or isinstance(v, list):
+                    continue
+                kind = mapping.get(field) or added.get(field)
+                if kind is None:
+                    kind = added[field] = dynamic_type(v)
+                if not fits(kind, v):
+                    if kind == "object":
+                        return ("tried to parse field [%s] as object, but found a concrete value"
+                                % key)
+                    return ("failed to parse field [%s] of type [%s]. Preview of field's "
+                            "value: '%s'" % (field, kind, json.dumps(v)[:100]))
+                if isinstance(v, dict):
+                    problem = walk(v, field + ".")
+                    if problem:
+                        return problem
+        return None
+
+    problem = walk(doc, prefix)
+    if problem is None:
+        mapping.update(added)
+    return problem
+
+
+def parse_bulk(raw, default_index):
+    """The operations of a _bulk body as Elasticsearch 8 reads them:
+    [(kind, metadata, source line)]. Throws: RequestError for what refuses
+    the whole request."""
+    if raw and not raw.endswith(b"\n"):
+        raise RequestError(400, "illegal_argument_exception",
+                           "The bulk request must be terminated by a newline [\\n]")
+    lines = raw.split(b"\n")[:-1]
+    operations, missing = [], 0
+    n = 0
+    while n < len(lines):
+        number, text = n + 1, lines[n]
+        n += 1
+        if not text.strip():
+            continue
+        try:
+            action = json.loads(text)
+        except ValueError as e:
+            raise RequestError(400, "x_content_parse_exception", "[%d:%d] %s"
+                               % (number, getattr(e, "colno", 1), getattr(e, "msg", str(e))))
+        if not isinstance(action, dict) or not action:
+            raise RequestError(400, "illegal_argument_exception",
+                               "Malformed action/metadata line [%d], expected FIELD_NAME but "
+                               "found [%s]" % (number, "END_OBJECT" if action == {} else
+                                               "VALUE"))
+        kind = next(iter(action))
+        if kind not in ("create", "delete", "index", "update"):
+            raise RequestError(400, "illegal_argument_exception",
+                               "Malformed action/metadata line [%d], expected field [create], "
+                               "[delete], [index] or [update] but found [%s]" % (number, kind))
+        meta = action[kind]
+        if not isinstance(meta, dict):
+            raise RequestError(400, "illegal_argument_exception",
+                               "Malformed action/metadata line [%d], expected START_OBJECT or "
+                               "END_OBJECT but found [VALUE]" % number)
+        for key, value in meta.items():
+            if key not in BULK_PARAMETERS:
+                raise RequestError(400, "illegal_argument_exception",
+                                   "Action/metadata line [%d] contains an unknown parameter [%s]"
+                                   % (number, key))
+            if isinstance(value, list):
+                raise RequestError(400, "illegal_argument_exception",
+                                   "Malformed action/metadata line [%d], expected a simple value "
+                                   "for field [%s] but found [START_ARRAY]" % (number, key))
+        if len(action) > 1:
+            raise RequestError(400, "illegal_argument_exception",
+                               "Malformed action/metadata line [%d], expected END_OBJECT but "
+                               "found [FIELD_NAME]" % number)
+        if kind in ("update", "delete"):
+            raise RequestError(400, "illegal_argument_exception",
+                               "the stand-in implements index and create only, not [%s]" % kind)
+        if n >= len(lines):
+            break  # an action without its document: Elasticsearch ignores it
+        source = lines[n]
+        n += 1
+        if meta.get("_index", default_index) is None:
+            missing += 1
+        operations.append((kind, meta, source))
+    if missing:
+        raise RequestError(400, "action_request_validation_exception", "Validation Failed: " +
+                           "".join("%d: index is missing;" % (i + 1) for i in range(missing)))
+    return operations
+
+
+def store(kind, meta, source, default_index):
+    """Indexes one bulk operation; returns its item (status and the
+    answer's fields). Call with LOCK held."""
+    name = meta.get("_index", default_index)
+    doc_id = meta.get("_id")
+    doc_id = str(doc_id) if doc_id is not None else None
+    problem = index_name_problem(name)
+    if problem:
+        return item_error(400, "invalid_index_name_exception",
+                          "Invalid index name [%s], %s" % (name, problem),
+                          index_uuid="_na_", index=name), name, doc_id
+    try:
+        doc = json.loads(source)
+    except ValueError as e:
+        return item_error(400, "document_parsing_exception", "[1:%d] failed to parse: %s"
+                          % (getattr(e, "colno", 1), getattr(e, "msg", str(e)))), name, doc_id
+    if not isinstance(doc, dict):
+        return item_error(400, "document_parsing_exception",
+                          "[1:1] failed to parse: the document is not a JSON object"), name, doc_id
+    ids = IDS.setdefault(name, {})
+    if kind == "create" and doc_id in ids:
+        return item_error(409, "version_conflict_engine_exception",
+                          "[%s]: version conflict, document already exists (current version [1])"
+                          % doc_id, index=name), name, doc_id
+    problem = map_document(MAPPINGS.setdefault(name, {}), doc)
+    if problem:
+        return item_error(400, "document_parsing_exception", "[1:1] " + problem), name, doc_id
+    docs = INDICES.setdefault(name, [])
+    STATS["docs"] += 1
+    if doc_id is None:
+        doc_id = "doc%d" % STATS["docs"]
+    if doc_id in ids:
+        docs[ids[doc_id]] = (doc_id, doc)
+        return (200, None), name, doc_id
+    ids[doc_id] = len(docs)
+    docs.append((doc_id, doc))
+    return (201, None), name, doc_id
+
+
 # ---- HTTP ---------------------------------------------------------------
 
 class Handler(BaseHTTPRequestHandler):
@@ -319,6 +594,7 @@ class Handler(BaseHTTPRequestHandler):
         data = raw if raw is not None else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        self.send_header("X-elastic-product", "Elasticsearch")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -368,6 +644,13 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self, raw):
         url = urlparse(self.path)
         parts = [p for p in url.path.split("/") if p]
+        if raw and parts[:1] != ["_standin"]:
+            kind = self.headers.get("Content-Type")
+            if kind is None:
+                return self.reply(406, {"error": "Content-Type header is missing", "status": 406})
+            if kind.split(";")[0].strip().lower() not in MEDIA_TYPES:
+                return self.reply(406, {"error": "Content-Type header [%s] is not supported" % kind,
+                                        "status": 406})
         try:
             if parts == ["_standin", "faults"]:
                 with LOCK:
@@ -378,7 +661,7 @@ class Handler(BaseHTTPRequestHandler):
                     return self.reply(200, dict(STATS, indices={k: len(v) for k, v in INDICES.items()}))
             if not parts:
                 return self.reply(200, {"name": "standin", "cluster_name": "tlog-test",
-                                        "version": {"number": "7.17.0"},
+                                        "version": {"number": "8.13.4"},
                                         "tagline": "You Know, for Search"})
             if parts[-1] == "_bulk":
                 with LOCK:
@@ -403,26 +686,26 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, {"acknowledged": True, "index": parts[0]})
             return self.reply(404, {"error": {"type": "not_found", "reason": "no handler for " + url.path},
                                     "status": 404})
+        except RequestError as e:
+            return self.reply(e.status, e.body)
         except (ValueError, KeyError, TypeError) as e:
             return self.reply(400, {"error": {"type": "parsing_exception", "reason": str(e)},
                                     "status": 400})
 
     def bulk(self, default_index, raw):
-        lines = [l for l in raw.split(b"\n") if l.strip()]
+        operations = parse_bulk(raw, default_index)
         items, errors = [], False
-        i = 0
-        while i < len(lines):
-            action = json.loads(lines[i])
-            (kind, meta), = action.items()
-            doc = json.loads(lines[i + 1])
-            i += 2
-            name = meta.get("_index", default_index)
-            with LOCK:
-                docs = INDICES.setdefault(name, [])
-                doc_id = meta.get("_id") or "doc%d" % (STATS["docs"] + 1)
-                docs.append((doc_id, doc))
-                STATS["docs"] += 1
-            items.append({kind: {"_index": name, "_id": doc_id, "status": 201, "result": "created"}})
+        with LOCK:
+            for kind, meta, source in operations:
+                (status, error), name, doc_id = store(kind, meta, source, default_index)
+                item = {"_index": name, "_id": doc_id, "status": status}
+                if error is None:
+                    item.update({"_version": 1, "result": "created" if status == 201 else "updated",
+                                 "_shards": {"total": 1, "successful": 1, "failed": 0}})
+                else:
+                    item["error"] = error
+                    errors = True
+                items.append({kind: item})
         self.reply(200, {"took": 1, "errors": errors, "items": items})
 
 

@@ -1,51 +1,53 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""End to end through a real rsyslogd: tlog-rec writes to the systemd
-journal (case journal) or to a syslog socket (case uxsock) -> rsyslogd
-(imjournal or imuxsock, our shipped snippets) -> omelasticsearch in bulk
-mode -> the Elasticsearch stand-in (es_standin.py) -> tlog-play -r es,
-which must reproduce the recorded output byte for byte.
+"""End to end through a real rsyslogd configured as deployed: tlog-rec
+writes to the systemd journal (case journal) or to a syslog socket (case
+uxsock) -> rsyslogd (imjournal or imuxsock, our installed snippets) ->
+omelasticsearch in bulk mode -> the Elasticsearch stand-in (es_standin.py,
+as strict as Elasticsearch 8) -> tlog-play -r es, which must reproduce the
+recorded output byte for byte.
 
-usage: rsyslog_e2e.py CASE TLOG_REC TLOG_PLAY RSYSLOGD     CASE: journal|uxsock
+usage: rsyslog_e2e.py CASE TLOG_REC TLOG_PLAY RSYSLOGD MESON BUILD_ROOT
+       CASE: journal|uxsock
 
-The rsyslogd is the test's own: foreground (-n), its own config (-f), pid
-file (-i) and work directory (global(workDirectory=...)), loading no input
-but imjournal (journal) or an imuxsock socket of its own (uxsock); it is
-ended by its pid, also when the test fails.
-
-The configuration is rsyslog/tlog-template.conf followed by
-rsyslog/tlog-journal.conf.example, verbatim but for these substitutions
-(each must apply exactly once, else the test fails):
-  - the EDIT values: the UID in the rule (the recorder's uid, see below),
-    server="127.0.0.1", serverport= the stand-in's port,
-    searchIndex="tlog-e2e";
-  - errorFile= a file in the work directory instead of
-    /var/log/tlog-elasticsearch-errors.log (a test writes nothing outside its
-    temporary directory; the test also checks it stays empty);
-  - a first line global(workDirectory="TMP"), so the snippet's relative
-    StateFile="tlog-imjournal.state" lands in TMP (checked).
-
-Case uxsock: rsyslog/tlog-template.conf followed by
-rsyslog/tlog-uxsock.conf.example, with the same substitutions (the rule is
-on $!uid there) and one more: the snippet's
-  module(load="imuxsock" SysSock.Annotate="on" SysSock.ParseTrusted="on")
-becomes
-  module(load="imuxsock" SysSock.Use="off")
-  input(type="imuxsock" Socket="TMP/log" Annotate="on" ParseTrusted="on")
-so the test's rsyslogd leaves /dev/log (journald's here) alone and listens
-on a socket of its own, with the same annotation of the sender's
-credentials the rule relies on. The recorder runs
-"tlog-rec -w syslog --syslog-socket=TMP/log" (TMP is made searchable, 0711,
-so the recorder's uid reaches the socket).
+As deployed:
+  - the snippets come from "meson install --tags rsyslog --destdir TMP/root"
+    of BUILD_ROOT: every *.conf installed in a directory named rsyslog.d is
+    copied into TMP/rsyslog.d under its installed name, and the case's
+    example (*-journal.conf.example or *-uxsock.conf.example, from the
+    documentation directory) under its name without ".example", as the
+    README says to copy it;
+  - the example is edited as a user would: only the values on the lines
+    marked EDIT (the tlog user's uid, the Elasticsearch server, the index,
+    and in case uxsock the socket); an EDIT the test cannot place fails
+    it. Beyond those, the test points what would write outside its
+    directory into TMP (errorFile=) and, if a snippet names the port
+    apart from the server (serverport=), sets the stand-in's port: it
+    cannot listen on 9200;
+  - rsyslogd reads TMP/rsyslog.conf: Debian 12's stock /etc/rsyslog.conf
+    (rsyslog 8.2302.0-1+deb12u2, kept verbatim as rsyslog.conf.debian12)
+    with only its paths pointed into TMP: the included directory
+    ($IncludeConfig TMP/rsyslog.d/*.conf), $WorkDirectory, the log files
+    of its rules, imuxsock's system socket (SysSock.Name; left alone it
+    would take /run/systemd/journal/syslog) and imklog's kernel log
+    (LogPath: a FIFO the test holds open, so the test's rsyslogd takes
+    nothing from /proc/kmsg). Everything else, rules, modules, globals,
+    stays as Debian ships it;
+  - "rsyslogd -N1 -f TMP/rsyslog.conf" must exit 0 and say nothing but its
+    banner: no error, no warning;
+  - then the rsyslogd runs in the foreground (-n) with its own pid file
+    (-i TMP/rsyslogd.pid, waited for), and is ended by its pid, also when
+    the test fails;
+  - at the end, after rsyslogd has flushed its files, the stock rules'
+    log files hold the recording another uid made (the rules run) and
+    nothing of the recordings the snippet shipped (its "stop" works).
 
 The recorder runs as "nobody", not as root: the snippet routes every
-journal entry of the rule's UID to Elasticsearch, and rsyslogd itself, like
-anything else running as root (other tests, journald's own notices), logs
-to the journal as uid 0. With UID 0 in the rule, rsyslogd's first error
-about a non-JSON entry is itself a non-JSON entry of uid 0, and so on
-forever (seen while writing this test). A dedicated unprivileged uid is
-also how the snippet is meant to be used (the "tlog" user). So the test
-needs root.
+message of the rule's uid to Elasticsearch, and rsyslogd itself, like
+anything else running as root, logs to the journal as uid 0. A dedicated
+unprivileged uid is also how the snippet is meant to be used (the "tlog"
+user). So the test needs root. The temporary directory is made searchable
+(0711) so that nobody reaches the uxsock case's socket.
 
 Nothing keeps a copy of what goes through a syslog socket, so in case
 uxsock a recording is complete when the stand-in's documents rebuild the
@@ -57,13 +59,13 @@ import json
 import os
 import pwd
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
@@ -71,7 +73,7 @@ import tlogtest as t  # noqa: E402
 sys.path.insert(0, HERE)
 import standin_client  # noqa: E402
 
-SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
+STOCK_CONF = os.path.join(HERE, "rsyslog.conf.debian12")
 SOCKET = "/run/systemd/journal/socket"
 INDEX = "tlog-e2e"
 WAIT = 30.0  # seconds for documents to arrive
@@ -79,11 +81,24 @@ WAIT = 30.0  # seconds for documents to arrive
 MANY_LINES = ["sh", "-c", "i=0; while [ $i -lt 3000 ];"
               " do printf 'line %04d caf\\303\\251 \\377\\n' $i; i=$((i+1)); done"]
 FLOOD = ["sh", "-c", "yes 'flood of output, caf\\303\\251' | head -c 4000000"]
+EDIT_MARK = re.compile(r"#\s*EDIT\b")
 
 try:
     from systemd import journal
 except ImportError:
     journal = None
+
+
+def wait_for(condition, what, timeout=WAIT, poll=0.05, running=None):
+    """Waits until condition() is true; @running (an Rsyslogd) must not end
+    meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if running is not None:
+            running.check_running()
+        t.check(time.monotonic() < deadline, f"{what} within {timeout:.0f}s"
+                + (f"; rsyslogd said: {running.output()[-2000:]}" if running else ""))
+        time.sleep(poll)
 
 
 # ---- the stand-in -------------------------------------------------------
@@ -103,70 +118,158 @@ class Standin(standin_client.Standin):
         return [h["_source"] for h in answer["hits"]["hits"]]
 
 
-# ---- rsyslogd -------------------------------------------------------------
+# ---- the configuration, as deployed ---------------------------------------
 
-def substitute(text, old, new, what):
+def substitute(text, old, new, what, count=1):
     n = text.count(old)
-    t.check(n == 1, f"{what}: {old!r} occurs {n} times in the shipped snippet, not once; "
-            "the test's substitution did not apply")
+    t.check(n == count, f"{what}: {old!r} occurs {n} times, not {count}; the test's "
+            "substitution did not apply")
     return text.replace(old, new)
 
 
-def config(tmp, name, rule, port, uid, more=()):
-    """rsyslog/tlog-template.conf + rsyslog/@name with the EDIT values
-    (@rule: the snippet's UID test with "990" in it), errorFile and the
-    (old, new) pairs in @more substituted, each exactly once."""
-    with open(os.path.join(SOURCE, "rsyslog", "tlog-template.conf")) as f:
-        template = f.read()
-    with open(os.path.join(SOURCE, "rsyslog", name)) as f:
-        snippet = f.read()
-    snippet = substitute(snippet, rule, rule.replace('"990"', f'"{uid}"'), name)
-    snippet = substitute(snippet, 'server="localhost"', 'server="127.0.0.1"', name)
-    snippet = substitute(snippet, 'serverport="9200"', f'serverport="{port}"', name)
-    snippet = substitute(snippet, 'searchIndex="tlog"', f'searchIndex="{INDEX}"', name)
-    snippet = substitute(snippet, 'errorFile="/var/log/tlog-elasticsearch-errors.log"',
-                         f'errorFile="{tmp}/errors.log"', name)
-    for old, new in more:
-        snippet = substitute(snippet, old, new, name)
-    return f'global(workDirectory="{tmp}")\n' + template + snippet
+def check_paths_inside(text, tmp, what):
+    """Every absolute path outside comments is in @tmp: the test's rsyslogd
+    writes nothing elsewhere."""
+    for number, line in enumerate(text.splitlines(), 1):
+        code = line.split("#", 1)[0]
+        for path in re.findall(r'(?:^|[\s"=-])(/[^\s"]*)', code):
+            t.check(path.startswith(tmp + "/"), f"{what}:{number}: {path} is outside the test's "
+                    f"directory: {line.strip()}")
 
 
-def journal_config(tmp, port, uid):
-    name = "tlog-journal.conf.example"
-    text = config(tmp, name, 'if $!_UID == "990" then', port, uid)
-    # The snippet's state file must be relative (so it lands in our work
-    # directory) and imjournal must start at the end of the journal.
-    t.check('StateFile="tlog-imjournal.state"' in text and
-            'IgnorePreviousMessages="on"' in text,
-            f"{name}: imjournal's StateFile/IgnorePreviousMessages changed; adapt the test")
-    return text
+def install_snippets(meson, build_root, root):
+    """meson install of the rsyslog tag into @root; returns (the installed
+    *.conf of rsyslog.d, the installed examples), as absolute paths
+    without @root."""
+    r = t.run([meson, "install", "-C", build_root, "--no-rebuild", "--quiet",
+               "--tags", "rsyslog", "--destdir", root], timeout=120)
+    t.check(r.returncode == 0, f"meson install --tags rsyslog: {t.describe_status(r.returncode)} "
+            f"{(r.stdout + r.stderr).decode(errors='replace')}")
+    installed = sorted("/" + os.path.relpath(os.path.join(d, f), root)
+                       for d, _, files in os.walk(root) for f in files)
+    confs = [p for p in installed
+             if os.path.basename(os.path.dirname(p)) == "rsyslog.d" and p.endswith(".conf")]
+    examples = [p for p in installed if p.endswith(".conf.example")]
+    t.check(confs and examples, f"meson install put no rsyslog.d/*.conf or no example: {installed}")
+    print(f"installed: {' '.join(installed)}")
+    if os.path.dirname(confs[0]) != "/etc/rsyslog.d":
+        print(f"note: this build installs into {os.path.dirname(confs[0])}, which a stock "
+              "rsyslog does not read (configure with --prefix=/usr or "
+              "-Drsyslog_dir=/etc/rsyslog.d for /etc/rsyslog.d)")
+    return confs, examples
 
 
-def uxsock_config(tmp, port, uid):
-    # The snippet's imuxsock listens on the system socket (/dev/log); the
-    # test's rsyslogd must not take it from journald, so the module line is
-    # replaced by one that turns the system socket off plus an input on a
-    # socket of the test's own, with the same two options (per-input names).
-    return config(tmp, "tlog-uxsock.conf.example", 'if $!uid == "990" then', port, uid, [
-        ('module(load="imuxsock" SysSock.Annotate="on" SysSock.ParseTrusted="on")',
-         'module(load="imuxsock" SysSock.Use="off")\n'
-         f'input(type="imuxsock" Socket="{tmp}/log" Annotate="on" ParseTrusted="on")')])
+def apply_edits(text, values, what):
+    """Replaces the value on each line marked EDIT, as a user would: the
+    quoted uid of a "$!_UID ==" or "$!uid ==" test, else the first
+    name="value" on the line, by values[name] (a string, or a function of
+    the old value). Returns (text, {name: old value})."""
+    lines, found = [], {}
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        mark = EDIT_MARK.search(line)
+        if not mark:
+            lines.append(line)
+            continue
+        code = line[:mark.start()]
+        m = re.search(r'\$!_?uid\s*==\s*"([^"]*)"', code, re.IGNORECASE)
+        key = "uid" if m else None
+        if not m:
+            m = re.search(r'([A-Za-z][\w.]*)="([^"]*)"', code)
+            t.check(m, f"{what}:{number}: an EDIT mark on a line without a value: {line.strip()}")
+            key = m.group(1).lower()
+        group = m.lastindex
+        t.check(key in values, f"{what}:{number}: EDIT value {key}: the test does not know what "
+                f"to put there: {line.strip()}")
+        t.check(key not in found, f"{what}:{number}: EDIT value {key} a second time")
+        old = m.group(group)
+        new = values[key](old) if callable(values[key]) else values[key]
+        found[key] = old
+        lines.append(code[:m.start(group)] + new + code[m.end(group):] + line[mark.start():])
+    return "".join(lines), found
+
+
+def stock_config(tmp):
+    """Debian 12's stock rsyslog.conf with its paths in @tmp."""
+    with open(STOCK_CONF) as f:
+        text = f.read()
+    for old, new, count in [
+            ('module(load="imuxsock")', f'module(load="imuxsock" SysSock.Name="{tmp}/dev-log")', 1),
+            ('module(load="imklog")', f'module(load="imklog" LogPath="{tmp}/kmsg")', 1),
+            ("$WorkDirectory /var/spool/rsyslog", f"$WorkDirectory {tmp}/spool", 1),
+            ("$IncludeConfig /etc/rsyslog.d/*.conf", f"$IncludeConfig {tmp}/rsyslog.d/*.conf", 1),
+            ("/var/log/", f"{tmp}/log/", 6)]:
+        text = substitute(text, old, new, "rsyslog.conf.debian12", count)
+    check_paths_inside(text, tmp, "rsyslog.conf")
+    for name in ("spool", "log", "rsyslog.d"):
+        os.mkdir(os.path.join(tmp, name))
+    os.mkfifo(os.path.join(tmp, "kmsg"))
+    path = os.path.join(tmp, "rsyslog.conf")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def deploy(tmp, root, confs, examples, case, values):
+    """The installed snippets into TMP/rsyslog.d, the case's example edited;
+    returns (the edited example's path, {EDIT name: old value})."""
+    target = os.path.join(tmp, "rsyslog.d")
+    for conf in confs:
+        shutil.copyfile(root + conf, os.path.join(target, os.path.basename(conf)))
+    chosen = [e for e in examples if os.path.basename(e).endswith(f"{case}.conf.example")]
+    t.check(len(chosen) == 1, f"not one {case} example among {examples}")
+    name = os.path.basename(chosen[0])[:-len(".example")]
+    with open(root + chosen[0]) as f:
+        text = f.read()
+    text, found = apply_edits(text, values, name)
+    if "server" in found and "://" not in found["server"] and "serverport" not in found:
+        text = substitute(text, 'serverport="9200"', f'serverport="{values["serverport"]}"', name)
+    text = re.sub(r'(errorFile=")/var/log/', lambda m: m.group(1) + tmp + "/log/", text,
+                  flags=re.IGNORECASE)
+    check_paths_inside(text, tmp, name)
+    path = os.path.join(target, name)
+    with open(path, "w") as f:
+        f.write(text)
+    print(f"rsyslog.d: {' '.join(sorted(os.listdir(target)))}")
+    return path, found
+
+
+def check_config(rsyslogd, conf):
+    """rsyslogd -N1: exit 0 and nothing but the banner."""
+    r = t.run([rsyslogd, "-N1", "-f", conf], timeout=60)
+    out = (r.stdout + r.stderr).decode(errors="replace")
+    said = [line for line in out.splitlines() if line.strip() and not re.match(
+        r"rsyslogd: (version \S+, config validation run|End of config validation run)", line)]
+    t.check(r.returncode == 0 and not said, f"rsyslogd -N1 -f {conf}: "
+            f"{t.describe_status(r.returncode)}: " + "\n".join(said or [out]))
 
 
 class Rsyslogd:
-    def __init__(self, rsyslogd, tmp, config):
+    """rsyslogd -n with the test's configuration, its own pid file; ended by
+    its pid."""
+
+    def __init__(self, rsyslogd, tmp, conf):
         self.tmp = tmp
-        self.conf = os.path.join(tmp, "rsyslog.conf")
         self.pidfile = os.path.join(tmp, "rsyslogd.pid")
-        with open(self.conf, "w") as f:
-            f.write(config)
-        r = t.run([rsyslogd, "-N1", "-f", self.conf], timeout=30)
-        t.check(r.returncode == 0, f"rsyslogd -N1 rejects the configuration: "
-                f"{r.stderr.decode(errors='replace')}")
+        # imklog reads the FIFO: a writer held open makes its open() return
+        # and its read() wait.
+        self.kmsg = os.open(os.path.join(tmp, "kmsg"), os.O_RDWR | os.O_CLOEXEC)
         self.log = open(os.path.join(tmp, "rsyslogd.out"), "wb")
-        self.proc = subprocess.Popen([rsyslogd, "-n", "-f", self.conf, "-i", self.pidfile],
+        self.proc = subprocess.Popen([rsyslogd, "-n", "-f", conf, "-i", self.pidfile],
                                      stdin=subprocess.DEVNULL, stdout=self.log,
                                      stderr=subprocess.STDOUT)
+        try:
+            wait_for(self.pidfile_written, f"rsyslogd wrote no pid file {self.pidfile} naming "
+                     f"{self.proc.pid}", running=self)
+        except BaseException:
+            self.close()  # nobody else holds it yet
+            raise
+
+    def pidfile_written(self):
+        try:
+            with open(self.pidfile) as f:
+                return f.read().strip() == str(self.proc.pid)
+        except FileNotFoundError:
+            return False
 
     def output(self):
         with open(os.path.join(self.tmp, "rsyslogd.out"), "rb") as f:
@@ -193,6 +296,9 @@ class Rsyslogd:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        if self.kmsg is not None:
+            os.close(self.kmsg)
+            self.kmsg = None
 
 
 # ---- recording --------------------------------------------------------------
@@ -335,11 +441,12 @@ def module_available(name):
                 + glob.glob(f"/usr/lib64/rsyslog/{name}.so"))
 
 
-def requirements(rsyslogd, input_module):
+def requirements(rsyslogd, meson, input_module):
     t.require(os.access(rsyslogd, os.X_OK), f"rsyslogd at {rsyslogd} (apt-get install rsyslog)")
-    t.require(module_available("omelasticsearch"),
-              "rsyslog's omelasticsearch (apt-get install rsyslog-elasticsearch)")
-    t.require(module_available(input_module), f"rsyslog's {input_module}")
+    t.require(meson and os.access(meson, os.X_OK), "meson, for meson install of the snippets")
+    for module in ("omelasticsearch", input_module, "imuxsock", "imklog"):
+        t.require(module_available(module), f"rsyslog's {module} (omelasticsearch: apt-get "
+                  "install rsyslog-elasticsearch)")
     if input_module == "imjournal":
         t.require(journal is not None, "python3-systemd (apt-get install python3-systemd)")
         t.require(os.path.exists(SOCKET), f"a running systemd-journald ({SOCKET})")
@@ -348,52 +455,74 @@ def requirements(rsyslogd, input_module):
 
 
 @contextlib.contextmanager
-def running(rsyslogd_path, make_config, uid):
-    """A temporary directory, the stand-in and rsyslogd with
-    make_config(tmp, port, uid); all gone afterwards."""
+def running(args, case, uid):
+    """A temporary directory, the stand-in, the snippets installed and
+    deployed, rsyslogd; all gone afterwards. Yields (tmp, es, rsyslogd,
+    {EDIT name: the value put there})."""
+    _, _, rsyslogd_path, meson, build_root = args
     tmp = tempfile.mkdtemp(prefix="tlog-rsyslog-")
+    os.chmod(tmp, 0o711)
     es = rsyslogd = None
     try:
+        root = os.path.join(tmp, "root")
+        confs, examples = install_snippets(meson, build_root, root)
         es = Standin(tmp)
-        rsyslogd = Rsyslogd(rsyslogd_path, tmp, make_config(tmp, es.port, uid))
-        yield tmp, es, rsyslogd
+        conf = stock_config(tmp)
+        values = {"uid": str(uid), "server": lambda old: es.url if "://" in old else "127.0.0.1",
+                  "serverport": str(es.port), "searchindex": INDEX,
+                  "socket": os.path.join(tmp, "tlog.sock")}
+        snippet, found = deploy(tmp, root, confs, examples, case, values)
+        check_config(rsyslogd_path, conf)
+        needed = {"uid", "server", "searchindex"} | ({"socket"} if case == "uxsock" else set())
+        t.check(needed <= set(found), f"{os.path.basename(snippet)}: no EDIT mark on "
+                f"{sorted(needed - set(found))}")
+        rsyslogd = Rsyslogd(rsyslogd_path, tmp, conf)
+        yield tmp, es, rsyslogd, {k: values[k] for k in found if not callable(values[k])}
     finally:
         if rsyslogd is not None:
             rsyslogd.close()
         if es is not None:
             es.close()
-        for name in os.listdir(tmp):
-            os.unlink(os.path.join(tmp, name))
-        os.rmdir(tmp)
+        shutil.rmtree(tmp)
 
 
-def check_pidfile(rsyslogd):
-    with open(rsyslogd.pidfile) as f:
-        t.check(int(f.read()) == rsyslogd.proc.pid, "rsyslogd's pid file names another pid")
-
-
-def finish(tmp, rsyslogd):
-    """errorFile stays empty; rsyslogd ends cleanly."""
+def finish(tmp, rsyslogd, shipped, other):
+    """errorFile stays empty; rsyslogd ends cleanly; the stock rules logged
+    @other's recording and none of the @shipped ones."""
     rsyslogd.check_running()
-    errors = os.path.join(tmp, "errors.log")
-    if os.path.exists(errors) and os.path.getsize(errors):
-        with open(errors) as f:
-            raise t.Failure(f"omelasticsearch reported rejected documents: {f.read()[:2000]}")
+    for errors in glob.glob(os.path.join(tmp, "log", "*error*")):
+        if os.path.getsize(errors):
+            with open(errors) as f:
+                raise t.Failure(f"omelasticsearch reported rejected documents: {f.read()[:2000]}")
     rsyslogd.close()
     t.check(rsyslogd.proc.returncode == 0,
             f"rsyslogd ended with {t.describe_status(rsyslogd.proc.returncode)}")
+    logged = {}
+    for path in glob.glob(os.path.join(tmp, "log", "*")):
+        with open(path, "rb") as f:
+            logged[os.path.basename(path)] = f.read().decode(errors="replace")
+    t.check(any(other in text for text in logged.values()),
+            f"the stock rules logged nothing of {other}, another uid's recording, in "
+            f"{sorted(logged)}; rsyslogd said: {rsyslogd.output()[-2000:]}")
+    for rec in shipped:
+        where = [name for name, text in logged.items() if rec in text]
+        t.check(not where, f"{rec}, shipped to Elasticsearch, is also in {where}: the "
+                "snippet's stop did not keep it from the stock rules")
 
 
-def case_journal(tlog_rec, tlog_play, rsyslogd_path):
-    requirements(rsyslogd_path, "imjournal")
+def case_journal(args):
+    tlog_rec, tlog_play, rsyslogd_path, meson, _ = args
+    requirements(rsyslogd_path, meson, "imjournal")
     nobody = pwd.getpwnam("nobody")
-    with running(rsyslogd_path, journal_config, nobody.pw_uid) as (tmp, es, rsyslogd):
+    with running(args, "journal", nobody.pw_uid) as (tmp, es, rsyslogd, _):
         # Ready: imjournal starts at the journal's end, so what is logged
         # before it opened the journal never arrives. Probe until one does.
         deadline = time.monotonic() + WAIT
+        shipped = []
         while True:
             rsyslogd.check_running()
             probe, _, entries = record(tlog_rec, ["printf", "probe\\n"], nobody)
+            shipped.append(probe)
             try:
                 wait_documents(es, rsyslogd, probe, len(entries), timeout=2)
                 break
@@ -401,7 +530,6 @@ def case_journal(tlog_rec, tlog_play, rsyslogd_path):
                 t.check(time.monotonic() < deadline,
                         f"no probe recording reached the stand-in within {WAIT:.0f}s; rsyslogd "
                         f"said: {rsyslogd.output()[-2000:]}; stand-in stats {es.stats()}")
-        check_pidfile(rsyslogd)
 
         # Another uid's recording (root's) must not be indexed. imjournal
         # reads in order: once the next one has arrived, this one was seen.
@@ -409,6 +537,7 @@ def case_journal(tlog_rec, tlog_play, rsyslogd_path):
 
         # A recording of several hundred messages, UTF-8 and invalid bytes.
         rec, output, entries = record(tlog_rec, MANY_LINES, nobody, ["--payload=256"])
+        shipped.append(rec)
         t.check(len(entries) > 200, f"{rec}: only {len(entries)} messages")
         wait_documents(es, rsyslogd, rec, len(entries))
         t.check(es.count(other) == 0, f"root's recording {other} was indexed; the rule is on "
@@ -425,11 +554,10 @@ def case_journal(tlog_rec, tlog_play, rsyslogd_path):
         try:
             flood_env = {"TLOG_REC_CONF_TEXT":
                          '{"journal": {"rate_limit_burst": 40, "rate_limit_interval": 1}}'}
-            rec, output, entries = record(
-                tlog_rec, FLOOD,
-                nobody, extra_env=flood_env)
+            rec, output, entries = record(tlog_rec, FLOOD, nobody, extra_env=flood_env)
         finally:
             rsyslogd.cont()
+        shipped.append(rec)
         biggest = max(len(m.encode()) for m, _ in entries)
         t.check(biggest > 60000, f"{rec}: the largest message is {biggest} bytes; no flood "
                 "packing happened, so this proves nothing about large messages")
@@ -441,10 +569,11 @@ def case_journal(tlog_rec, tlog_play, rsyslogd_path):
               f"{total / seconds / 1e6:.1f} MB/s")
         t.check_equal(play_es(tlog_play, es, rec), output, "tlog-play -r es after a flood")
 
+        finish(tmp, rsyslogd, shipped, other)
         # imjournal writes its state when it ends: in the work directory.
-        finish(tmp, rsyslogd)
-        t.check(os.path.exists(os.path.join(tmp, "tlog-imjournal.state")),
-                f"imjournal's state file is not in the work directory: {os.listdir(tmp)}")
+        t.check(os.path.exists(os.path.join(tmp, "spool", "tlog-imjournal.state")),
+                f"imjournal's state file is not in the work directory: "
+                f"{os.listdir(os.path.join(tmp, 'spool'))}")
 
 
 def check_ids(rec, docs):
@@ -457,24 +586,18 @@ def check_ids(rec, docs):
         check_timestamp(rec, n, doc)
 
 
-def case_uxsock(tlog_rec, tlog_play, rsyslogd_path):
-    requirements(rsyslogd_path, "imuxsock")
+def case_uxsock(args):
+    tlog_rec, tlog_play, rsyslogd_path, meson, _ = args
+    requirements(rsyslogd_path, meson, "imuxsock")
     nobody = pwd.getpwnam("nobody")
-    with running(rsyslogd_path, uxsock_config, nobody.pw_uid) as (tmp, es, rsyslogd):
-        # The recorder (nobody) must reach TMP/log; imuxsock makes the
-        # socket itself 0666.
-        os.chmod(tmp, 0o711)
-        socket_path = os.path.join(tmp, "log")
+    with running(args, "uxsock", nobody.pw_uid) as (tmp, es, rsyslogd, edited):
+        # The snippet's socket, as edited; imuxsock makes it 0666.
+        socket_path = edited["socket"]
         writer = ["-w", "syslog", f"--syslog-socket={socket_path}"]
         # Ready once imuxsock has bound its socket: what is sent then waits
-        # in the socket until rsyslogd reads it (no probe needed; the
-        # journal case's probe is for imjournal starting at the end).
-        deadline = time.monotonic() + WAIT
-        while not os.path.exists(socket_path):
-            rsyslogd.check_running()
-            t.check(time.monotonic() < deadline, f"imuxsock made no {socket_path} within "
-                    f"{WAIT:.0f}s; rsyslogd said: {rsyslogd.output()[-2000:]}")
-            time.sleep(0.05)
+        # in the socket until rsyslogd reads it.
+        wait_for(lambda: os.path.exists(socket_path), f"imuxsock made no {socket_path}",
+                 running=rsyslogd)
 
         # Another uid's recording (root's) must not be indexed. imuxsock
         # reads its socket in order: once the next one has arrived, this
@@ -482,11 +605,10 @@ def case_uxsock(tlog_rec, tlog_play, rsyslogd_path):
         other, _ = run_recorder(tlog_rec, ["printf", "not for elasticsearch\\n"], None, writer)
 
         # A recording of several hundred messages, UTF-8 and invalid bytes.
-        rec, output = run_recorder(tlog_rec, MANY_LINES, nobody,
-                                   [*writer, "--payload=256"])
+        rec, output = run_recorder(tlog_rec, MANY_LINES, nobody, [*writer, "--payload=256"])
+        shipped = [rec]
         docs, _ = wait_rebuilt(es, rsyslogd, rec, output)
         t.check(len(docs) > 200, f"{rec}: only {len(docs)} messages")
-        check_pidfile(rsyslogd)  # written by now for sure
         t.check(es.count(other) == 0, f"root's recording {other} was indexed; the rule is on "
                 f"$!uid == {nobody.pw_uid}")
         check_ids(rec, docs)
@@ -508,13 +630,12 @@ def case_uxsock(tlog_rec, tlog_play, rsyslogd_path):
         timer = threading.Timer(1.0, cont)
         timer.start()
         try:
-            rec, output = run_recorder(
-                tlog_rec, FLOOD,
-                nobody, [*writer, "--payload=65536"])
+            rec, output = run_recorder(tlog_rec, FLOOD, nobody, [*writer, "--payload=65536"])
         finally:
             timer.cancel()
             if not continued:
                 cont()
+        shipped.append(rec)
         docs, _ = wait_rebuilt(es, rsyslogd, rec, output, poll=0.02)
         seconds = time.monotonic() - continued[0]
         check_ids(rec, docs)
@@ -529,18 +650,22 @@ def case_uxsock(tlog_rec, tlog_play, rsyslogd_path):
               f"{len(docs) / seconds:.0f} messages/s, {sum(sizes) / seconds / 1e6:.1f} MB/s")
         t.check_equal(play_es(tlog_play, es, rec), output, "tlog-play -r es after a flood")
 
-        finish(tmp, rsyslogd)
+        finish(tmp, rsyslogd, shipped, other)
 
 
 CASES = {"journal": case_journal, "uxsock": case_uxsock}
 
 
 def main():
-    if len(sys.argv) != 5 or sys.argv[1] not in CASES:
+    if len(sys.argv) != 7 or sys.argv[1] not in CASES:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
+    # Meson's timeout sends SIGTERM: unwind, so that rsyslogd and the
+    # stand-in are ended and the directory removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     # The recorder runs in /, so the programs' paths must not be relative.
-    t.run_main(lambda: CASES[sys.argv[1]](*map(os.path.abspath, sys.argv[2:])))
+    args = [os.path.abspath(a) if a else a for a in sys.argv[2:]]
+    t.run_main(lambda: CASES[sys.argv[1]](args))
 
 
 if __name__ == "__main__":
