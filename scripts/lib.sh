@@ -55,6 +55,9 @@ build() {
 			die "meson setup $dir failed"
 		}
 		rm -f "$dir.setup.log"
+	elif [ $# -gt 0 ]; then
+		# Configured before, maybe with other options: these ones now.
+		meson configure "$dir" "$@" >/dev/null || die "meson configure $dir $* failed"
 	fi
 	say "building $dir"
 	ninja -C "$dir" -j2 >"$dir.ninja.log" 2>&1 || {

@@ -139,30 +139,38 @@ BOOST_AUTO_TEST_CASE(cast_header_fields)
 		std::vector<Packet> packets;
 		const char *line;
 	};
+	// Made by a function: GCC 12 at -O3 takes a braced header in this
+	// table for a maybe-uninitialized string (a false positive).
+	auto header = [](std::optional<std::int64_t> timestamp, std::string term) {
+		AsciicastHeader h;
+		h.timestamp = timestamp;
+		h.term = std::move(term);
+		return h;
+	};
 	const std::vector<Case> cases = {
 	    {"all known",
-	     {1700000000, "xterm"},
+	     header(1700000000, "xterm"),
 	     {Packet::window(Timestamp(0), 100, 40)},
 	     R"({"version": 2, "width": 100, "height": 40, "timestamp": 1700000000, "env": {"TERM": "xterm"}})"},
 	    {"no timestamp",
-	     {std::nullopt, "screen"},
+	     header(std::nullopt, "screen"),
 	     {Packet::window(Timestamp(0), 80, 25)},
 	     R"({"version": 2, "width": 80, "height": 25, "env": {"TERM": "screen"}})"},
 	    {"no term",
-	     {5, ""},
+	     header(5, ""),
 	     {Packet::window(Timestamp(0), 80, 25)},
 	     R"({"version": 2, "width": 80, "height": 25, "timestamp": 5})"},
 	    {"no window: 80x24",
-	     {std::nullopt, ""},
+	     header(std::nullopt, ""),
 	     {Packet::io(Timestamp(0), PacketType::Output, "x")},
 	     R"({"version": 2, "width": 80, "height": 24})"},
 	    {"0x0 is no size",
-	     {std::nullopt, ""},
+	     header(std::nullopt, ""),
 	     {Packet::window(Timestamp(0), 0, 0), Packet::window(Timestamp(0), 0, 5),
 	      Packet::io(Timestamp(0), PacketType::Output, "x")},
 	     R"({"version": 2, "width": 80, "height": 24})"},
 	    {"empty recording",
-	     {std::nullopt, "a\"b"},
+	     header(std::nullopt, "a\"b"),
 	     {},
 	     R"({"version": 2, "width": 80, "height": 24, "env": {"TERM": "a\"b"}})"},
 	};
