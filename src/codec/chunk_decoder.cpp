@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/codec/chunk_decoder.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "tlog/base/error.hpp"
 #include "tlog/base/utf8.hpp"
@@ -80,15 +83,44 @@ private:
 	std::size_t txtPos_ = 0, binPos_ = 0;
 };
 
+// Merges neighbouring I/O packets of one stream at one time, from @p first on.
+void mergeSameTime(std::vector<Packet> &out, std::size_t first)
+{
+	std::size_t kept = first;
+	for (std::size_t i = first; i < out.size(); i++) {
+		if (kept > first && out[i].type != PacketType::Window &&
+		    out[kept - 1].type == out[i].type && out[kept - 1].ts == out[i].ts) {
+			out[kept - 1].data += out[i].data;
+			continue;
+		}
+		if (kept != i)
+			out[kept] = std::move(out[i]);
+		kept++;
+	}
+	out.erase(out.begin() + static_cast<std::ptrdiff_t>(kept), out.end());
+}
+
 } // namespace
+
+std::string describe(const Overlap &overlap)
+{
+	return "message " + std::to_string(overlap.id) + " starts at " +
+	       std::to_string(overlap.firstEventMs) + " ms, before the last event so far, at " +
+	       std::to_string(overlap.previousEndMs) + " ms (out of order): played from " +
+	       std::to_string(overlap.previousEndMs) + " ms";
+}
 
 std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view location,
 					std::vector<Packet> &out)
 {
+	// A refused message leaves nothing behind in @p out.
+	const std::size_t first = out.size();
 	auto fail = [&](std::string_view field, const std::string &what) {
+		out.erase(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
 		throw base::FormatError(std::string(location) + ": field '" + std::string(field) +
 					"': " + what);
 	};
+	overlap_.reset();
 
 	std::optional<Gap> gap;
 	if (started_ || !anyId_) {
@@ -105,9 +137,6 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 						   " are missing (use --lax to play on)");
 		}
 	}
-	if (started_ && message.pos < lastPos_)
-		fail("pos", std::to_string(message.pos) + " goes back from the previous message's " +
-				    std::to_string(lastPos_));
 	if (message.pos > kMaxMs)
 		fail("pos", std::to_string(message.pos) + " ms is beyond the longest recording (" +
 				    std::to_string(kMaxMs) + " ms)");
@@ -122,11 +151,15 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 	using Kind = TimingRecord::Kind;
 	StreamCursor in(message.inTxt, message.inBin, "in_txt", "in_bin");
 	StreamCursor outs(message.outTxt, message.outBin, "out_txt", "out_bin");
-	const std::size_t first = out.size();
 	std::uint64_t ms = message.pos;
+	std::optional<std::uint64_t> firstEvent;
+	std::uint64_t lastEvent = 0;
 	std::string error;
 
 	auto emit = [&](PacketType type, std::string_view data) {
+		if (!firstEvent)
+			firstEvent = ms;
+		lastEvent = ms;
 		base::Timestamp ts = std::chrono::milliseconds(ms);
 		// Records of one stream at one time make one packet.
 		if (out.size() > first && out.back().type == type && out.back().ts == ts)
@@ -146,6 +179,9 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 						       std::to_string(kMaxMs) + " ms)");
 			break;
 		case Kind::Window:
+			if (!firstEvent)
+				firstEvent = ms;
+			lastEvent = ms;
 			out.push_back(Packet::window(std::chrono::milliseconds(ms),
 						     static_cast<std::uint16_t>(r.a),
 						     static_cast<std::uint16_t>(r.b)));
@@ -178,9 +214,30 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 	if (auto left = outs.leftover(); !left.empty())
 		fail("timing", left);
 
+	// The reference's rule: no event before one already read. (Within a
+	// message times never go back; the first event is the one to check.)
+	std::optional<Overlap> overlap;
+	if (firstEvent && lastEventMs_ && *firstEvent < *lastEventMs_) {
+		if (!lax_)
+			fail("pos", "message " + std::to_string(message.id) + " starts at " +
+					std::to_string(*firstEvent) +
+					" ms, before the last event so far, at " +
+					std::to_string(*lastEventMs_) +
+					" ms (out of order; use --lax to play on)");
+		// Played on: what comes too early plays at the previous last
+		// event, in its order; what comes later keeps its time.
+		overlap = Overlap{message.id, *firstEvent, *lastEventMs_};
+		const base::Timestamp end = std::chrono::milliseconds(*lastEventMs_);
+		for (std::size_t i = first; i < out.size() && out[i].ts < end; i++)
+			out[i].ts = end;
+		mergeSameTime(out, first);
+	}
+
 	started_ = true;
 	lastId_ = message.id;
-	lastPos_ = message.pos;
+	if (firstEvent)
+		lastEventMs_ = std::max(lastEventMs_.value_or(0), lastEvent);
+	overlap_ = overlap;
 	return gap;
 }
 

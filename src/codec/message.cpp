@@ -3,6 +3,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <string>
 #include <system_error>
 
 #include "tlog/base/error.hpp"
@@ -51,10 +53,14 @@ public:
 	std::string text(std::string_view field) const
 	{
 		auto value = required(field, JsonType::String);
-		std::string_view s = value.asString();
-		if (!base::utf8::isValid(s))
-			fail(field, "not valid UTF-8");
-		return std::string(s);
+		return validText(field, value);
+	}
+
+	// Empty when absent.
+	std::string optionalText(std::string_view field) const
+	{
+		auto value = optional(field, JsonType::String);
+		return value ? validText(field, *value) : std::string();
 	}
 
 	std::uint64_t integer(std::string_view field, std::uint64_t max) const
@@ -82,46 +88,61 @@ public:
 	}
 
 private:
+	std::string validText(std::string_view field, const JsonRef &value) const
+	{
+		std::string_view s = value.asString();
+		if (!base::utf8::isValid(s))
+			fail(field, "not valid UTF-8");
+		return std::string(s);
+	}
+
 	const JsonRef &root_;
 	std::string_view location_;
 };
 
+// The highest major version read: the reference's readers take any
+// "MAJOR[.MINOR]" (or an integer) up to it.
+constexpr unsigned kMaxMajor = 2;
+
+// Format 1 ("ver":1, tlog 2015-2017) and 2.x are read alike: 2.0 made
+// "ver" a string, 2.1 added "rec", 2.2 fixed pos to count from the start of
+// the recording, 2.3 added "time"; every one of them is optional here. Only
+// plain digits are taken: the reference's sscanf() also lets blanks, signs
+// and numbers past 2^32 through, which no writer makes.
 void parseVersion(const Fields &f, const JsonRef &root, Message &m)
 {
 	auto ver = root.member("ver");
 	if (!ver)
 		f.fail("ver", "missing");
 	if (ver->type() == JsonType::Int) {
-		if (ver->asInt() < 0)
-			f.fail("ver", "negative version");
+		std::int64_t v = ver->asInt();
+		if (v < 0)
+			f.fail("ver", "negative version " + std::to_string(v));
 		// Compared whole: cast first, 4294967298 would pass as 2.
-		if (ver->asInt() > 2)
-			f.fail("ver", "unsupported version " + std::to_string(ver->asInt()) +
-					      " (this player reads 2.x)");
-		m.verMajor = static_cast<unsigned>(ver->asInt());
+		if (v > static_cast<std::int64_t>(kMaxMajor))
+			f.fail("ver", "unsupported version " + std::to_string(v) +
+					  " (this player reads versions 1 and 2.x)");
+		m.verMajor = static_cast<unsigned>(v);
 		m.verMinor = 0;
-	} else if (ver->type() == JsonType::String) {
-		std::string_view s = ver->asString();
-		auto dot = s.find('.');
-		auto major = s.substr(0, dot);
-		auto [end, ec] = std::from_chars(major.data(), major.data() + major.size(), m.verMajor);
-		bool ok = ec == std::errc() && end == major.data() + major.size() && !major.empty();
-		m.verMinor = 0;
-		if (ok && dot != std::string_view::npos) {
-			auto minor = s.substr(dot + 1);
-			auto [e2, ec2] = std::from_chars(minor.data(), minor.data() + minor.size(), m.verMinor);
-			ok = ec2 == std::errc() && e2 == minor.data() + minor.size() && !minor.empty();
-		}
-		if (!ok)
-			f.fail("ver", "not a version: " + base::quoted(s));
-	} else {
-		f.fail("ver", "expected string, found " + std::string(json::typeName(ver->type())));
+		return;
 	}
-	if (m.verMajor > 2)
-		f.fail("ver", "unsupported version " + std::to_string(m.verMajor) + "." +
-				      std::to_string(m.verMinor) + " (this player reads 2.x)");
-	if (m.verMajor < 2)
-		f.fail("ver", "version 1 recordings are not supported");
+	if (ver->type() != JsonType::String)
+		f.fail("ver", "expected string, found " + std::string(json::typeName(ver->type())));
+	std::string_view s = ver->asString();
+	auto number = [](std::string_view digits, unsigned &out) {
+		auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+		return !digits.empty() && ec == std::errc() && end == digits.data() + digits.size();
+	};
+	auto dot = s.find('.');
+	m.verMinor = 0;
+	bool ok = number(s.substr(0, dot), m.verMajor);
+	if (ok && dot != std::string_view::npos)
+		ok = number(s.substr(dot + 1), m.verMinor);
+	if (!ok)
+		f.fail("ver", "not a version: " + base::quoted(s));
+	if (m.verMajor > kMaxMajor)
+		f.fail("ver", "unsupported version " + std::string(s) +
+				  " (this player reads versions 1 and 2.x)");
 }
 
 } // namespace
@@ -155,9 +176,10 @@ Message parseMessage(std::string_view text, std::string_view location)
 		m.time = t;
 	}
 	m.timing = f.text("timing");
-	m.inTxt = f.text("in_txt");
+	// The texts may be left out, as the reference's reader allows: empty.
+	m.inTxt = f.optionalText("in_txt");
 	m.inBin = f.bytes("in_bin");
-	m.outTxt = f.text("out_txt");
+	m.outTxt = f.optionalText("out_txt");
 	m.outBin = f.bytes("out_bin");
 	return m;
 }

@@ -163,6 +163,8 @@ void exportAsciicast(source::Reader &reader, const ExportOptions &options, int o
 			AsciicastHeader header;
 			header.term = message.envelope.term;
 			if (message.time)
+		if (const auto &overlap = decoder.overlap())
+			base::logLine(raw->location + ": " + codec::describe(*overlap));
 				header.timestamp = static_cast<std::int64_t>(std::floor(
 				    *message.time - static_cast<double>(message.pos) / 1000.0));
 			writer.emplace(std::move(header), options.idleLimit);

@@ -291,6 +291,13 @@ bool Player::readOne()
 std::string Player::resumePosition() const
 {
 	return queue_.empty() ? reader_.position() : beforeQueued_;
+	// Out of order (lax): played on, reported once as well.
+	const auto &overlap = decoder_.overlap();
+	if (overlap &&
+	    std::find(overlaps_.begin(), overlaps_.end(), overlap->id) == overlaps_.end()) {
+		overlaps_.push_back(overlap->id);
+		base::logLine(raw->location + ": " + codec::describe(*overlap));
+	}
 }
 
 std::optional<base::Timestamp> Player::nextDeadline() const

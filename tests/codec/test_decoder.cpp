@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <boost/test/unit_test.hpp>
 
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "codec_util.hpp"
+#include "support/files.hpp"
 #include "tlog/base/error.hpp"
 #include "tlog/codec/chunk_decoder.hpp"
 #include "tlog/codec/timing.hpp"
@@ -145,10 +147,31 @@ BOOST_AUTO_TEST_CASE(versions_and_optional_fields)
 		auto m = parseMessage(msg(1, 0, ">1", "a").set("ver", ver).text(), "v");
 		BOOST_TEST(m.verMajor == 2u, ver);
 	}
+	// Format 1 (tlog 2015-2017) as the reference reads it: an integer or
+	// "1[.MINOR]"; also 0, which the reference lets through.
+	struct Version {
+		std::string ver;
+		unsigned major, minor;
+	};
+	for (const auto &v : std::vector<Version>{{"1", 1, 0},
+						  {"\"1\"", 1, 0},
+						  {"\"1.0\"", 1, 0},
+						  {"\"1.7\"", 1, 7},
+						  {"0", 0, 0},
+						  {"\"0.1\"", 0, 1},
+						  {"\"02.99\"", 2, 99}}) {
+		auto m = parseMessage(msg(1, 0, ">1", "a").set("ver", v.ver).text(), "v");
+		BOOST_TEST(m.verMajor == v.major, v.ver);
+		BOOST_TEST(m.verMinor == v.minor, v.ver);
+	}
 	// v2.2 has no "time"; "rec" may be absent.
 	auto m = parseMessage(msg(1, 0, ">1", "a").drop("time").drop("rec").text(), "old");
 	BOOST_TEST(!m.time.has_value());
 	BOOST_TEST(m.envelope.rec.empty());
+	// in_txt and out_txt may be left out: empty.
+	m = parseMessage(msg(1, 0, "", "").drop("in_txt").drop("out_txt").text(), "no text");
+	BOOST_TEST(m.inTxt.empty());
+	BOOST_TEST(m.outTxt.empty());
 	m = parseMessage(msg(1, 0, ">1", "a").set("time", "17").text(), "int time");
 	BOOST_TEST(m.time.value() == 17.0);
 	// A lone escaped surrogate is what json-c makes U+FFFD of: text.
@@ -206,8 +229,8 @@ BOOST_AUTO_TEST_CASE(bad_json)
 
 BOOST_AUTO_TEST_CASE(missing_fields)
 {
-	for (std::string field : {"ver", "host", "user", "term", "session", "id", "pos", "timing",
-				  "in_txt", "in_bin", "out_txt", "out_bin"})
+	for (std::string field :
+	     {"ver", "host", "user", "term", "session", "id", "pos", "timing", "in_bin", "out_bin"})
 		expectError([&] { parseMessage(Fields().drop(field).text(), "rec.log:7"); },
 			    {"rec.log:7", "field '" + field + "'", "missing"}, "missing " + field);
 }
@@ -247,8 +270,9 @@ BOOST_AUTO_TEST_CASE(numbers_out_of_range)
 BOOST_AUTO_TEST_CASE(versions)
 {
 	for (std::string ver :
-	     {"\"3.0\"", "3", "\"1.0\"", "\"x\"", "\"2.\"", "\".3\"", "\"\"", "\"2.3.1\"", "-2",
-	      "4294967298"}) // 2^32 + 2 once passed as 2
+	     {"\"3.0\"", "3", "\"3\"", "\"10.1\"", "\"x\"", "\"2.\"", "\".3\"", "\"\"", "\"2.3.1\"",
+	      "-2", "\"-2\"", "\" 2\"", "\"+2\"", "\"2.-1\"", "2.3", "\"1.x\"",
+	      "4294967298"}) // 2^32 + 2 once passed as 2 (the reference's sscanf still does)
 		expectError([&] { parseMessage(Fields().set("ver", ver).text(), "rec.log:7"); },
 			    {"rec.log:7", "field 'ver'"}, "ver " + ver);
 }
@@ -358,6 +382,149 @@ BOOST_AUTO_TEST_CASE(failed_message_leaves_the_decoder_usable)
 	BOOST_CHECK_THROW(decodeOne(msg(2, 0, ">9", "a"), dec), FormatError);
 	BOOST_TEST(dec.lastId() == 1u);
 	BOOST_CHECK_NO_THROW(decodeOne(msg(2, 0, ">1", "a"), dec));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(format_1)
+
+// tests/data/play-v1.log: a recording in format 1, as tlog wrote it from
+// 2015 to 2017 ("ver":1, no "rec", no "time"), written by hand after the
+// reference's format description and test suite; play-v1.out holds its
+// output, as the reference plays it.
+BOOST_AUTO_TEST_CASE(decodes_a_format_1_recording)
+{
+	std::istringstream in(readFile(dataPath("play-v1.log")));
+	ChunkDecoder dec;
+	std::vector<Packet> out;
+	std::size_t n = 0;
+	for (std::string line; std::getline(in, line);) {
+		std::string where = "play-v1.log:" + std::to_string(++n);
+		auto m = parseMessage(line, where);
+		BOOST_TEST(m.verMajor == 1u);
+		BOOST_TEST(m.verMinor == 0u);
+		BOOST_TEST(m.envelope.rec.empty());
+		BOOST_TEST(m.envelope.host == "old.example");
+		BOOST_TEST(m.envelope.session == 3u);
+		BOOST_TEST(!m.time.has_value());
+		dec.decode(m, where, out);
+	}
+	BOOST_TEST(n == 3u);
+	checkPackets(out, {
+			      Packet::window(ms(0), 80, 24),
+			      Packet::io(ms(0), kOut, "$ "),
+			      Packet::io(ms(120), kIn, "ls\r"),
+			      Packet::io(ms(120), kOut, "ls\r\n"),
+			      Packet::io(ms(150), kOut, "a.txt\r\n$ "),
+			      Packet::io(ms(200), kIn, "echo \xc3\xa9\r"),
+			      Packet::io(ms(200), kOut, "echo \xc3\xa9\r\n"),
+			      Packet::io(ms(225), kOut, "\xc3\xa9\r\n\xff\r\n$ "),
+			      Packet::window(ms(300), 100, 40),
+			      Packet::io(ms(350), kIn, "exit\r"),
+			      Packet::io(ms(350), kOut, "exit\r\n"),
+			  });
+	BOOST_TEST(streamBytes(out, kOut) == readFile(dataPath("play-v1.out")));
+}
+
+// Before format 2.2 pos had no agreed origin. The decoder keeps pos as
+// written, the time from the start of the recording; the player starts
+// its clock at the first message's pos, so playback does not wait for it.
+BOOST_AUTO_TEST_CASE(pos_is_kept_as_written)
+{
+	ChunkDecoder dec;
+	auto out =
+	    decodeOne(msg(1, 345349, ">1+2>1", "ab").set("ver", "1").drop("rec").drop("time"), dec);
+	checkPackets(out, {Packet::io(ms(345349), kOut, "a"), Packet::io(ms(345351), kOut, "b")});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(event_order)
+
+// The reference's rule: no event may come before an event already read
+// ("Packet timestamp is out of order"). A message's first event is its
+// pos plus the delays before it; a delay after the last record is no event.
+BOOST_AUTO_TEST_CASE(an_event_before_the_previous_message_s_last_is_refused)
+{
+	ChunkDecoder dec;
+	decodeOne(msg(1, 1000, ">1+1>1", "XY"), dec);
+	expectError([&] { decodeOne(msg(2, 1000, ">1", "Z"), dec); },
+		    {"rec.log:7: field 'pos'", "1000 ms", "1001 ms", "out of order"},
+		    "message 1 runs to 1001 ms, message 2 starts at 1000 ms");
+	// Refused whole: nothing of it decoded, the decoder still usable.
+	std::vector<Packet> out;
+	BOOST_CHECK_THROW(dec.decode(parseMessage(msg(2, 1000, ">1", "Z").text(), "x"), "x", out),
+			  FormatError);
+	BOOST_TEST(out.empty());
+	BOOST_TEST(dec.lastId() == 1u);
+	checkPackets(decodeOne(msg(2, 1001, ">1", "Z"), dec), {Packet::io(ms(1001), kOut, "Z")});
+}
+
+BOOST_AUTO_TEST_CASE(what_counts_as_an_event)
+{
+	{
+		// A delay after the last record: not an event.
+		ChunkDecoder dec;
+		decodeOne(msg(1, 1000, ">1+1", "X"), dec);
+		BOOST_CHECK_NO_THROW(decodeOne(msg(2, 1000, ">1", "Y"), dec));
+	}
+	{
+		// Delays before the first record: the first event is later
+		// than pos.
+		ChunkDecoder dec;
+		decodeOne(msg(1, 1000, ">1+5>1", "XY"), dec);
+		BOOST_CHECK_NO_THROW(decodeOne(msg(2, 1000, "+10>1", "Z"), dec));
+	}
+	{
+		// A message without events moves nothing.
+		ChunkDecoder dec;
+		decodeOne(msg(1, 1000, ">1", "X"), dec);
+		BOOST_CHECK_NO_THROW(decodeOne(msg(2, 5000, "+7", ""), dec));
+		BOOST_CHECK_NO_THROW(decodeOne(msg(3, 2000, ">1", "Y"), dec));
+		expectError([&] { decodeOne(msg(4, 1999, ">1", "Z"), dec); },
+			    {"field 'pos'", "out of order"}, "before message 3's event");
+	}
+	{
+		// A window record is an event; empty I/O records are not.
+		ChunkDecoder dec;
+		decodeOne(msg(1, 1000, "=80x24+3>0<0", ""), dec);
+		expectError([&] { decodeOne(msg(2, 999, "=80x24", ""), dec); },
+			    {"field 'pos'", "out of order"}, "window before window");
+		ChunkDecoder dec2;
+		decodeOne(msg(1, 1000, ">1+3>0", "a"), dec2);
+		BOOST_CHECK_NO_THROW(decodeOne(msg(2, 1001, ">1", "b"), dec2));
+	}
+}
+
+// With lax the message plays on: its events before the previous last one
+// play at that one, in their order (records of one stream then merged);
+// the later ones keep their times. overlap() tells the caller, once.
+BOOST_AUTO_TEST_CASE(lax_plays_on_from_the_previous_last_event)
+{
+	ChunkDecoder lax(true);
+	decodeOne(msg(1, 1000, ">1+1>1", "XY"), lax);
+	BOOST_TEST(!lax.overlap().has_value());
+	auto out = decodeOne(msg(2, 990, "=80x24>1+5>1+20>1", "ZWV"), lax);
+	checkPackets(out, {Packet::window(ms(1001), 80, 24), Packet::io(ms(1001), kOut, "ZW"),
+			   Packet::io(ms(1015), kOut, "V")});
+	BOOST_REQUIRE(lax.overlap().has_value());
+	BOOST_TEST(lax.overlap()->id == 2u);
+	BOOST_TEST(lax.overlap()->firstEventMs == 990u);
+	BOOST_TEST(lax.overlap()->previousEndMs == 1001u);
+	BOOST_TEST(tlog::codec::describe(*lax.overlap()) ==
+		   "message 2 starts at 990 ms, before the last event so far, at 1001 ms "
+		   "(out of order): played from 1001 ms");
+	// The next one is measured against 1015 ms, and is in order.
+	checkPackets(decodeOne(msg(3, 1015, ">1", "U"), lax), {Packet::io(ms(1015), kOut, "U")});
+	BOOST_TEST(!lax.overlap().has_value());
+	// Wholly before: every event at the previous last one.
+	checkPackets(decodeOne(msg(4, 0, ">1+3>1", "ab"), lax), {Packet::io(ms(1015), kOut, "ab")});
+	BOOST_TEST(lax.overlap()->previousEndMs == 1015u);
+	// The strict decoder never plays on.
+	ChunkDecoder strict;
+	decodeOne(msg(1, 1000, ">1+1>1", "XY"), strict);
+	BOOST_CHECK_THROW(decodeOne(msg(2, 990, ">1", "Z"), strict), FormatError);
+	BOOST_TEST(!strict.overlap().has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,11 +4,13 @@ does not cover. Each damaged file is played with and without --lax
 (tlog-play(8): --lax plays on over missing messages only; damaged ones
 still end playback): tlog-play must exit 1 (never die of a signal, never
 hang: every run has a timeout), print one line naming FILE:LINE and the
-field, and first play what came before the damage.
+field, and first play what came before the damage. A message out of order
+is not damage: --lax reports it (one line) and plays on.
 
 usage: play_bad_input.py CASE TLOG_PLAY
 CASE: missing_fields, wrong_types, counts_beyond, bad_timing, ids_repeated,
-      ids_backwards, pos_back, giant_line, nul_bytes, bad_json, lax_covered"""
+      ids_backwards, pos_back, out_of_order, giant_line, nul_bytes, bad_json,
+      lax_covered"""
 
 import json
 import os
@@ -91,13 +93,22 @@ def without(field):
 
 
 def missing_fields(play, tmp):
-    # rec and time may be left out (the reference's readers allow it).
+    # rec, time, in_txt and out_txt may be left out (the reference's
+    # reader allows it; the texts are then empty).
     fields = ("ver", "host", "user", "term", "session", "id", "pos", "timing",
-              "in_txt", "in_bin", "out_txt", "out_bin")
+              "in_bin", "out_bin")
     for field in fields:
         path = two_lines(tmp, f"missing-{field}", without(field))
         expect_error(play, path, 2, [f"'{field}'", "missing"])
-    print(f"ok: {len(fields)} fields, each missing from line 2")
+    # Without out_txt there is no text for the timing's ">5".
+    path = two_lines(tmp, "missing-out_txt", without("out_txt"))
+    expect_error(play, path, 2, ["'timing'", "out_txt"])
+    path = two_lines(tmp, "missing-in_txt", without("in_txt"))
+    code, out, err, _, _ = run_play(play, path)
+    t.check(code == 0, f"no in_txt: {t.describe_status(code)}; {err!r}")
+    t.check_equal(out, b"one\r\ntwo\r\n", "no in_txt: played")
+    print(f"ok: {len(fields)} fields, each missing from line 2; in_txt and out_txt "
+          "may be left out")
 
 
 def wrong_types(play, tmp):
@@ -108,7 +119,7 @@ def wrong_types(play, tmp):
              ("in_txt", 1), ("in_bin", {}), ("id", -1), ("id", 1.5), ("id", 2 ** 60),
              ("pos", -5), ("pos", 1e300), ("out_bin", [256]), ("out_bin", [-1]),
              ("out_bin", [1.5]), ("out_bin", ["a"]), ("ver", "3.0"), ("ver", "two"),
-             ("ver", 1)]
+             ("ver", 3), ("ver", "2.x")]
     for n, (field, value) in enumerate(cases):
         path = two_lines(tmp, f"type-{n}-{field}", message(2, "two\r\n", **{field: value}))
         expect_error(play, path, 2, [f"'{field}'"])
@@ -176,11 +187,46 @@ def ids_backwards(play, tmp):
     print(f"ok: {line}; gap then back with --lax: {lines[0]!r}, {lines[1]!r}")
 
 
+def expect_out_of_order(play, path, line, before, played):
+    """Without --lax: exit 1 naming PATH:LINE, 'pos' and "out of order",
+    after @before. With --lax: one report naming PATH:LINE, exit 0, and
+    all of @played."""
+    first = expect_error(play, path, line, ["'pos'", "out of order"], before=before,
+                         lax=False)
+    code, out, err, _, _ = run_play(play, path, ["--lax"])
+    lines = err.splitlines()
+    t.check(code == 0, f"{path} --lax: {t.describe_status(code)}; stderr {err!r}")
+    t.check(len(lines) == 1 and f"{path}:{line}:" in lines[0] and "out of order" in lines[0],
+            f"{path} --lax: expected one report naming {path}:{line}: {err!r}")
+    t.check_equal(out, played, f"{path} --lax: played")
+    return first, lines[0]
+
+
 def pos_back(play, tmp):
     path = lines_file(tmp, "pos-back", [ONE, message(2, "two\r\n", pos=100),
                                         message(3, "three\r\n", pos=50)])
-    line = expect_error(play, path, 3, ["'pos'"], before=b"one\r\ntwo\r\n")
-    print(f"ok: {line}")
+    line, report = expect_out_of_order(play, path, 3, b"one\r\ntwo\r\n",
+                                       b"one\r\ntwo\r\nthree\r\n")
+    print(f"ok: {line}; --lax: {report}")
+
+
+def out_of_order(play, tmp):
+    """Message 1 runs to 101 ms, message 2 starts at 100 ms: the reference
+    stops with "Packet timestamp is out of order"; so do we, naming the
+    line. With --lax message 2 plays from 101 ms, after message 1."""
+    path = lines_file(tmp, "out-of-order", [message(1, "one\r\n", timing=">3+101>2"),
+                                            message(2, "two\r\n", pos=100),
+                                            message(3, "three\r\n", pos=200)])
+    line, report = expect_out_of_order(play, path, 2, b"one\r\n",
+                                       b"one\r\ntwo\r\nthree\r\n")
+    # A delay after the last event is no event: starting at 100 ms after
+    # ">5+1" (last event at 0 ms) is in order, for both players.
+    path = lines_file(tmp, "hanging-delay", [message(1, "one\r\n", timing=">5+101"),
+                                             message(2, "two\r\n", pos=100)])
+    code, out, err, _, _ = run_play(play, path)
+    t.check(code == 0, f"hanging delay: {t.describe_status(code)}; {err!r}")
+    t.check_equal(out, b"one\r\ntwo\r\n", "hanging delay: played")
+    print(f"ok: {line}; --lax: {report}")
 
 
 GIANT = 50 * 1000 * 1000
@@ -278,4 +324,5 @@ def lax_covered(play, tmp):
 
 if __name__ == "__main__":
     t.run_cases((missing_fields, wrong_types, counts_beyond, bad_timing, ids_repeated,
-                 ids_backwards, pos_back, giant_line, nul_bytes, bad_json, lax_covered))
+                 ids_backwards, pos_back, out_of_order, giant_line, nul_bytes, bad_json,
+                 lax_covered))

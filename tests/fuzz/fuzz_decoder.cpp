@@ -3,7 +3,9 @@
 // strict and lax. The input is one JSON line, or a few lines read as one
 // recording. Every failure must be a FormatError that names the line; a
 // message that decodes must decode the same after re-encoding, and must
-// be refused when it comes again (its id repeats).
+// be refused when it comes again (its id repeats). Packet times never go
+// back across messages: the strict decoder refuses an event out of order,
+// the lax one plays it at the last event and says so (overlap()).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -38,8 +40,10 @@ void checkAccepted(std::string_view line, const Message &m)
 	auto ver = root.member("ver");
 	require(ver.has_value(), "accepted a message without ver");
 	if (ver->type() == tlog::json::JsonType::Int)
-		require(ver->asInt() == 2, "accepted an integer ver other than 2");
-	require(m.verMajor == 2, "accepted a major version other than 2");
+		require(ver->asInt() >= 0 && ver->asInt() <= 2 &&
+			    static_cast<unsigned>(ver->asInt()) == m.verMajor,
+			"an integer ver other than 0-2 accepted, or read wrong");
+	require(m.verMajor <= 2, "accepted a major version above 2");
 	auto id = root.member("id");
 	require(id && id->type() == tlog::json::JsonType::Int && id->asInt() >= 0 &&
 			static_cast<std::uint64_t>(id->asInt()) == m.id,
@@ -105,6 +109,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	ChunkDecoder strict;                 // a whole recording, ids from 1
 	ChunkDecoder lax(true, 0);           // --lax, starting anywhere
 	bool strictAlive = true;             // the strict player stops at an error
+	// The latest packet time each decoder gave.
+	auto strictLast = tlog::base::Timestamp::min();
+	auto laxLast = tlog::base::Timestamp::min();
 	for (std::size_t n = 1; n <= kMaxLines && !input.empty(); n++) {
 		auto eol = input.find('\n');
 		std::string_view line = input.substr(0, eol);
@@ -134,6 +141,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 			}
 			require(decoder->lastId() == m.id, "lastId is not the message's id");
 			checkPackets(m, packets);
+			auto &last = decoder == &strict ? strictLast : laxLast;
+			const auto &overlap = decoder->overlap();
+			require(!overlap || decoder == &lax, "the strict decoder played on");
+			if (!packets.empty()) {
+				require(packets.front().ts >= last, "packet times go back");
+				require(!overlap ||
+					    packets.front().ts ==
+						std::chrono::milliseconds(overlap->previousEndMs),
+					"an overlap not played at the previous last event");
+				last = packets.back().ts;
+			}
 			if (decoder == &strict)
 				checkReencode(m, packets);
 

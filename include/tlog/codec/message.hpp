@@ -21,22 +21,26 @@ struct Envelope {
 inline constexpr std::uint32_t kNoSession = 4294967295u;
 
 /// One message as read from a recording, validated but not yet decoded
-/// into packets (see ChunkDecoder).
+/// into packets (see ChunkDecoder). Every format the reference plays
+/// reads into it: format 1 (tlog 2015-2017, "ver":1) and 2.0-2.2 lack
+/// "rec" (then empty) and "time" (then unset).
 struct Message {
-	unsigned verMajor = 2;
+	unsigned verMajor = 2; ///< 0 to 2 (0 never existed; the reference takes it)
 	unsigned verMinor = 3;
 	Envelope envelope;
 	std::uint64_t id = 0;
 	std::uint64_t pos = 0;           ///< ms since the start of the recording
 	std::optional<double> time;      ///< wall-clock seconds of pos (v2.3)
 	std::string timing;
-	std::string inTxt, outTxt;       ///< UTF-8 text
+	std::string inTxt, outTxt;	 ///< UTF-8 text (empty when left out)
 	std::string inBin, outBin;       ///< raw bytes of the invalid sequences
 };
 
 /// Parses and validates one JSON message (one line of a file, one
 /// journal MESSAGE). @p location names it in errors ("rec.log:12",
-/// a journal cursor, an ES document id).
+/// a journal cursor, an ES document id). "ver" is "MAJOR[.MINOR]" or an
+/// integer, major 2 at most; "rec", "time", "in_txt" and "out_txt" may be
+/// left out.
 /// Throws: base::FormatError "LOCATION: field 'F': what is wrong".
 Message parseMessage(std::string_view text, std::string_view location);
 

@@ -237,6 +237,7 @@ private:
 	base::Timestamp jumpNoteAt_{};              // when its note is written next
 	bool jumpNoted_ = false;                    // the last row says "seeking"
 	std::vector<std::uint64_t> gaps_;  // first id of each gap met
+	std::vector<std::uint64_t> overlaps_; // id of each message out of order met (lax)
 	std::optional<term::WindowSize> resizedFrom_; // the terminal's own size
 	std::string pendingInput_;         // typed input for options.inputFd
 	std::string lastKeys_;             // the last typed input, printable
