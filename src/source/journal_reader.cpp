@@ -309,6 +309,16 @@ int JournalReader::waitFd() const noexcept
 	return fd_; // -1 unless following: nothing to wait for
 }
 
+std::optional<std::chrono::milliseconds> JournalReader::retryDelay() const noexcept
+{
+	if (!follow_ || !spec_.untilUsec || atEnd_)
+		return std::nullopt;
+	// read() ends the recording a second past the bound (see there).
+	auto now = static_cast<std::int64_t>(base::realtimeNow().count() / 1000);
+	auto end = static_cast<std::int64_t>(*spec_.untilUsec) + 1000000;
+	return std::chrono::milliseconds(std::max<std::int64_t>(end - now, 0) / 1000 + 1);
+}
+
 void JournalReader::onWaitFdReady()
 {
 	check(sd_journal_process(journal_.get()), "processing journal changes");

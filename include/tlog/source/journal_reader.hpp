@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -67,6 +68,10 @@ public:
 	std::optional<RawMessage> read() override;
 	int waitFd() const noexcept override;
 	void onWaitFdReady() override;
+	/// Following up to an --until bound: when to look again, so that the
+	/// end is noticed once the clock passes it even if no entry comes to
+	/// wake the caller. nullopt otherwise.
+	std::optional<std::chrono::milliseconds> retryDelay() const noexcept override;
 	bool finished() const noexcept override { return !follow_ || atEnd_; }
 	std::string name() const override { return "the journal"; }
 	std::string position() const override { return cursor_; }
