@@ -53,6 +53,7 @@ PlayConfig::PlayConfig()
 	schema_.number("idle_limit", idleLimit, 0, kMaxIdleLimit);
 	schema_.boolean("status", status);
 	schema_.boolean("resize", resize);
+	schema_.boolean("raw_output", rawOutput);
 }
 
 void PlayConfig::loadLayers(const PlayConfigSources &sources)

@@ -18,6 +18,7 @@
 #include "tlog/codec/chunk_decoder.hpp"
 #include "tlog/codec/message.hpp"
 #include "tlog/json/escape.hpp"
+#include "tlog/play/output_filter.hpp"
 #include "tlog/source/reader.hpp"
 
 namespace tlog::play {
@@ -124,6 +125,9 @@ void exportAsciicast(source::Reader &reader, const ExportOptions &options, int o
 	std::optional<std::string> rec;
 	std::vector<std::string> others;
 	std::optional<AsciicastWriter> writer;
+	// Whoever plays the file sees it on a terminal: what acts outside the
+	// screen is left out, with one filter across events.
+	OutputFilter filter;
 	std::vector<codec::Packet> packets;
 	std::string out;
 	for (;;) {
@@ -159,18 +163,21 @@ void exportAsciicast(source::Reader &reader, const ExportOptions &options, int o
 					   : ": messages " + std::to_string(gap->firstMissing) +
 						 "-" + std::to_string(gap->lastMissing)) +
 				      " missing");
+		if (const auto &overlap = decoder.overlap())
+			base::logLine(raw->location + ": " + codec::describe(*overlap));
 		if (!writer) {
 			AsciicastHeader header;
 			header.term = message.envelope.term;
 			if (message.time)
-		if (const auto &overlap = decoder.overlap())
-			base::logLine(raw->location + ": " + codec::describe(*overlap));
 				header.timestamp = static_cast<std::int64_t>(std::floor(
 				    *message.time - static_cast<double>(message.pos) / 1000.0));
 			writer.emplace(std::move(header), options.idleLimit);
 		}
-		for (const auto &packet : packets)
+		for (auto &packet : packets) {
+			if (packet.type == codec::PacketType::Output && !options.rawOutput)
+				packet.data = filter.filter(packet.data);
 			writer->add(packet, out);
+		}
 		if (out.size() >= kFlushSize) {
 			base::writeAll(outFd, out);
 			out.clear();

@@ -43,6 +43,7 @@ enum LongOnly : int {
 	kListMatches,
 	kStatus,
 	kResize,
+	kRawOutput,
 	kInput,
 };
 
@@ -65,6 +66,7 @@ constexpr OptionKey kKeys[] = {
 	{kEsBaseurl, "es.baseurl"}, {kEsQuery, "es.query"}, {kEsVerbose, "es.verbose"},
 	{kEsUser, "es.user"},       {kEsTimeout, "es.timeout"},
 	{kIdleLimit, "idle_limit"}, {kStatus, "status"}, {kResize, "resize"},
+	{kRawOutput, "raw_output"},
 };
 
 constexpr option kOptions[] = {
@@ -110,6 +112,7 @@ constexpr option kOptions[] = {
 	{"list-matches", no_argument, nullptr, kListMatches},
 	{"status", no_argument, nullptr, kStatus},
 	{"resize", no_argument, nullptr, kResize},
+	{"raw-output", no_argument, nullptr, kRawOutput},
 	{"input", required_argument, nullptr, kInput},
 	{"output", required_argument, nullptr, 'o'},
 	{nullptr, 0, nullptr, 0},
@@ -298,6 +301,9 @@ std::string usageText()
 	       "                           (the s key shows and hides it)\n"
 	       "      --resize             ask the terminal (xterm's CSI 8 t) for the recorded\n"
 	       "                           size, and for its own back at the end\n"
+	       "      --raw-output         write the recorded output as it is; by default what\n"
+	       "                           acts outside the screen (clipboard, title, reports,\n"
+	       "                           mouse and other input modes) is left out\n"
 	       "      --input=FILE         write the typed input (when recorded) to FILE as it\n"
 	       "                           plays, e.g. a terminal's tty or a FIFO\n"
 	       "      --search=PATTERN     the text the n and N keys look for on the screen\n"

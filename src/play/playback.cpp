@@ -223,7 +223,7 @@ void exportRecording(const PlaybackRequest &request, const source::ReaderSpec &s
 		}
 		exportAsciicast(*reader,
 				ExportOptions{options.match, options.select, options.lax,
-					      options.fromMiddle, options.idleLimit},
+					      options.fromMiddle, options.idleLimit, options.rawOutput},
 				fd);
 	} catch (const std::system_error &e) {
 		// Errors only writing gives: name the file (a reader names its
@@ -390,6 +390,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	if (!config.follow && config.idleLimit == 0)
 		options.duration = recordedLength;
 	options.resize = config.resize;
+	options.rawOutput = config.rawOutput;
 	if (!request.exportFormat.empty()) {
 		exportRecording(request, spec, options);
 		return 0;

@@ -40,6 +40,9 @@ constexpr std::size_t kMaxPattern = 256;
 constexpr std::size_t kMaxSnapshots = 1024;
 // Nor more than this many bytes of them (a huge screen paints big).
 constexpr std::size_t kMaxSnapshotBytes = 32 << 20;
+// How long an ESC that ended a read waits for the rest of a sequence the
+// terminal's write was cut into before it counts as the Escape key.
+constexpr auto kEscapeWait = std::chrono::milliseconds(200);
 // Lines that scrolled off the screen kept for --export=text.
 constexpr std::size_t kExportScrollback = 100000;
 // The screen's size until the recording gives its own.
@@ -83,7 +86,8 @@ std::string timeText(base::Timestamp ts)
 Player::Player(source::Reader &reader, PlayerOptions options, int outFd, int keyFd)
 	: reader_(reader), options_(std::move(options)), outFd_(outFd), keyFd_(keyFd),
 	  decoder_(options_.lax, options_.fromMiddle ? 0 : 1),
-	  clock_(options_.speed, options_.paused), idle_(options_.idleLimit)
+	  clock_(options_.speed, options_.paused), idle_(options_.idleLimit),
+	  filter_(options_.rawOutput)
 {
 	outIsTty_ = ::isatty(outFd_) == 1;
 	snapshotEvery_ = std::max<base::Timestamp>(options_.snapshotEvery, std::chrono::milliseconds(100));
@@ -143,28 +147,51 @@ PlayResult Player::run()
 	}
 	RawLogging rawLogging(raw.has_value() && ::isatty(STDERR_FILENO) == 1);
 
-	loop_.addTimer([this]() { return nextDeadline(); }, [this]() { pump(); });
-	// The status line's clock moves while nothing else does (paused).
-	loop_.addTimer(
-		[this]() -> std::optional<base::Timestamp> {
-			if (!statusShown_)
-				return std::nullopt;
-			return statusDrawnAt_ + std::chrono::milliseconds(500);
-		},
-		[this]() { refreshStatus(); });
-	pump();
-	if (options_.status && !done_)
-		toggleStatus();
-	if (!done_)
-		loop_.run();
+	try {
+		loop_.addTimer([this]() { return nextDeadline(); }, [this]() { pump(); });
+		// The status line's clock moves while nothing else does (paused).
+		loop_.addTimer(
+			[this]() -> std::optional<base::Timestamp> {
+				if (!statusShown_)
+					return std::nullopt;
+				return statusDrawnAt_ + std::chrono::milliseconds(500);
+			},
+			[this]() { refreshStatus(); });
+		// A lone ESC: the Escape key once nothing followed in time.
+		loop_.addTimer([this]() { return escapeAt_; },
+			       [this]() {
+				       escapeAt_.reset();
+				       keys_.clear();
+				       keyInput_.flush(keys_);
+				       auto now = base::monotonicNow();
+				       for (const auto &key : keys_)
+					       onKey(key, now);
+				       flushOutput();
+			       });
+		pump();
+		if (options_.status && !done_)
+			toggleStatus();
+		if (!done_)
+			loop_.run();
+	} catch (...) {
+		// The modes the recording changed go back on this way out too
+		// (what came before the failure was written by pump()).
+		try {
+			restoreTerminal();
+		} catch (...) {
+		}
+		throw;
+	}
 	// Ended inside a jump that said so: the screen it got to.
 	if (jumpNoted_ && screenAhead_)
-		pending_ += screen_->paint();
-	// The terminal as it was: no status line, its own size.
+		appendPaint(true);
+	// The terminal as it was: no status line, its modes, its own size.
 	if (statusShown_) {
 		statusShown_ = false;
 		pending_ += statusRestore_;
 	}
+	if (outIsTty_ && !offline_)
+		pending_ += filter_.restore();
 	if (resizedFrom_)
 		pending_ += "\x1b[8;" + std::to_string(resizedFrom_->rows) + ";" +
 			    std::to_string(resizedFrom_->cols) + "t";
@@ -264,6 +291,13 @@ bool Player::readOne()
 				      std::to_string(gap->firstMissing) + "-" +
 				      std::to_string(gap->lastMissing) + " missing");
 	}
+	// Out of order (lax): played on, reported once as well.
+	const auto &overlap = decoder_.overlap();
+	if (overlap &&
+	    std::find(overlaps_.begin(), overlaps_.end(), overlap->id) == overlaps_.end()) {
+		overlaps_.push_back(overlap->id);
+		base::logLine(raw->location + ": " + codec::describe(*overlap));
+	}
 	auto now = base::monotonicNow();
 	if (!started_) {
 		// The clock starts at the first message (pos 0 for a whole
@@ -291,13 +325,6 @@ bool Player::readOne()
 std::string Player::resumePosition() const
 {
 	return queue_.empty() ? reader_.position() : beforeQueued_;
-	// Out of order (lax): played on, reported once as well.
-	const auto &overlap = decoder_.overlap();
-	if (overlap &&
-	    std::find(overlaps_.begin(), overlaps_.end(), overlap->id) == overlaps_.end()) {
-		overlaps_.push_back(overlap->id);
-		base::logLine(raw->location + ": " + codec::describe(*overlap));
-	}
 }
 
 std::optional<base::Timestamp> Player::nextDeadline() const
@@ -449,7 +476,12 @@ void Player::emit(const codec::Packet &packet, bool show)
 				return;
 			}
 		}
-		pending_ += packet.data;
+		// Bound for the auditor's terminal: filtered (a file or pipe
+		// gets what was recorded).
+		if (outIsTty_)
+			filter_.feed(packet.data, pending_);
+		else
+			pending_ += packet.data;
 		return;
 	}
 	if (packet.type == codec::PacketType::Input) {
@@ -788,7 +820,27 @@ void Player::landed()
 		return;
 	}
 	if (!options_.listMatches && !options_.exportText)
-		pending_ += screen_->paint();
+		appendPaint(true);
+}
+
+void Player::appendPaint(bool jumped)
+{
+	std::string paint = screen_->paint();
+	// After a jump the recorded output goes on from elsewhere: a sequence
+	// it held is not completed by what comes next.
+	if (jumped)
+		filter_.cut();
+	filter_.note(paint);
+	pending_ += paint;
+}
+
+void Player::restoreTerminal()
+{
+	if (!outIsTty_ || offline_)
+		return;
+	auto restore = filter_.restore();
+	if (!restore.empty())
+		base::writeAll(outFd_, restore);
 }
 
 void Player::startSearch(std::string pattern, bool forward)
@@ -847,14 +899,14 @@ bool Player::onPromptKey(char c)
 		prompt_.reset();
 		if (pattern.empty() && search_)
 			pattern = search_->pattern();
-		pending_ += screen_->paint();
+		appendPaint(false);
 		startSearch(std::move(pattern), true);
 		return true;
 	}
 	if (c == '\x1b' || c == '\x03') {
 		// Cancelled (an arrow key cancels too).
 		prompt_.reset();
-		pending_ += screen_->paint();
+		appendPaint(false);
 		return false;
 	}
 	if (c == '\x7f' || c == '\b') {
@@ -870,115 +922,126 @@ bool Player::onPromptKey(char c)
 	return true;
 }
 
-void Player::onKeys(std::string_view keys)
+void Player::onKeys(std::string_view bytes)
 {
 	auto now = base::monotonicNow();
-	for (std::size_t i = 0; i < keys.size(); i++) {
-		char c = keys[i];
-		if (prompt_) {
-			if (onPromptKey(c) || c != '\x1b')
-				continue;
-		}
-		if (c == '\x1b') {
-			// The arrows (ESC [ or ESC O, then A-D) seek; anything
-			// else is a reply from the terminal to something the
-			// recording sent (cursor position, device attributes).
-			char kind = i + 1 < keys.size() ? keys[i + 1] : 0;
-			char key = i + 2 < keys.size() ? keys[i + 2] : 0;
-			if (!screen_ || (kind != '[' && kind != 'O') || key < 'A' || key > 'D')
-				break;
-			i += 2;
-			typed_.clear();
-			using std::chrono::seconds;
-			auto at = clock_.position(now);
-			switch (key) {
-			case 'A': seekTo(at - seconds(60)); break;
-			case 'B': seekTo(at + seconds(60)); break;
-			case 'C': seekTo(at + seconds(5)); break;
-			default: seekTo(at - seconds(5)); break;
-			}
-			continue;
-		}
-		bool typing = (c >= '0' && c <= '9') || c == ':' || (c == '.' && !typed_.empty());
-		if (typing) {
-			if (typed_.size() < kMaxTyped)
-				typed_ += c;
-			continue;
-		}
-		std::string typed;
-		typed.swap(typed_);
-		switch (c) {
-		case ' ':
-		case 'p':
-			clock_.setPaused(now, !clock_.paused());
-			break;
-		case '}':
-			if (clock_.speed() * 2 <= kMaxKeySpeed)
-				clock_.setSpeed(now, clock_.speed() * 2);
-			break;
-		case '{':
-			if (clock_.speed() / 2 >= kMinKeySpeed)
-				clock_.setSpeed(now, clock_.speed() / 2);
-			break;
-		case '\x7f':
-		case '\b':
-			clock_.setSpeed(now, 1.0);
-			break;
-		case '.':
-			steps_ = std::min(steps_ + 1, kMaxSteps);
-			break;
-		case ',':
-			// One output event back: everything before the last one shown.
-			if (screen_ && started_) {
-				clock_.setPaused(now, true);
-				seekTo(shownTs_ - std::chrono::milliseconds(1));
-			}
-			break;
-		case 'g':
-			if (screen_)
-				seekTo(base::Timestamp::zero());
-			break;
-		case 's':
-			toggleStatus();
-			break;
-		case '/':
-			if (screen_) {
-				prompt_.emplace();
-				onPromptKey('\0');
-			}
-			break;
-		case 'n':
-		case 'N':
-			if (search_)
-				startSearch(search_->pattern(), c == 'n');
-			break;
-		case 'G':
-			if (typed.empty()) {
-				jump(PlayPosition{true, {}});
-			} else {
-				try {
-					jump(parsePosition(typed));
-				} catch (const base::UsageError &) {
-					// A mistyped time does nothing, as a key should.
-				}
-			}
-			break;
-		case 'q':
-			if (!options_.persist) {
-				done_ = true;
-				loop_.stop();
-			}
-			break;
-		default:
-			break;
-		}
-	}
+	keys_.clear();
+	keyInput_.feed(bytes, keys_);
+	for (const auto &key : keys_)
+		onKey(key, now);
+	escapeAt_.reset();
+	if (keyInput_.escapePending())
+		escapeAt_ = now + kEscapeWait;
 	flushOutput(); // the prompt, a repaint
+}
+
+void Player::onKey(const term::Key &key, base::Timestamp now)
+{
+	using Kind = term::Key::Kind;
+	if (prompt_) {
+		if (key.kind == Kind::Byte) {
+			onPromptKey(key.byte);
+			return;
+		}
+		// Escape cancels; so does an arrow, which then moves.
+		onPromptKey('\x1b');
+	}
+	if (key.kind == Kind::Escape)
+		return;
+	if (key.kind != Kind::Byte) {
+		if (!screen_)
+			return;
+		typed_.clear();
+		using std::chrono::seconds;
+		auto at = clock_.position(now);
+		switch (key.kind) {
+		case Kind::Up: seekTo(at - seconds(60)); break;
+		case Kind::Down: seekTo(at + seconds(60)); break;
+		case Kind::Right: seekTo(at + seconds(5)); break;
+		default: seekTo(at - seconds(5)); break;
+		}
+		return;
+	}
+	char c = key.byte;
+	bool typing = (c >= '0' && c <= '9') || c == ':' || (c == '.' && !typed_.empty());
+	if (typing) {
+		if (typed_.size() < kMaxTyped)
+			typed_ += c;
+		return;
+	}
+	std::string typed;
+	typed.swap(typed_);
+	switch (c) {
+	case ' ':
+	case 'p':
+		clock_.setPaused(now, !clock_.paused());
+		break;
+	case '}':
+		if (clock_.speed() * 2 <= kMaxKeySpeed)
+			clock_.setSpeed(now, clock_.speed() * 2);
+		break;
+	case '{':
+		if (clock_.speed() / 2 >= kMinKeySpeed)
+			clock_.setSpeed(now, clock_.speed() / 2);
+		break;
+	case '\x7f':
+	case '\b':
+		clock_.setSpeed(now, 1.0);
+		break;
+	case '.':
+		steps_ = std::min(steps_ + 1, kMaxSteps);
+		break;
+	case ',':
+		// One output event back: everything before the last one shown.
+		if (screen_ && started_) {
+			clock_.setPaused(now, true);
+			seekTo(shownTs_ - std::chrono::milliseconds(1));
+		}
+		break;
+	case 'g':
+		if (screen_)
+			seekTo(base::Timestamp::zero());
+		break;
+	case 's':
+		toggleStatus();
+		break;
+	case '/':
+		if (screen_) {
+			prompt_.emplace();
+			onPromptKey('\0');
+		}
+		break;
+	case 'n':
+	case 'N':
+		if (search_)
+			startSearch(search_->pattern(), c == 'n');
+		break;
+	case 'G':
+		if (typed.empty()) {
+			jump(PlayPosition{true, {}});
+		} else {
+			try {
+				jump(parsePosition(typed));
+			} catch (const base::UsageError &) {
+				// A mistyped time does nothing, as a key should.
+			}
+		}
+		break;
+	case 'q':
+		if (!options_.persist) {
+			done_ = true;
+			loop_.stop();
+		}
+		break;
+	default:
+		break;
+	}
 }
 
 void Player::onKeyFdReadable()
 {
-	char buf[256];
+	// Sequences split between reads are joined by keyInput_.
+	char buf[1024];
 	auto n = base::readSome(keyFd_, buf, sizeof(buf));
 	if (n == 0) {
 		// The terminal hung up: play on without keys.

@@ -68,6 +68,7 @@ public:
 	double idleLimit = 0;       ///< idle_limit: longest pause in seconds, 0: keep all
 	bool status = false;        ///< status: a status line on the last row
 	bool resize = false;        ///< resize: ask the terminal for the recorded size
+	bool rawOutput = false;     ///< raw_output: recorded output unfiltered to the terminal
 
 	/// The schema binding every key above.
 	const ConfigSchema &schema() const noexcept { return schema_; }

@@ -83,13 +83,17 @@ struct ExportOptions {
 	bool lax = false;	     ///< an id gap is one stderr line, not an error
 	bool fromMiddle = false;     ///< the first message may have any id (a cursor)
 	base::Timestamp idleLimit{}; ///< longest pause; zero keeps them all
+	/// Output events as recorded; without it, what acts outside the
+	/// screen is left out (see OutputFilter).
+	bool rawOutput = false;
 };
 
 /// Reads one recording from @p reader (the first seen or options.match;
 /// others are named on stderr, never mixed in) to its end and writes it
 /// to @p outFd as asciicast v2. The header's timestamp comes from the
 /// messages' "time", TERM from "term"; the command is not recorded by
-/// tlog and is left out.
+/// tlog and is left out. Output goes through an OutputFilter (one for
+/// the whole recording: a sequence may span events) unless rawOutput.
 /// Throws: base::FormatError for a message that does not decode (or,
 /// without lax, a missing one), std::runtime_error when options.match is
 /// not there, std::system_error on I/O failures.

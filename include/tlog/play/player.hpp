@@ -13,12 +13,14 @@
 #include "tlog/codec/chunk_decoder.hpp"
 #include "tlog/codec/packet.hpp"
 #include "tlog/play/idle_limit.hpp"
+#include "tlog/play/output_filter.hpp"
 #include "tlog/play/playback_clock.hpp"
 #include "tlog/play/recording_list.hpp"
 #include "tlog/play/position.hpp"
 #include "tlog/play/screen_search.hpp"
 #include "tlog/play/virtual_screen.hpp"
 #include "tlog/term/event_loop.hpp"
+#include "tlog/term/key_input.hpp"
 #include "tlog/term/window.hpp"
 
 namespace tlog::source {
@@ -64,6 +66,9 @@ struct PlayerOptions {
 	/// Where typed input (when it was recorded) is written as it plays;
 	/// -1: nowhere. The status line shows the last keys either way.
 	int inputFd = -1;
+	/// Output to a terminal as recorded, not through an OutputFilter
+	/// (--raw-output); the modes are put back at the end either way.
+	bool rawOutput = false;
 };
 
 /// Lowest and highest speed the '{' and '}' keys reach.
@@ -82,11 +87,17 @@ struct PlayResult {
 /// paced by their timestamps on a PlaybackClock. Recorded input is not
 /// written there: it goes to options.inputFd and the status line.
 ///
+/// When the fd is a terminal (the auditor's), the output goes through an
+/// OutputFilter (unless options.rawOutput), and every way out of run()
+/// (the end, q, a signal, an exception) writes what puts back the modes
+/// the recording changed. A file or pipe gets the output as recorded.
+///
 /// Everything runs in one term::EventLoop: a timer for the next packet's
 /// due time, the reader's waitFd() while following, a signalfd, and the
 /// key terminal when there is one (put in raw mode for the duration of
-/// run(); every exit path restores it). With no key terminal (stdin is a
-/// file or pipe) no keys are read and playback runs to the end.
+/// run(); every exit path restores it), read through a term::KeyInput so
+/// that the terminal's answers are never keys. With no key terminal
+/// (stdin is a file or pipe) no keys are read and playback runs to the end.
 ///
 /// When the output is a terminal (or for listMatches/exportText) the player
 /// keeps a VirtualScreen of the recorded size: a jump is not printed but
@@ -120,8 +131,12 @@ public:
 	/// so that it is played again rather than skipped. Empty: none.
 	std::string resumePosition() const;
 
-	/// Handles typed key bytes as the terminal would deliver them (public
-	/// for tests; run() feeds it from the key terminal).
+	/// Handles typed key bytes as the terminal would deliver them, one
+	/// call a read (public for tests; run() feeds it from the key
+	/// terminal): escape sequences are whole, across calls, and only the
+	/// arrows among them are keys (see term::KeyInput). An ESC that ends
+	/// @p keys is the Escape key once nothing follows it for a moment
+	/// (while run() runs).
 	/// Throws: as run().
 	void onKeys(std::string_view keys);
 
@@ -159,6 +174,13 @@ private:
 	/// "time": nullopt without one.
 	std::optional<base::Timestamp> liveEdge() const;
 	void onKeyFdReadable();
+	/// Handles one key.
+	void onKey(const term::Key &key, base::Timestamp now);
+	/// Writes what puts the terminal's modes back, when it is one.
+	void restoreTerminal();
+	/// Appends a paint of the screen to the output; @p jumped: the
+	/// recorded output goes on from elsewhere.
+	void appendPaint(bool jumped);
 	/// The status line's text, and the sequences that draw it (keeping
 	/// in statusRestore_ what puts the row under it back).
 	std::string statusText() const;
@@ -241,6 +263,10 @@ private:
 	std::optional<term::WindowSize> resizedFrom_; // the terminal's own size
 	std::string pendingInput_;         // typed input for options.inputFd
 	std::string lastKeys_;             // the last typed input, printable
+	OutputFilter filter_;              // between the recording and a terminal
+	term::KeyInput keyInput_;          // what the key terminal sends
+	std::vector<term::Key> keys_;      // the keys of one read
+	std::optional<base::Timestamp> escapeAt_; // a lone ESC is the Escape key then
 };
 
 } // namespace tlog::play
