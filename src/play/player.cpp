@@ -114,6 +114,10 @@ Player::Player(source::Reader &reader, PlayerOptions options, int outFd, int key
 		ffEnd_ = true;
 	else if (options_.goTo.time > base::Timestamp::zero())
 		ffTarget_ = options_.goTo.time;
+	// As the reference does, and tlog-play(8) says: the command line's
+	// --goto writes all that comes before the place, so the terminal's
+	// scrollback holds the session; a seek with keys paints instead.
+	writeGoTo_ = (ffEnd_ || ffTarget_) && !offline;
 }
 
 Player::~Player() = default;
@@ -372,6 +376,8 @@ void Player::pump()
 			}
 			const auto &packet = queue_.front();
 			bool ff = ffEnd_ || (ffTarget_ && packet.ts <= *ffTarget_);
+			if (!ff)
+				writeGoTo_ = false; // there: from here on it plays
 			bool step = !ff && steps_ > 0;
 			if (!ff && screenAhead_) {
 				// The silent run is over: show where it landed.
@@ -389,8 +395,9 @@ void Player::pump()
 				if (packet.ts > clock_.position(now))
 					clock_.seek(now, packet.ts);
 			}
-			// With a screen, a jump is put on it, not printed.
-			emit(packet, !ff || !screen_);
+			// With a screen, a jump is put on it, not printed (but for
+			// the command line's --goto).
+			emit(packet, !ff || !screen_ || writeGoTo_);
 			queue_.pop_front();
 			budget--;
 			if (pending_.size() >= kFlushBytes)
@@ -436,6 +443,7 @@ bool Player::holdAtEnd() const noexcept
 void Player::finishCatchUp(base::Timestamp now)
 {
 	ffEnd_ = false;
+	writeGoTo_ = false;
 	// Everything there was is written; from here on play in step with the
 	// recording. When following a live recording, its "time" field tells
 	// how far it has got since its last message.
@@ -695,6 +703,7 @@ void Player::toggleStatus()
 
 void Player::jump(PlayPosition target)
 {
+	writeGoTo_ = false;
 	auto now = base::monotonicNow();
 	if (target.end) {
 		ffEnd_ = true;
@@ -718,6 +727,7 @@ void Player::jump(PlayPosition target)
 
 void Player::seekTo(base::Timestamp target)
 {
+	writeGoTo_ = false;
 	if (!screen_) {
 		jump(PlayPosition{false, target});
 		return;

@@ -218,6 +218,7 @@ private:
 	// written at once, even while paused.
 	std::optional<base::Timestamp> ffTarget_;
 	bool ffEnd_ = false;
+	bool writeGoTo_ = false; // the command line's --goto: written, not painted
 	int steps_ = 0;       // '.' presses waiting for a packet
 	std::string typed_;   // digits typed before 'G'
 
