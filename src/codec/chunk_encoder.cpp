@@ -2,7 +2,10 @@
 #include "tlog/codec/chunk_encoder.hpp"
 
 #include <cassert>
+#include <limits>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "tlog/base/utf8.hpp"
@@ -58,28 +61,46 @@ std::size_t binSize(const std::string &array, std::string_view bytes) noexcept
 	return size;
 }
 
+// Everything of a message before its id's digits.
+std::string envelopeHead(const Envelope &envelope)
+{
+	std::string head = "{\"ver\":\"2.3\",\"host\":";
+	appendQuoted(head, envelope.host);
+	head += ",\"rec\":";
+	appendQuoted(head, envelope.rec);
+	head += ",\"user\":";
+	appendQuoted(head, envelope.user);
+	head += ",\"term\":";
+	appendQuoted(head, envelope.term);
+	head += ",\"session\":";
+	appendNumber(head, envelope.session);
+	head += ",\"id\":";
+	return head;
+}
+
+// What finishMessage() writes after the head besides the payload and the
+// digits of id, pos and time's seconds.
+constexpr std::string_view kFixedTail = ",\"pos\":,\"time\":.000,\"timing\":\"\",\"in_txt\":\"\","
+					"\"in_bin\":[],\"out_txt\":\"\",\"out_bin\":[]}";
+
 } // namespace
+
+std::size_t messageOverhead(const Envelope &envelope)
+{
+	constexpr std::size_t kMaxDigits = digits(std::numeric_limits<std::uint64_t>::max());
+	return envelopeHead(envelope).size() + kFixedTail.size() + 3 * kMaxDigits;
+}
 
 ChunkEncoder::ChunkEncoder(Envelope envelope, std::size_t payload, base::Timestamp start,
 			   base::Timestamp startRealtime)
-	: envelope_(std::move(envelope)), payload_(payload), start_(start),
-	  startRealtimeMs_(static_cast<std::uint64_t>(
-		  std::chrono::duration_cast<std::chrono::milliseconds>(startRealtime).count()))
+    : envelope_(std::move(envelope)), envelopeHead_(envelopeHead(envelope_)), payload_(payload),
+      start_(start),
+      startRealtimeMs_(static_cast<std::uint64_t>(
+	  std::chrono::duration_cast<std::chrono::milliseconds>(startRealtime).count()))
 {
 	if (payload < kMinPayload)
 		throw std::invalid_argument("payload must be at least " + std::to_string(kMinPayload) +
 					    " bytes");
-	envelopeHead_ = "{\"ver\":\"2.3\",\"host\":";
-	appendQuoted(envelopeHead_, envelope_.host);
-	envelopeHead_ += ",\"rec\":";
-	appendQuoted(envelopeHead_, envelope_.rec);
-	envelopeHead_ += ",\"user\":";
-	appendQuoted(envelopeHead_, envelope_.user);
-	envelopeHead_ += ",\"term\":";
-	appendQuoted(envelopeHead_, envelope_.term);
-	envelopeHead_ += ",\"session\":";
-	appendNumber(envelopeHead_, envelope_.session);
-	envelopeHead_ += ",\"id\":";
 }
 
 std::uint64_t ChunkEncoder::msOf(base::Timestamp ts) const noexcept

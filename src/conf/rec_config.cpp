@@ -41,6 +41,9 @@ ConfigOrigin recConfigOrigin()
 void RecConfig::bind(ConfigSchema &schema)
 {
 	schema.integer("latency", latency, 1, kMaxLatency);
+	// The journal writer's bound on whole messages depends on the
+	// envelope: the recorder checks it (and refuses or lowers the
+	// payload) when a recording starts.
 	schema.integer("payload", payload, 32, kMaxPayload);
 	schema.string("writer", writer, {"journal", "syslog", "file"});
 	schema.boolean("log.input", logInput);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -68,6 +69,48 @@ private:
 	int fd_;
 	int saved_;
 };
+
+// The payload to encode with: @p payload, fitted to a writer that passes
+// messages of at most @p maxMessage bytes on whole (0: of any size). Said
+// before the program starts, never found out by those who read the
+// journal (journalctl -o json shows a longer MESSAGE as null).
+std::size_t fitPayload(std::size_t payload, const codec::Envelope &envelope, std::size_t maxMessage)
+{
+	if (maxMessage == 0)
+		return payload;
+	auto roomBeside = [maxMessage](std::size_t overhead) {
+		return maxMessage > overhead ? maxMessage - overhead : 0;
+	};
+	// What no host, user or term makes smaller: a payload beyond it is
+	// the configuration's mistake, whoever records.
+	codec::Envelope bare = envelope;
+	bare.host.clear();
+	bare.user.clear();
+	bare.term.clear();
+	std::size_t most = roomBeside(codec::messageOverhead(bare));
+	std::string limit = "the writer passes messages of at most " + std::to_string(maxMessage) +
+			    " bytes on whole (journalctl -o json, as Cockpit's player reads the "
+			    "journal, shows a longer MESSAGE as null)";
+	if (payload > most)
+		throw base::ConfigError(
+		    "payload: " + std::to_string(payload) + " is too large: " + limit +
+		    ", and the envelope takes at least " + std::to_string(maxMessage - most) +
+		    " of them: set payload to " + std::to_string(most) + " or less");
+	std::size_t room = roomBeside(codec::messageOverhead(envelope));
+	if (payload <= room)
+		return payload;
+	std::string fields = "host " + std::to_string(envelope.host.size()) + " bytes, user " +
+			     std::to_string(envelope.user.size()) + ", term " +
+			     std::to_string(envelope.term.size());
+	if (room < codec::kMinPayload)
+		throw std::runtime_error("this recording's envelope is too long (" + fields +
+					 "): " + limit + ", and it leaves less than " +
+					 std::to_string(codec::kMinPayload) + " bytes of payload");
+	base::logLine("warning: payload lowered from " + std::to_string(payload) + " to " +
+		      std::to_string(room) + " bytes for this recording's long envelope (" +
+		      fields + "): " + limit);
+	return room;
+}
 
 base::UniqueFd duplicate(int fd)
 {
@@ -141,6 +184,7 @@ private:
 	const RecorderOptions &options_;
 	const codec::Envelope &envelope_;
 	sink::Writer &writer_;
+	std::size_t payload_; // options_.payload fitted to the writer
 	term::SignalSet signals_;
 	// A closed stdout or child stdin is an EPIPE to handle, and a file
 	// past RLIMIT_FSIZE an EFBIG: neither a reason to die before the log
@@ -167,6 +211,7 @@ private:
 Session::Session(const RecorderOptions &options, const codec::Envelope &envelope,
 		 sink::Writer &writer)
     : options_(options), envelope_(envelope), writer_(writer),
+      payload_(fitPayload(options.payload, envelope, writer.maxMessageSize())),
       // Blocked before the child exists, so its exit cannot be missed.
       // The ones that would end us unannounced end the recording instead,
       // saved (a terminal's ^\ too: the user may set isig on it).
@@ -220,7 +265,7 @@ Session::Session(const RecorderOptions &options, const codec::Envelope &envelope
 	}
 
 	auto start = base::monotonicNow();
-	encoder_.emplace(envelope_, options.payload, start, base::realtimeNow());
+	encoder_.emplace(envelope_, payload_, start, base::realtimeNow());
 	if (onPty && options.logWindow && window_)
 		encoder_->writeWindow(start, window_->cols, window_->rows);
 
@@ -294,12 +339,6 @@ void Session::deliver()
 			    std::runtime_error("cannot log the recording" + lostAfter(m.id)));
 		}
 	}
-	// In a flood, fewer, fuller messages keep the entry count below the
-	// journal's rate limit; normal sessions keep the configured size.
-	auto wanted = writer_.congested() ? std::max(options_.payload, kFloodPayload)
-					  : options_.payload;
-	if (encoder_->payload() != wanted)
-		encoder_->setPayload(wanted);
 }
 
 bool Session::readInto(Relay &relay)

@@ -142,11 +142,6 @@ bool JournalWriter::mayPace(base::Timestamp now)
 	return false;
 }
 
-bool JournalWriter::congested() const noexcept
-{
-	return options_.rateBurst != 0 && (pacing_ || sent_.size() > options_.rateBurst / 4);
-}
-
 bool JournalWriter::drain()
 {
 	while (!held_.empty()) {
@@ -174,7 +169,6 @@ bool JournalWriter::drain()
 					      "; every held message is delivered");
 			backoff_ = std::chrono::milliseconds(50);
 			lastError_ = 0;
-			pacing_ = false;
 			waiting_ = false;
 		}
 	}
@@ -201,7 +195,6 @@ void JournalWriter::hold(std::string_view message, const MessageFields &fields, 
 			      std::to_string(options_.rateBurst) + " entries per " +
 			      std::to_string(options_.rateInterval.count()) +
 			      " s), so that it drops none; output may slow down");
-	pacing_ = pacing_ || error == 0;
 	pacingSaid_ = pacingSaid_ || error == 0;
 	if (error != 0)
 		noteOutage(error);
@@ -285,22 +278,31 @@ void JournalWriter::retry()
 
 void JournalWriter::flush()
 {
-	// Entries held by the pacing go out once the window moves on: wait
-	// for that; a journal that is away gets exitWait.
-	auto giveUp = base::monotonicNow() + options_.exitWait +
-		      (lastError_ == 0 ? std::chrono::duration_cast<base::Timestamp>(
-					     options_.rateInterval)
-				       : base::Timestamp::zero());
-	while (!held_.empty() && base::monotonicNow() < giveUp) {
+	// Entries held by the pacing go out as the window moves on, however
+	// many windows that takes: journald takes them, and dropping them
+	// is what the pacing is there to avoid. A journal that is away gets
+	// exitWait, counted again each time it takes some.
+	auto giveUp = base::monotonicNow() + options_.exitWait;
+	while (!held_.empty()) {
+		if (!mayPace(base::monotonicNow())) {
+			sleepUntil(nextRetry_);
+			drain();
+			giveUp = base::monotonicNow() + options_.exitWait;
+			continue;
+		}
+		if (base::monotonicNow() >= giveUp)
+			break;
 		sleepUntil(std::min(nextRetry_, giveUp));
+		auto before = held_.size();
 		drain();
+		if (held_.size() < before)
+			giveUp = base::monotonicNow() + options_.exitWait;
 	}
 	if (!held_.empty()) {
-		std::string why = lastError_ != 0 ? "the journal did not come back (" +
-							std::string(std::strerror(lastError_)) + ")"
-						  : "journald's rate limit left no room in time";
-		std::string what = why + ": " +
-				   std::to_string(held_.size()) + " messages (" +
+		// Only an outage gets here: the pacing is waited out.
+		std::string what = "the journal did not come back (" +
+				   std::string(std::strerror(lastError_)) +
+				   "): " + std::to_string(held_.size()) + " messages (" +
 				   std::to_string(heldBytes_) + " bytes), ids " +
 				   std::to_string(held_.front().id) + "-" +
 				   std::to_string(held_.back().id) + ", could not be written";

@@ -2,6 +2,9 @@
 #define BOOST_TEST_MODULE codec
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -638,6 +641,122 @@ BOOST_AUTO_TEST_CASE(worst_case_records_fit_the_minimum)
 		BOOST_TEST(parsed.timing.rfind("=65535x", 0) == 0, parsed.timing);
 	}
 	checkPackets(normalise(decodeAll(msgs)), model(in));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(message_bound)
+
+namespace {
+
+// journalctl -o json shows a MESSAGE of 4088 bytes or more as null: the
+// journal writer's bound (JournalWriter::kMaxMessage).
+constexpr std::size_t kJournalMax = 4087;
+
+std::size_t digitCount(std::uint64_t v)
+{
+	return std::to_string(v).size();
+}
+
+// Envelopes whose fields grow in JSON: quotes, backslashes and control
+// bytes escaped (up to 6 bytes each), invalid UTF-8 as U+FFFD (3 bytes).
+std::vector<tlog::codec::Envelope> envelopes()
+{
+	auto plain = exampleEnvelope();
+	auto longTerm = plain;
+	longTerm.term = "xterm-" + std::string(1500, 't');
+	auto escaped = plain;
+	escaped.host = std::string(60, '"') + "h\xc3\xa9st";
+	escaped.user = std::string(30, '\\') + "\xff\xfe";
+	escaped.term = std::string(200, '\x01');
+	auto empty = plain;
+	empty.host = empty.user = empty.term = "";
+	return {plain, longTerm, escaped, empty};
+}
+
+// Floods as a terminal gets them, in writes of up to 4096 bytes:
+// ASCII lines, invalid bytes (each "255," in *_bin and U+FFFD in *_txt),
+// 4-byte characters, control bytes (\u00XX), input among the output,
+// window changes and delays.
+std::vector<Packet> floods()
+{
+	std::string lines, invalid, wide, control, mixed;
+	for (int i = 1; i <= 3000; i++)
+		lines += std::to_string(i) + "\r\n";
+	invalid.assign(12000, '\xff');
+	for (int i = 0; i < 3000; i++)
+		wide += "\xf0\x9f\x98\x80";
+	for (int i = 0; i < 12000; i++)
+		control += static_cast<char>(1 + i % 8);
+	for (int i = 0; i < 1500; i++)
+		mixed += "\xe2\x82\xac\"\\\xfe\t" + std::to_string(i);
+	std::vector<Packet> packets{Packet::window(ms(0), 80, 24)};
+	std::int64_t t = 0;
+	for (const auto *data : {&lines, &invalid, &wide, &control, &mixed}) {
+		for (std::size_t at = 0; at < data->size(); at += 4096) {
+			packets.push_back(Packet::io(ms(t), kOut, data->substr(at, 4096)));
+			if (at % 3 == 0)
+				packets.push_back(Packet::io(ms(t), kIn, data->substr(at, 7)));
+			t += at % 5 == 0 ? 1234 : 0;
+		}
+		packets.push_back(Packet::window(ms(t), 132, 43));
+	}
+	return packets;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(overhead_is_all_a_message_adds_to_its_payload)
+{
+	// With id, pos and time's seconds 20 digits long a message would be
+	// exactly payload + overhead: what they fall short of 20 is the slack.
+	for (const auto &env : envelopes()) {
+		tlog::codec::ChunkEncoder enc(env, 256, ms(0), std::chrono::seconds(1795837685));
+		for (const auto &p : floods())
+			enc.write(p);
+		enc.finish();
+		auto overhead = tlog::codec::messageOverhead(env);
+		for (const auto &m : enc.takeMessages()) {
+			auto parsed = parseMessage(m.text, "t");
+			std::size_t slack = 60 - digitCount(m.id) - digitCount(parsed.pos) -
+					    digitCount(static_cast<std::uint64_t>(*parsed.time));
+			BOOST_TEST(m.text.size() + slack == payloadSize(parsed) + overhead,
+				   env.term.size() << " id " << m.id);
+		}
+	}
+}
+
+BOOST_AUTO_TEST_CASE(floods_stay_below_the_journal_bound)
+{
+	// The payload the recorder gives the journal writer for each
+	// envelope: no message reaches 4088 bytes, and they come close.
+	const auto packets = floods();
+	const auto want = model(packets);
+	for (const auto &env : envelopes()) {
+		auto overhead = tlog::codec::messageOverhead(env);
+		BOOST_REQUIRE(overhead + tlog::codec::kMinPayload < kJournalMax);
+		for (std::size_t payload : {kJournalMax - overhead, std::size_t(2048)}) {
+			if (payload + overhead > kJournalMax)
+				continue;
+			tlog::codec::ChunkEncoder enc(env, payload, ms(0),
+						      std::chrono::seconds(1795837685));
+			for (const auto &p : packets)
+				enc.write(p);
+			enc.finish();
+			auto msgs = enc.takeMessages();
+			std::size_t largest = 0;
+			for (const auto &m : msgs) {
+				largest = std::max(largest, m.text.size());
+				BOOST_TEST(m.text.size() <= kJournalMax,
+					   "term " << env.term.size() << " payload " << payload
+						   << " id " << m.id << ": " << m.text.size());
+				BOOST_TEST(payloadSize(parseMessage(m.text, "t")) <= payload);
+			}
+			if (payload == kJournalMax - overhead)
+				BOOST_TEST(largest + 100 > kJournalMax, largest);
+			checkPackets(normalise(decodeAll(msgs)), want);
+		}
+	}
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -301,11 +301,11 @@ def rss_ceiling_kb(tlog_rec, held=0):
     Measured peaks with the file writer: 4.4 MiB release, 4.3 MiB plain
     (-O0), 37 MiB with ASan+UBSan (shadow memory, allocator caches and the
     quarantine cut down by flood_env()); the same at 64 MiB as at 1 GiB
-    (bench/flood). The journal writer's at 100 MB (not paced): 4.6 MiB
-    release and plain, 54 MiB with ASan; at 1 GiB, paced, 21 MiB release.
+    (bench/flood). The journal writer's at 100 MB: 4.8 MiB release when
+    not paced, 22 MiB paced (the 16 MiB journal.buffer full).
     What the recorder holds does not depend on the flood: a 64 KiB relay
-    buffer per direction and the message being encoded (at most 64 KiB of
-    payload). The ceilings are more than 3x the measured peaks, so nothing
+    buffer per direction and the message being encoded (payload, 2048
+    bytes by default). The ceilings are more than 3x the measured peaks, so nothing
     legitimate comes near them; at 64 MiB a recorder that kept a fifth of
     the output would pass them (smaller leaks are for rss_growth_kb())."""
     base = 160 * 1024 if sanitized(tlog_rec) else 16 * 1024

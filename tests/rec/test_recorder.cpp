@@ -2,9 +2,13 @@
 #define BOOST_TEST_MODULE recorder
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,11 +19,14 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../sink/stderr_capture.hpp"
 #include "support/files.hpp"
 #include "support/skip.hpp"
+#include "tlog/base/error.hpp"
 #include "tlog/codec/chunk_decoder.hpp"
 #include "tlog/codec/message.hpp"
 #include "tlog/rec/recorder.hpp"
+#include "tlog/sink/forwarding_writer.hpp"
 #include "tlog/sink/mem_writer.hpp"
 #include "tlog/term/window.hpp"
 
@@ -401,6 +408,136 @@ BOOST_AUTO_TEST_CASE(stdout_and_stderr_keep_their_own_cut_characters)
 		BOOST_TEST(m.find("\"out_bin\":[]") != std::string::npos, m);
 	BOOST_TEST(tlog::test::readFile(dir / "out") == "a\u00e9b");
 	BOOST_TEST(tlog::test::readFile(dir / "err") == "\u20ac");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// A MemWriter behind a bound on whole messages, as the journal writer
+/// has (JournalWriter::kMaxMessage, 4087 bytes).
+class BoundedWriter final : public tlog::sink::ForwardingWriter {
+public:
+	explicit BoundedWriter(std::size_t bound) : bound_(bound)
+	{
+		auto mem = std::make_unique<MemWriter>();
+		mem_ = mem.get();
+		setTarget(std::move(mem));
+	}
+	std::size_t maxMessageSize() const noexcept override { return bound_; }
+	const std::vector<std::string> &messages() const noexcept { return mem_->messages(); }
+
+private:
+	std::size_t bound_;
+	MemWriter *mem_ = nullptr;
+};
+
+constexpr std::size_t kJournalMax = 4087;
+
+// Lines, invalid bytes (each "255," in out_bin and U+FFFD in out_txt),
+// 4-byte characters and control bytes (\u00XX in JSON), as a flood.
+const char *const kMixedFlood = "seq 1 20000; head -c 6000 /dev/zero | tr '\\0' '\\377'; "
+				"i=0; while [ $i -lt 1500 ]; do printf '\\360\\237\\230\\200'; "
+				"i=$((i+1)); done; head -c 6000 /dev/zero | tr '\\0' '\\001'";
+
+tlog::codec::Envelope longTermEnvelope(std::size_t termSize)
+{
+	auto envelope = testEnvelope();
+	envelope.term = "xterm-" + std::string(termSize - 6, 'x');
+	return envelope;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(bounded_writer)
+
+BOOST_AUTO_TEST_CASE(a_long_envelope_lowers_the_payload_so_that_every_message_fits)
+{
+	// A 2000-byte TERM: payload 2048 plus the envelope would pass 4087
+	// bytes. The payload is lowered for this recording, said once.
+	tlog::test::StderrCapture err;
+	FakeTerminal term;
+	BoundedWriter writer(kJournalMax);
+	Recorder rec(onTerminal(term, {"sh", "-c", kMixedFlood}), longTermEnvelope(2000), writer);
+	auto result = rec.run();
+	auto screen = term.stop();
+	BOOST_TEST(result.exitStatus == 0);
+	BOOST_TEST(err.text().find("warning: payload lowered from 2048 to") != std::string::npos,
+		   err.text());
+	std::size_t largest = 0;
+	for (const auto &m : writer.messages()) {
+		largest = std::max(largest, m.size());
+		BOOST_TEST(m.size() <= kJournalMax);
+	}
+	BOOST_TEST(largest + 100 > kJournalMax, largest);
+	auto recorded = joined(decode(writer.messages()), PacketType::Output);
+	BOOST_TEST(recorded.size() == screen.size());
+	BOOST_TEST((recorded == screen));
+}
+
+BOOST_AUTO_TEST_CASE(the_default_payload_fits_a_usual_envelope_unchanged)
+{
+	tlog::test::StderrCapture err;
+	FakeTerminal term;
+	BoundedWriter writer(kJournalMax);
+	Recorder rec(onTerminal(term, {"sh", "-c", kMixedFlood}), testEnvelope(), writer);
+	BOOST_TEST(rec.run().exitStatus == 0);
+	term.stop();
+	BOOST_TEST(err.text().empty(), err.text());
+	for (const auto &m : writer.messages())
+		BOOST_TEST(m.size() <= kJournalMax);
+}
+
+BOOST_AUTO_TEST_CASE(a_payload_no_message_can_hold_is_refused_before_the_program_runs)
+{
+	tlog::test::TempDir dir;
+	FakeTerminal term;
+	BoundedWriter writer(kJournalMax);
+	auto options = onTerminal(term, {"touch", (dir / "ran").string()});
+	options.payload = 4000;
+	Recorder rec(options, testEnvelope(), writer);
+	try {
+		rec.run();
+		BOOST_FAIL("payload 4000 was taken for messages of at most 4087 bytes");
+	} catch (const tlog::base::ConfigError &e) {
+		std::string what = e.what();
+		BOOST_TEST(what.find("payload: 4000 is too large") == 0, what);
+		BOOST_TEST(what.find("set payload to") != std::string::npos, what);
+	}
+	BOOST_TEST(!std::filesystem::exists(dir / "ran"));
+	BOOST_TEST(writer.messages().empty());
+	BOOST_TEST(term.restored());
+}
+
+BOOST_AUTO_TEST_CASE(an_envelope_that_leaves_no_room_is_refused_before_the_program_runs)
+{
+	tlog::test::TempDir dir;
+	FakeTerminal term;
+	BoundedWriter writer(kJournalMax);
+	Recorder rec(onTerminal(term, {"touch", (dir / "ran").string()}), longTermEnvelope(4000),
+		     writer);
+	try {
+		rec.run();
+		BOOST_FAIL("a 4000-byte TERM was taken for messages of at most 4087 bytes");
+	} catch (const std::runtime_error &e) {
+		std::string what = e.what();
+		BOOST_TEST(what.find("envelope is too long") != std::string::npos, what);
+		BOOST_TEST(what.find("term 4000") != std::string::npos, what);
+	}
+	BOOST_TEST(!std::filesystem::exists(dir / "ran"));
+	BOOST_TEST(term.restored());
+}
+
+BOOST_AUTO_TEST_CASE(a_writer_without_a_bound_keeps_the_payload)
+{
+	tlog::test::StderrCapture err;
+	FakeTerminal term;
+	MemWriter writer;
+	Recorder rec(onTerminal(term, {"seq", "1", "3000"}), longTermEnvelope(3000), writer);
+	BOOST_TEST(rec.run().exitStatus == 0);
+	term.stop();
+	BOOST_TEST(err.text().empty(), err.text());
+	BOOST_TEST(writer.messages().front().size() > 2048u + 3000u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

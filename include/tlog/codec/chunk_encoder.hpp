@@ -23,6 +23,14 @@ struct EncodedMessage {
 /// Smallest payload the encoder accepts; every single record fits.
 inline constexpr std::size_t kMinPayload = 32;
 
+/// The most bytes a message of @p envelope takes besides its payload: the
+/// envelope as encoded (escaped), the other field names and punctuation,
+/// and id, pos and time at their longest (20 digits each). No message of
+/// a ChunkEncoder made with @p envelope is longer than this plus its
+/// payload bound, so payload + messageOverhead() bounds the whole message.
+/// Throws: std::bad_alloc.
+std::size_t messageOverhead(const Envelope &envelope);
+
 /// Turns packets into v2.3 messages, byte-compatible with the reference:
 /// same field order, no whitespace, the same escapes, strict UTF-8 split
 /// into *_txt / *_bin, and the current window record at the start of each
@@ -67,7 +75,7 @@ public:
 	std::vector<EncodedMessage> takeMessages() noexcept;
 
 	/// Changes the payload bound from the next record on (kMinPayload at
-	/// least): the recorder packs fuller messages during a flood.
+	/// least).
 	void setPayload(std::size_t payload) noexcept
 	{
 		payload_ = payload < kMinPayload ? kMinPayload : payload;

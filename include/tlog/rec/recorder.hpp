@@ -18,15 +18,14 @@ class Writer;
 
 namespace tlog::rec {
 
-/// The payload of messages while the writer is congested (a flood nears
-/// the journal's rate limit): 64 KiB, so 100 MB of output is ~1600 entries.
-inline constexpr std::size_t kFloodPayload = 64 * 1024;
-
 /// What to record and how.
 struct RecorderOptions {
 	/// The program and its arguments; empty runs $SHELL, else /bin/sh.
 	std::vector<std::string> command;
 	std::chrono::seconds latency{10};
+	/// Bounds each message's payload; lowered for a writer whose
+	/// messages are bounded (Writer::maxMessageSize()) where the
+	/// envelope leaves less room, refused where it can never fit.
 	std::size_t payload = 2048;
 	bool logInput = false;
 	bool logOutput = true;
@@ -71,9 +70,14 @@ public:
 	Recorder(RecorderOptions options, codec::Envelope envelope, sink::Writer &writer);
 
 	/// Records until the program exits (or the recorder is signalled),
-	/// then writes the last message and flushes the writer.
-	/// Throws: std::system_error for a failed system call; whatever the
-	/// writer throws (the recording stops: the program gets SIGHUP).
+	/// then writes the last message and flushes the writer. Before the
+	/// program starts, fits the payload to the writer's bound (a warning
+	/// on stderr when a long envelope lowers it).
+	/// Throws: base::ConfigError for a payload the writer's messages can
+	/// never hold, std::runtime_error for an envelope that leaves them no
+	/// room (both before the program starts); std::system_error for a
+	/// failed system call; whatever the writer throws (the recording
+	/// stops: the program gets SIGHUP).
 	RecordResult run();
 
 private:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -30,7 +31,10 @@ public:
 		return target_ ? target_->retryDeadline() : std::nullopt;
 	}
 	void retry() override { target().retry(); }
-	bool congested() const noexcept override { return target_ && target_->congested(); }
+	std::size_t maxMessageSize() const noexcept override
+	{
+		return target_ ? target_->maxMessageSize() : 0;
+	}
 
 protected:
 	explicit ForwardingWriter(std::unique_ptr<Writer> target = nullptr) noexcept

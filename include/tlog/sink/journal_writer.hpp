@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -16,19 +17,26 @@ namespace tlog::sink {
 
 /// Sends each message as one journal entry: MESSAGE (the JSON), PRIORITY
 /// and, with augment, SYSLOG_IDENTIFIER, TLOG_REC, TLOG_USER,
-/// TLOG_SESSION, TLOG_ID and TLOG_HOST.
+/// TLOG_SESSION, TLOG_ID and TLOG_HOST. Messages are expected within
+/// kMaxMessage (maxMessageSize()): the recorder keeps them so.
 ///
-/// While journald does not accept entries (restarting, stopped) the
-/// messages are held in memory, in order, and retried with growing
-/// pauses (retryDeadline()/retry() from the caller's event loop); each
-/// goes out exactly once. When the held bytes pass the bound, the writer
-/// either blocks until the journal is back (the session waits) or fails.
-/// The first failure and the recovery are reported on stderr.
+/// While journald does not accept entries (restarting, stopped), or the
+/// rate budget is spent, the messages are held in memory, in order, and
+/// sent later (retryDeadline()/retry() from the caller's event loop);
+/// each goes out exactly once, none is dropped. When the held bytes pass
+/// the bound, the writer either blocks until they go out (the session
+/// waits) or fails. The first failure, the pacing and the recovery are
+/// reported on stderr.
 ///
 /// Built only with the journal feature; ask the writer factory for one.
 class JournalWriter final : public Writer
 {
 public:
+	/// The longest MESSAGE that every reader gets whole: journalctl's
+	/// JSON output (without --all), which Cockpit's session player reads,
+	/// shows a field of 4096 bytes or more, "MESSAGE=" included, as null.
+	static constexpr std::size_t kMaxMessage = 4096 - 1 - (sizeof("MESSAGE=") - 1);
+
 	struct Options {
 		std::string priority = "info"; ///< a syslog priority name
 		bool augment = true;
@@ -37,10 +45,12 @@ public:
 		bool failOnOverflow = false;          ///< else block (delay)
 		/// How long flush() at exit waits for the journal to come back.
 		std::chrono::milliseconds exitWait{10000};
-		/// journald drops what a service logs beyond its rate limit
-		/// (RateLimitBurst per RateLimitIntervalSec, at least 10000 per
-		/// 30 s). The writer sends at most rateBurst entries in any
-		/// rateInterval and holds the rest; 0 turns pacing off.
+		/// journald drops what a unit (a service, a login session's
+		/// scope) logs beyond its rate limit (RateLimitBurst per
+		/// RateLimitIntervalSec, by default 10000 per 30 s, raised with
+		/// the free disk space). The writer sends at most rateBurst
+		/// entries in any rateInterval and holds the rest; 0 turns
+		/// pacing off.
 		std::size_t rateBurst = 8000;
 		std::chrono::seconds rateInterval{30};
 	};
@@ -61,14 +71,16 @@ public:
 	/// check.
 	/// Throws: std::system_error naming the socket and the reason.
 	void checkReady() override;
-	/// Waits up to exitWait for held messages to go out.
+	/// Waits until held messages went out: as long as the pacing takes
+	/// (journald takes entries, none may be dropped), and up to exitWait
+	/// while journald is away.
 	/// Throws: std::runtime_error naming how many could not be delivered.
 	void flush() override;
 	std::optional<base::Timestamp> retryDeadline() const noexcept override;
 	void retry() override;
 
-	/// A flood is underway: more than a quarter of the rate budget used.
-	bool congested() const noexcept override;
+	/// kMaxMessage.
+	std::size_t maxMessageSize() const noexcept override { return kMaxMessage; }
 
 	/// Messages held for a retry right now.
 	std::size_t heldCount() const noexcept { return held_.size(); }
@@ -105,7 +117,6 @@ private:
 	base::Timestamp nextRetry_{};
 	std::chrono::milliseconds backoff_{50};
 	std::deque<base::Timestamp> sent_; // times of the entries of the last rateInterval
-	bool pacing_ = false;              // held for the rate limit now
 	bool pacingSaid_ = false;          // said once a recording, not each window
 	bool waiting_ = false;             // the session waits for room, said once
 };

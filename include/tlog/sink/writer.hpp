@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -51,9 +52,11 @@ public:
 	/// Tries again to deliver held messages. Throws: as write().
 	virtual void retry() {}
 
-	/// True while the writer is pressed for entries (a flood nears the
-	/// journal's rate limit): the recorder then packs fuller messages.
-	virtual bool congested() const noexcept { return false; }
+	/// The longest message (JSON text, bytes) the writer passes on whole
+	/// to those who read it, or 0 for no bound. The recorder keeps every
+	/// message within it: it refuses a payload that cannot fit, and
+	/// lowers it where a long envelope leaves less room.
+	virtual std::size_t maxMessageSize() const noexcept { return 0; }
 };
 
 } // namespace tlog::sink
