@@ -50,6 +50,10 @@ std::string formatCastTime(base::Timestamp ts)
 AsciicastWriter::AsciicastWriter(AsciicastHeader header, base::Timestamp idleLimit)
     : header_(std::move(header)), idle_(idleLimit)
 {
+	// The pauses are shortened already: a player that shortens them
+	// again to the same limit changes nothing.
+	if (idle_.active())
+		header_.idleTimeLimit = idleLimit;
 	// Pauses are counted from the start of the recording, so a long one
 	// before the first event is shortened too.
 	idle_.map(base::Timestamp::zero());
@@ -61,6 +65,14 @@ void AsciicastWriter::writeHeader(std::uint16_t width, std::uint16_t height, std
 	       ", \"height\": " + std::to_string(height);
 	if (header_.timestamp)
 		out += ", \"timestamp\": " + std::to_string(*header_.timestamp);
+	if (header_.idleTimeLimit) {
+		// Seconds with up to six decimals, as a JSON number ("2.5").
+		std::string limit = formatCastTime(*header_.idleTimeLimit);
+		limit.erase(limit.find_last_not_of('0') + 1);
+		if (limit.back() == '.')
+			limit.pop_back();
+		out += ", \"idle_time_limit\": " + limit;
+	}
 	if (!header_.term.empty()) {
 		out += ", \"env\": {\"TERM\": \"";
 		appendCastText(out, header_.term);
@@ -168,6 +180,11 @@ void exportAsciicast(source::Reader &reader, const ExportOptions &options, int o
 		if (!writer) {
 			AsciicastHeader header;
 			header.term = message.envelope.term;
+			// The source's own limit (an asciicast header's) goes
+			// along with the times as recorded, as asciinema's
+			// recorder writes them; options.idleLimit overrides it.
+			if (auto limit = reader.idleLimit())
+				header.idleTimeLimit = *limit;
 			if (message.time)
 				header.timestamp = static_cast<std::int64_t>(std::floor(
 				    *message.time - static_cast<double>(message.pos) / 1000.0));

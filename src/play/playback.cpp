@@ -395,10 +395,21 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 		exportRecording(request, spec, options);
 		return 0;
 	}
+	// Without --idle-limit, the source's own limit (an asciicast header's
+	// idle_time_limit) applies, as asciinema plays it.
+	auto takeIdleLimit = [&](source::Reader &reader) {
+		if (config.idleLimit > 0)
+			return;
+		if (auto limit = reader.idleLimit()) {
+			options.idleLimit = *limit;
+			options.duration.reset(); // the recorded length, unshortened
+		}
+	};
 	if (request.listMatches) {
 		if (spec.follow)
 			throw base::UsageError("--list-matches reads a whole recording: it cannot --follow");
 		auto reader = source::makeReader(spec);
+		takeIdleLimit(*reader);
 		options.listMatches = true;
 		auto result = Player(*reader, options, request.outFd, -1).run();
 		if (result.signal == 0 && result.matches == 0)
@@ -414,6 +425,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	}
 
 	auto reader = source::makeReader(spec);
+	takeIdleLimit(*reader);
 	PlayResult result;
 	std::string resume;
 	{

@@ -13,12 +13,22 @@ the window resized, and pauses 2 s. Checks:
 - with --idle-limit the export has no pause over the limit (computed
   event times), and playback is shorter by the pause (wall clock, with a
   wide margin);
-- bad input exits non-zero with the place named."""
+- bad input exits non-zero with the place named;
+- asciicast v1 (compact and pretty-printed), v2 and v3 written from the
+  format's documentation play the same bytes (v1 and v2 also as
+  `asciinema cat` prints them), and export to the same events;
+- a header's idle_time_limit caps every pause, as asciinema plays it,
+  seen in the player's own times (--list-matches) and kept by the export
+  as the header field with the recorded times; --idle-limit wins over it;
+- with asciinema installed (Debian 12: 2.2) as the consumer and producer
+  of the files: our export read back by `asciinema cat`, and a file
+  `asciinema rec -i` made played by us at its idle time limit."""
 
 import json
 import math
 import os
 import re
+import shutil
 import sys
 import time
 
@@ -93,6 +103,174 @@ def export(player, argv, env, cast):
     t.check(res.returncode == 0, f"export {' '.join(argv)}: {t.describe_status(res.returncode)}: "
             f"{res.stderr.decode(errors='replace')}")
     return validate_cast(cast)
+
+
+def asciinema_env(tmp, env):
+    """asciinema keeps its configuration (and an install id) under
+    $XDG_CONFIG_HOME: a private one, never the user's."""
+    return dict(env, HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, "asciinema-config"))
+
+
+def asciinema_cat(cast, tmp, env):
+    """What `asciinema cat` prints for @cast: the output events' data. It
+    reads keys from /dev/tty, so it runs on a pty, its output to a file."""
+    out = os.path.join(tmp, "asciinema-cat.out")
+    proc = t.PtyProcess(["sh", "-c", 'exec asciinema cat "$0" >"$1"', cast, out],
+                        env=asciinema_env(tmp, env))
+    code = proc.finish(timeout=30)
+    t.check(code == 0, f"asciinema cat {cast}: {t.describe_status(code)}: "
+            f"{bytes(proc.output)!r}")
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def match_times(player, argv, env, pattern):
+    """The player's own times (--list-matches, after any idle limit) at
+    which @pattern shows, in seconds."""
+    res = t.run([player, *argv, f"--search={pattern}", "--list-matches"], env=env, timeout=60)
+    t.check(res.returncode == 0, f"tlog-play {' '.join(argv)} --list-matches: "
+            f"{t.describe_status(res.returncode)}: {res.stderr.decode(errors='replace')}")
+    times = []
+    for line in res.stdout.decode().splitlines():
+        h, m, sec = line.split("\t")[0].split(":")
+        times.append(int(h) * 3600 + int(m) * 60 + float(sec))
+    return times
+
+
+# One session in the three asciicast versions, as their documentation
+# (docs.asciinema.org/manual/asciicast/v1, v2, v3) shows them: output with
+# UTF-8 and an escape sequence at 0.248, 1.249 and 7.0 s (v1 has output
+# only; v2 and v3 add typed input, a marker, a resize and, in v3, a
+# comment, an unknown code and the exit status).
+OUT = [r"\u001b[1;31mHello \u001b[32mW\u00f6rld!\u001b[0m\r\n", r"That was ok\rThis is better.",
+       r" Bye!\r\n"]
+V1 = ('{"version": 1, "width": 80, "height": 24, "duration": 7.0, "command": "/bin/zsh", '
+      '"title": "", "env": {"TERM": "xterm-256color", "SHELL": "/bin/zsh"}, "stdout": '
+      f'[[0.248, "{OUT[0]}"], [1.001, "{OUT[1]}"], [5.751, "{OUT[2]}"]]}}\n')
+V1_PRETTY = json.dumps(json.loads(V1), indent=2) + "\n"
+V2 = ('{"version": 2, "width": 80, "height": 24, "timestamp": 1504467315, "title": "Demo", '
+      '"env": {"TERM": "xterm-256color", "SHELL": "/bin/zsh"}}\n'
+      f'[0.248, "o", "{OUT[0]}"]\n[1.249, "o", "{OUT[1]}"]\n[1.5, "m", ""]\n'
+      '[2.0, "i", "ls\\r"]\n[4.05, "r", "90x30"]\n'
+      f'[7.0, "o", "{OUT[2]}"]\n')
+V3 = ('{"version": 3, "term": {"cols": 80, "rows": 24, "type": "xterm-256color"}, '
+      '"timestamp": 1504467315, "title": "Demo", "env": {"SHELL": "/bin/zsh"}}\n'
+      '# event stream follows the header\n'
+      f'[0.248, "o", "{OUT[0]}"]\n[1.001, "o", "{OUT[1]}"]\n[0.251, "m", ""]\n'
+      '[0.5, "i", "ls\\r"]\n# terminal window resized to 90 cols and 30 rows\n'
+      '[2.05, "r", "90x30"]\n[0.5, "z", "a code of a later version"]\n'
+      f'[2.45, "o", "{OUT[2]}"]\n[0.887, "x", "0"]\n')
+
+
+def versions(player, tmp, env, have_asciinema):
+    want = json.loads('"' + "".join(OUT) + '"').encode()
+    want_events = [(when, "o", json.loads(f'"{o}"')) for when, o in zip((0.248, 1.249, 7.0), OUT)]
+    for name, text in (("v1.json", V1), ("v1-pretty.json", V1_PRETTY), ("v2.cast", V2),
+                       ("v3.cast", V3)):
+        cast = write(os.path.join(tmp, name), text)
+        # At once (-g end: the same bytes); the pipe below plays paced.
+        out, _ = play(player, ["-r", "asciicast", "-i", cast, "-g", "end"], env,
+                      os.path.join(tmp, name + ".out"))
+        t.check_equal(out, want, f"playing {name}")
+        if have_asciinema and not name.startswith("v3"):
+            # asciinema 2.2 reads v1 and v2 (v3 came with asciinema 3).
+            t.check_equal(asciinema_cat(cast, tmp, env), out,
+                          f"`asciinema cat {name}` vs. tlog-play -r asciicast")
+        header, events = export(player, ["-r", "asciicast", "-i", cast], env,
+                                os.path.join(tmp, name + ".export.cast"))
+        t.check((header["width"], header["height"]) == (80, 24), f"{name}: header {header}")
+        t.check(header.get("env") == {"TERM": "xterm-256color"}, f"{name}: header {header}")
+        t.check("idle_time_limit" not in header, f"{name}: header {header}")
+        outs = [e for e in events if e[1] == "o"]
+        t.check(outs == want_events, f"{name}: exported output events {outs}, "
+                f"expected {want_events}")
+        if not name.startswith("v1"):
+            others = [e for e in events if e[1] != "o"]
+            t.check(others == [(2.0, "i", "ls\r"), (4.05, "r", "90x30")],
+                    f"{name}: exported input and resize events {others}")
+    with open(os.path.join(tmp, "v3.cast"), "rb") as stdin:
+        piped, _ = play(player, ["-r", "asciicast", "-i", "-"], env,
+                        os.path.join(tmp, "v3-pipe.out"), stdin=stdin)
+    t.check_equal(piped, want, "playing v3 from standard input")
+    print("ok versions: v1 (compact and pretty), v2 and v3 play and export alike"
+          + (", as `asciinema cat` prints v1 and v2" if have_asciinema else ""))
+
+
+def idle_time_limit(player, tmp, env, have_asciinema):
+    # A 3 s pause between "before" and "after", in a file whose header
+    # asks for at most 1 s.
+    v2 = write(os.path.join(tmp, "idle-v2.cast"),
+               '{"version": 2, "width": 80, "height": 24, "idle_time_limit": 1}\n'
+               '[0.5, "o", "before\\r\\n"]\n[3.5, "o", "after\\r\\n"]\n[3.75, "o", "end\\r\\n"]\n')
+    v3 = write(os.path.join(tmp, "idle-v3.cast"),
+               '{"version": 3, "term": {"cols": 80, "rows": 24}, "idle_time_limit": 1}\n'
+               '[0.5, "o", "before\\r\\n"]\n[3, "o", "after\\r\\n"]\n[0.25, "o", "end\\r\\n"]\n')
+    v1 = write(os.path.join(tmp, "idle-v1.json"),
+               '{"version": 1, "width": 80, "height": 24, "stdout": '
+               '[[0.5, "before\\r\\n"], [3, "after\\r\\n"], [0.25, "end\\r\\n"]]}\n')
+    for cast in (v2, v3):
+        name = os.path.basename(cast)
+        argv = ["-r", "asciicast", "-i", cast]
+        times = match_times(player, argv, env, "after")
+        t.check(times == [1.5], f"{name}: \"after\" shows at {times} s of playing time, "
+                "expected [1.5] (0.5 + the 3 s pause played as the header's 1 s)")
+        given = match_times(player, argv + ["--idle-limit=2"], env, "after")
+        t.check(given == [2.5], f"{name} --idle-limit=2: \"after\" at {given} s, expected [2.5]")
+        # The export keeps the recorded times and the limit, as asciinema's
+        # recorder writes them; --idle-limit shortens the times and says so.
+        header, events = export(player, argv, env, os.path.join(tmp, name + ".export.cast"))
+        t.check(header.get("idle_time_limit") == 1, f"{name}: exported header {header}")
+        t.check([e[0] for e in events] == [0.5, 3.5, 3.75], f"{name}: exported times {events}")
+        header, events = export(player, argv + ["--idle-limit=2"], env,
+                                os.path.join(tmp, name + ".export2.cast"))
+        t.check(header.get("idle_time_limit") == 2, f"{name} --idle-limit=2: header {header}")
+        t.check([e[0] for e in events] == [0.5, 2.5, 2.75],
+                f"{name} --idle-limit=2: exported times {events}")
+        out, _ = play(player, argv, env, os.path.join(tmp, name + ".out"))
+        t.check_equal(out, b"before\r\nafter\r\nend\r\n", f"playing {name}")
+        if have_asciinema:
+            t.check_equal(asciinema_cat(os.path.join(tmp, name + ".export.cast"), tmp, env), out,
+                          f"`asciinema cat` of the export of {name}")
+    times = match_times(player, ["-r", "asciicast", "-i", v1], env, "after")
+    t.check(times == [3.5], f"idle-v1.json (v1 has no idle_time_limit): \"after\" at {times} s")
+    print("ok idle_time_limit: a 3 s pause plays as the header's 1 s (v2, v3), "
+          "--idle-limit wins, the export keeps it")
+
+
+def asciinema_files(player, tmp, env, cast, want_out):
+    """asciinema as the consumer of our export and the producer of files."""
+    t.check_equal(asciinema_cat(cast, tmp, env), want_out,
+                  "`asciinema cat` of our export vs. its \"o\" events")
+    made = os.path.join(tmp, "asciinema-made.cast")
+    script = "printf 'one \\303\\251\\n'; sleep 1.5; printf 'two\\n'"
+    proc = t.PtyProcess(["asciinema", "rec", "--stdin", "-q", "-i", "0.5", "-c", script, made],
+                        env=asciinema_env(tmp, env))
+    try:
+        code = proc.finish(timeout=60)
+    except BaseException:
+        proc.kill()
+        raise
+    t.check(code == 0, f"asciinema rec: {t.describe_status(code)}: {bytes(proc.output)!r}")
+    with open(made, encoding="utf-8") as f:
+        header = json.loads(f.readline())
+    t.check(header.get("version") == 2 and header.get("idle_time_limit") == 0.5,
+            f"asciinema rec -i 0.5 wrote the header {header}")
+    argv = ["-r", "asciicast", "-i", made]
+    out, _ = play(player, argv, env, os.path.join(tmp, "asciinema-made.out"))
+    t.check_equal(out, asciinema_cat(made, tmp, env), "tlog-play vs. `asciinema cat` of an "
+                  "asciinema recording")
+    t.check_equal(out, "one \u00e9\r\ntwo\r\n".encode(), "tlog-play of an asciinema recording")
+    one, two = match_times(player, argv, env, "one")[0], match_times(player, argv, env, "two")[0]
+    t.check(0 < two - one <= 0.5 + 0.002,
+            f"the 1.5 s pause of an `asciinema rec -i 0.5` file plays as {two - one:.3f} s")
+    print(f"ok asciinema: reads our export; its recording plays alike, the pause as "
+          f"{two - one:.3f} s")
 
 
 def max_gap(events):
@@ -187,7 +365,7 @@ def main():
             f.write('{"version": 2, "width": 80, "height": 24}\n[1.5, "o", "a"]\n[1.0, "o", "b"]\n')
         cases = [
             (["-r", "asciicast", "-i", bad], 1, f"{bad}:3: event time"),
-            (["-r", "asciicast", "-i", log], 1, f"{log}:1: not an asciicast v2 header"),
+            (["-r", "asciicast", "-i", log], 1, f"{log}:1: not an asciicast header"),
             (["-i", log, "--export=asciicast", "--follow"], 2, "--follow"),
             (["-i", log, "--export=webm"], 2, "unknown format 'webm'"),
             (["-i", log, "-o", bad], 2, "-o/--output is for --export"),
@@ -202,6 +380,13 @@ def main():
                     f"tlog-play {' '.join(argv)}: {t.describe_status(res.returncode)} "
                     f"(expected exit {want}), stderr {err!r} should name {needle!r}")
         print(f"ok bad input: {len(cases)} cases")
+
+        have_asciinema = shutil.which("asciinema") is not None
+        versions(player, tmp, env, have_asciinema)
+        idle_time_limit(player, tmp, env, have_asciinema)
+        # Installed by scripts/test (Debian's asciinema 2.2).
+        t.require(have_asciinema, "asciinema (apt-get install asciinema)")
+        asciinema_files(player, tmp, env, cast, by_code["o"].encode())
 
 
 if __name__ == "__main__":

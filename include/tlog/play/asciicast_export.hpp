@@ -21,6 +21,9 @@ namespace tlog::play {
 struct AsciicastHeader {
 	/// Unix seconds of the recording's start; omitted when unknown.
 	std::optional<std::int64_t> timestamp;
+	/// idle_time_limit: the longest pause a player is to keep (asciinema's
+	/// player shortens longer ones to it); omitted when none.
+	std::optional<base::Timestamp> idleTimeLimit;
 	std::string term; ///< env.TERM; env is omitted when empty
 };
 
@@ -40,7 +43,8 @@ inline constexpr std::uint16_t kDefaultCastHeight = 24;
 /// Asciicast is text: every invalid UTF-8 sequence in the data (tlog's
 /// binary records) becomes one U+FFFD. Times are seconds since the start
 /// of the recording with six decimals, after @p idleLimit shortened the
-/// pauses (zero: none). Pure: no I/O.
+/// pauses (zero: none); the header then says idle_time_limit: @p
+/// idleLimit, else header.idleTimeLimit when given. Pure: no I/O.
 class AsciicastWriter {
 public:
 	explicit AsciicastWriter(AsciicastHeader header, base::Timestamp idleLimit = {});
@@ -91,7 +95,9 @@ struct ExportOptions {
 /// Reads one recording from @p reader (the first seen or options.match;
 /// others are named on stderr, never mixed in) to its end and writes it
 /// to @p outFd as asciicast v2. The header's timestamp comes from the
-/// messages' "time", TERM from "term"; the command is not recorded by
+/// messages' "time", TERM from "term", idle_time_limit from
+/// options.idleLimit (which shortened the times) or else the reader's
+/// idleLimit() (times as recorded); the command is not recorded by
 /// tlog and is left out. Output goes through an OutputFilter (one for
 /// the whole recording: a sequence may span events) unless rawOutput.
 /// Throws: base::FormatError for a message that does not decode (or,

@@ -49,6 +49,12 @@ public:
 		return std::nullopt;
 	}
 
+	/// The longest pause the source asks a player to keep (an asciicast
+	/// header's idle_time_limit); nullopt when it asks none. A source
+	/// that says so in a header may read it first, waiting for it on a
+	/// pipe, so this may be asked before read(). Throws: as read().
+	virtual std::optional<std::chrono::microseconds> idleLimit() { return std::nullopt; }
+
 	/// Where the last message read came from, in a form a later run can
 	/// resume after (a journal cursor); empty when the source has none.
 	virtual std::string position() const { return {}; }
