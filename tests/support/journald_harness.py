@@ -64,6 +64,10 @@ class Holder:
         s = socket.socket(socket.AF_UNIX, kind)
         if os.path.exists(path):
             os.unlink(path)
+        # As systemd-journald.socket's PassCredentials=yes: datagrams queued
+        # before journald (re)starts carry the sender's credentials too,
+        # which become the entry's _PID, _UID and _GID.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         s.bind(path)
         os.chmod(path, 0o666)
         if kind == socket.SOCK_STREAM:
