@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -116,7 +119,32 @@ public:
 			done_ = true;
 			reader_.join();
 		}
+		std::lock_guard guard(lock_);
 		return screen_;
+	}
+	/// Waits until the terminal has shown @p text (false after a minute:
+	/// a deadline for failing, not a measure of speed).
+	bool waitFor(std::string_view text)
+	{
+		std::unique_lock guard(lock_);
+		return shown_.wait_for(guard, 60s, [&] {
+			return screen_.find(text) != std::string::npos;
+		});
+	}
+	/// Waits until the recorder has put the terminal in raw mode: from
+	/// then on what is typed goes to the program (typed before, the
+	/// switch's TCSAFLUSH may discard it).
+	bool waitRaw() const
+	{
+		auto deadline = std::chrono::steady_clock::now() + 60s;
+		for (;;) {
+			termios now{};
+			if (::tcgetattr(slave_, &now) == 0 && (now.c_lflag & ICANON) == 0)
+				return true;
+			if (std::chrono::steady_clock::now() > deadline)
+				return false;
+			std::this_thread::sleep_for(5ms);
+		}
 	}
 	/// The slave's attributes are back to what they were.
 	bool restored() const
@@ -138,7 +166,11 @@ private:
 			if (r > 0 && (p.revents & POLLIN) != 0) {
 				auto n = ::read(master_, buf, sizeof(buf));
 				if (n > 0) {
-					screen_.append(buf, static_cast<std::size_t>(n));
+					{
+						std::lock_guard guard(lock_);
+						screen_.append(buf, static_cast<std::size_t>(n));
+					}
+					shown_.notify_all();
 					quiet = 0;
 					continue;
 				}
@@ -156,7 +188,38 @@ private:
 	termios before_{};
 	std::thread reader_;
 	std::atomic<bool> done_{false};
+	std::mutex lock_;
+	std::condition_variable shown_;
 	std::string screen_;
+};
+
+/// A MemWriter that a test thread can wait on (the recorder writes from
+/// the test's main thread, the test waits in another).
+class WatchedWriter final : public tlog::sink::Writer {
+public:
+	void write(std::string_view message, const tlog::sink::MessageFields &fields) override
+	{
+		{
+			std::lock_guard guard(lock_);
+			mem_.write(message, fields);
+		}
+		written_.notify_all();
+	}
+	void flush() override { mem_.flush(); }
+	/// Waits until @p count messages were written (false after a minute).
+	bool waitForMessages(std::size_t count)
+	{
+		std::unique_lock guard(lock_);
+		return written_.wait_for(guard, 60s,
+					 [&] { return mem_.messages().size() >= count; });
+	}
+	/// Once the recorder is done.
+	const tlog::sink::MemWriter &mem() const noexcept { return mem_; }
+
+private:
+	std::mutex lock_;
+	std::condition_variable written_;
+	tlog::sink::MemWriter mem_;
 };
 
 RecorderOptions onTerminal(const FakeTerminal &t, std::vector<std::string> command)
@@ -225,9 +288,8 @@ BOOST_AUTO_TEST_CASE(input_is_passed_and_recorded_when_asked)
 	options.logInput = true;
 	Recorder rec(options, testEnvelope(), writer);
 	std::thread typist([&term] {
-		std::this_thread::sleep_for(200ms);
-		ssize_t r = ::write(term.master(), "abc\r", 4);
-		(void)r;
+		if (term.waitRaw())
+			(void)!::write(term.master(), "abc\r", 4);
 	});
 	auto result = rec.run();
 	typist.join();
@@ -242,10 +304,14 @@ BOOST_AUTO_TEST_CASE(window_changes_are_recorded)
 {
 	FakeTerminal term;
 	MemWriter writer;
-	Recorder rec(onTerminal(term, {"sh", "-c", "sleep 0.5; stty size"}), testEnvelope(),
-		     writer);
+	// The program waits for the new size to reach its pty.
+	Recorder rec(onTerminal(term, {"sh", "-c",
+				       "while [ \"$(stty size)\" = '30 100' ]; do sleep 0.05; done;"
+				       " stty size"}),
+		     testEnvelope(), writer);
 	std::thread resizer([&term] {
-		std::this_thread::sleep_for(150ms);
+		if (!term.waitRaw())
+			return;
 		tlog::term::setWindowSize(term.master(), {120, 40});
 		::kill(::getpid(), SIGWINCH);
 	});
@@ -267,31 +333,40 @@ BOOST_AUTO_TEST_CASE(window_changes_are_recorded)
 BOOST_AUTO_TEST_CASE(latency_flushes_a_message_before_exit)
 {
 	FakeTerminal term;
-	MemWriter writer;
-	auto options = onTerminal(term, {"sh", "-c", "printf early; sleep 1.6; printf late"});
+	WatchedWriter writer;
+	// The program goes on ("late") only once the latency flushed "early"
+	// as a message of its own: nothing depends on how fast anything runs.
+	auto options = onTerminal(term, {"sh", "-c", "stty -echo; printf early; read x; printf late"});
 	options.latency = std::chrono::seconds(1);
 	Recorder rec(options, testEnvelope(), writer);
+	std::thread typist([&] {
+		if (writer.waitForMessages(1))
+			(void)!::write(term.master(), "\r", 1);
+	});
 	rec.run();
-	BOOST_REQUIRE(writer.messages().size() == 2u);
-	auto first = tlog::codec::parseMessage(writer.messages()[0], "1");
+	typist.join();
+	const auto &messages = writer.mem().messages();
+	BOOST_REQUIRE(messages.size() == 2u);
+	auto first = tlog::codec::parseMessage(messages[0], "1");
 	BOOST_TEST(first.outTxt == "early");
-	BOOST_TEST(joined(decode(writer.messages()), PacketType::Output) == "earlylate");
+	BOOST_TEST(joined(decode(messages), PacketType::Output) == "earlylate");
 }
 
 BOOST_AUTO_TEST_CASE(signal_to_the_recorder_flushes_and_reports_it)
 {
 	FakeTerminal term;
 	MemWriter writer;
-	Recorder rec(onTerminal(term, {"sh", "-c", "printf started; sleep 5"}), testEnvelope(),
-		     writer);
-	std::thread killer([] {
-		std::this_thread::sleep_for(300ms);
-		::kill(::getpid(), SIGTERM);
+	// The signal comes once the program's output was shown; a recorder
+	// that waited for the program would wait ten minutes (the test's
+	// timeout fails it).
+	Recorder rec(onTerminal(term, {"sh", "-c", "printf started; exec sleep 600"}),
+		     testEnvelope(), writer);
+	std::thread killer([&term] {
+		if (term.waitFor("started"))
+			::kill(::getpid(), SIGTERM);
 	});
-	auto begin = std::chrono::steady_clock::now();
 	auto result = rec.run();
 	killer.join();
-	BOOST_TEST(((std::chrono::steady_clock::now() - begin) < 3s));
 	BOOST_REQUIRE(result.signal.has_value());
 	BOOST_TEST(*result.signal == SIGTERM);
 	BOOST_TEST(writer.flushes() == 1u);
@@ -304,17 +379,17 @@ BOOST_AUTO_TEST_CASE(writer_failure_stops_the_recording)
 	FakeTerminal term;
 	MemWriter writer;
 	writer.failAfter(0);
-	auto options = onTerminal(term, {"sh", "-c", "printf x; sleep 5"});
+	// A recorder that went on would wait for the program, ten minutes
+	// (the test's timeout fails it).
+	auto options = onTerminal(term, {"sh", "-c", "printf x; exec sleep 600"});
 	options.latency = std::chrono::seconds(1);
 	Recorder rec(options, testEnvelope(), writer);
-	auto begin = std::chrono::steady_clock::now();
 	try {
 		rec.run();
 		BOOST_FAIL("a failing writer did not stop the recording");
 	} catch (const std::runtime_error &e) {
 		BOOST_TEST(std::string(e.what()).find("cannot log") != std::string::npos);
 	}
-	BOOST_TEST(((std::chrono::steady_clock::now() - begin) < 4s));
 	BOOST_TEST(term.restored());
 }
 
