@@ -26,4 +26,10 @@ Timestamp realtimeNow() noexcept
 	return read(CLOCK_REALTIME);
 }
 
+Clock &systemClock() noexcept
+{
+	static SystemClock clock;
+	return clock;
+}
+
 } // namespace tlog::base

@@ -4,10 +4,12 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <iomanip>
 #include <sstream>
 #include <system_error>
+#include <variant>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -41,32 +43,39 @@ std::string formatNumber(double v)
 	return s.str();
 }
 
+// One handler per alternative of a variant, for std::visit.
+template <typename... Ts> struct Overloaded : Ts... {
+	using Ts::operator()...;
+};
+template <typename... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
+
 } // namespace
 
-void ConfigSchema::integer(std::string key, std::int64_t &field, std::int64_t min, std::int64_t max)
+void ConfigSchema::add(std::string key, Field field)
 {
-	entries_.push_back(Entry{std::move(key), Kind::Integer, &field, static_cast<double>(min),
-				 static_cast<double>(max), {}});
+	entries_.push_back(Entry{std::move(key), std::move(field)});
 }
 
 void ConfigSchema::number(std::string key, double &field, double min, double max)
 {
-	entries_.push_back(Entry{std::move(key), Kind::Number, &field, min, max, {}});
+	add(std::move(key), Number{&field, min, max});
 }
 
 void ConfigSchema::boolean(std::string key, bool &field)
 {
-	entries_.push_back(Entry{std::move(key), Kind::Boolean, &field, 0, 0, {}});
+	add(std::move(key), Boolean{&field});
 }
 
 void ConfigSchema::string(std::string key, std::string &field, std::vector<std::string> allowed)
 {
-	entries_.push_back(Entry{std::move(key), Kind::String, &field, 0, 0, std::move(allowed)});
+	add(std::move(key),
+	    String{[&field] { return field; },
+		   [&field](std::string text) { field = std::move(text); }, std::move(allowed)});
 }
 
 void ConfigSchema::strings(std::string key, std::vector<std::string> &field)
 {
-	entries_.push_back(Entry{std::move(key), Kind::StringList, &field, 0, 0, {}});
+	add(std::move(key), StringList{&field});
 }
 
 const ConfigSchema::Entry *ConfigSchema::find(std::string_view key) const noexcept
@@ -89,7 +98,8 @@ bool ConfigSchema::isPrefix(std::string_view prefix) const noexcept
 void ConfigSchema::apply(const json::JsonRef &object, std::string_view source) const
 {
 	if (object.type() != json::JsonType::Object)
-		throw base::ConfigError(std::string(source) + ": the configuration must be a JSON object");
+		throw base::ConfigError(std::string(source) +
+					": the configuration must be a JSON object");
 	object.forEach([&](std::string_view key, const json::JsonRef &value) {
 		applyMember(key, value, source);
 	});
@@ -110,53 +120,53 @@ void ConfigSchema::applyMember(std::string_view key, const json::JsonRef &value,
 	if (e == nullptr)
 		fail(source, key, "unknown key");
 	auto type = value.type();
-	switch (e->kind) {
-	case Kind::Integer: {
-		if (type != json::JsonType::Int)
-			fail(source, key, "must be an integer");
-		auto v = value.asInt();
-		if (static_cast<double>(v) < e->min || static_cast<double>(v) > e->max)
-			fail(source, key,
-			     "must be between " + formatNumber(e->min) + " and " + formatNumber(e->max));
-		*static_cast<std::int64_t *>(e->field) = v;
-		break;
-	}
-	case Kind::Number: {
-		if (type != json::JsonType::Int && type != json::JsonType::Double)
-			fail(source, key, "must be a number");
-		double v = value.asDouble();
-		if (!std::isfinite(v) || v < e->min || v > e->max)
-			fail(source, key,
-			     "must be between " + formatNumber(e->min) + " and " + formatNumber(e->max));
-		*static_cast<double *>(e->field) = v;
-		break;
-	}
-	case Kind::Boolean:
-		if (type != json::JsonType::Boolean)
-			fail(source, key, "must be true or false");
-		*static_cast<bool *>(e->field) = value.asBool();
-		break;
-	case Kind::String: {
-		if (type != json::JsonType::String)
-			fail(source, key, "must be a string");
-		applyText(key, value.asString(), source);
-		break;
-	}
-	case Kind::StringList: {
-		if (type != json::JsonType::Array)
-			fail(source, key, "must be an array of strings");
-		std::vector<std::string> list;
-		for (std::size_t i = 0; i < value.arrayLength(); i++) {
-			auto item = value.at(i);
-			if (item.type() != json::JsonType::String)
-				fail(source, key, "must be an array of strings");
-			requireNoNul(source, key, item.asString());
-			list.emplace_back(item.asString());
-		}
-		*static_cast<std::vector<std::string> *>(e->field) = std::move(list);
-		break;
-	}
-	}
+	std::visit(Overloaded{
+		       [&](const Integer &f) {
+			       if (type != json::JsonType::Int)
+				       fail(source, key, "must be an integer");
+			       auto v = value.asInt();
+			       if (v < f.min || v > f.max)
+				       fail(source, key,
+					    "must be between " +
+						formatNumber(static_cast<double>(f.min)) + " and " +
+						formatNumber(static_cast<double>(f.max)));
+			       f.set(v);
+		       },
+		       [&](const Number &f) {
+			       if (type != json::JsonType::Int && type != json::JsonType::Double)
+				       fail(source, key, "must be a number");
+			       double v = value.asDouble();
+			       if (!std::isfinite(v) || v < f.min || v > f.max)
+				       fail(source, key,
+					    "must be between " + formatNumber(f.min) + " and " +
+						formatNumber(f.max));
+			       *f.field = v;
+		       },
+		       [&](const Boolean &f) {
+			       if (type != json::JsonType::Boolean)
+				       fail(source, key, "must be true or false");
+			       *f.field = value.asBool();
+		       },
+		       [&](const String &) {
+			       if (type != json::JsonType::String)
+				       fail(source, key, "must be a string");
+			       applyText(key, value.asString(), source);
+		       },
+		       [&](const StringList &f) {
+			       if (type != json::JsonType::Array)
+				       fail(source, key, "must be an array of strings");
+			       std::vector<std::string> list;
+			       for (std::size_t i = 0; i < value.arrayLength(); i++) {
+				       auto item = value.at(i);
+				       if (item.type() != json::JsonType::String)
+					       fail(source, key, "must be an array of strings");
+				       requireNoNul(source, key, item.asString());
+				       list.emplace_back(item.asString());
+			       }
+			       *f.field = std::move(list);
+		       },
+		   },
+		   e->field);
 }
 
 void ConfigSchema::applyText(std::string_view key, std::string_view text,
@@ -165,58 +175,54 @@ void ConfigSchema::applyText(std::string_view key, std::string_view text,
 	const Entry *e = find(key);
 	if (e == nullptr)
 		fail(source, key, "unknown key");
-	switch (e->kind) {
-	case Kind::Integer: {
-		std::int64_t v = 0;
-		auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-		if (ec != std::errc() || end != text.data() + text.size() || text.empty())
-			fail(source, key, base::quoted(text) + " is not an integer");
-		auto tmp = json::JsonRef::makeInt(v);
-		applyMember(key, tmp, source);
-		break;
-	}
-	case Kind::Number: {
-		std::string s(text);
-		char *end = nullptr;
-		errno = 0;
-		double v = std::strtod(s.c_str(), &end);
-		if (s.empty() || end != s.c_str() + s.size() || errno != 0)
-			fail(source, key, base::quoted(s) + " is not a number");
-		auto tmp = json::JsonRef::makeDouble(v);
-		applyMember(key, tmp, source);
-		break;
-	}
-	case Kind::Boolean: {
-		bool v;
-		if (text == "true" || text == "yes" || text == "on" || text == "1")
-			v = true;
-		else if (text == "false" || text == "no" || text == "off" || text == "0")
-			v = false;
-		else
-			fail(source, key, base::quoted(text) + " is not a boolean (true/false)");
-		*static_cast<bool *>(e->field) = v;
-		break;
-	}
-	case Kind::String: {
-		requireNoNul(source, key, text);
-		if (!e->allowed.empty()) {
-			bool ok = false;
-			std::string list;
-			for (auto &a : e->allowed) {
-				ok = ok || a == text;
-				list += (list.empty() ? "" : ", ") + a;
+	std::visit(
+	    Overloaded{
+		[&](const Integer &) {
+			std::int64_t v = 0;
+			auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+			if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+				fail(source, key, base::quoted(text) + " is not an integer");
+			applyMember(key, json::JsonRef::makeInt(v), source);
+		},
+		[&](const Number &) {
+			std::string s(text);
+			char *end = nullptr;
+			errno = 0;
+			double v = std::strtod(s.c_str(), &end);
+			if (s.empty() || end != s.c_str() + s.size() || errno != 0)
+				fail(source, key, base::quoted(s) + " is not a number");
+			applyMember(key, json::JsonRef::makeDouble(v), source);
+		},
+		[&](const Boolean &f) {
+			if (text == "true" || text == "yes" || text == "on" || text == "1")
+				*f.field = true;
+			else if (text == "false" || text == "no" || text == "off" || text == "0")
+				*f.field = false;
+			else
+				fail(source, key,
+				     base::quoted(text) + " is not a boolean (true/false)");
+		},
+		[&](const String &f) {
+			requireNoNul(source, key, text);
+			if (!f.allowed.empty()) {
+				bool ok = false;
+				std::string list;
+				for (auto &a : f.allowed) {
+					ok = ok || a == text;
+					list += (list.empty() ? "" : ", ") + a;
+				}
+				if (!ok)
+					fail(source, key,
+					     base::quoted(text) + " is not one of: " + list);
 			}
-			if (!ok)
-				fail(source, key, base::quoted(text) + " is not one of: " + list);
-		}
-		*static_cast<std::string *>(e->field) = std::string(text);
-		break;
-	}
-	case Kind::StringList:
-		requireNoNul(source, key, text);
-		static_cast<std::vector<std::string> *>(e->field)->emplace_back(text);
-		break;
-	}
+			f.set(std::string(text));
+		},
+		[&](const StringList &f) {
+			requireNoNul(source, key, text);
+			f.field->emplace_back(text);
+		},
+	    },
+	    e->field);
 }
 
 json::JsonRef ConfigSchema::toJson() const
@@ -235,18 +241,20 @@ json::JsonRef ConfigSchema::toJson() const
 			parent = *child;
 			key.remove_prefix(dot + 1);
 		}
-		json::JsonRef value;
-		switch (e.kind) {
-		case Kind::Integer: value = json::JsonRef::makeInt(*static_cast<std::int64_t *>(e.field)); break;
-		case Kind::Number: value = json::JsonRef::makeDouble(*static_cast<double *>(e.field)); break;
-		case Kind::Boolean: value = json::JsonRef::makeBool(*static_cast<bool *>(e.field)); break;
-		case Kind::String: value = json::JsonRef::makeString(*static_cast<std::string *>(e.field)); break;
-		case Kind::StringList:
-			value = json::JsonRef::makeArray();
-			for (auto &item : *static_cast<std::vector<std::string> *>(e.field))
-				value.append(json::JsonRef::makeString(item));
-			break;
-		}
+		json::JsonRef value = std::visit(
+		    Overloaded{
+			[](const Integer &f) { return json::JsonRef::makeInt(f.get()); },
+			[](const Number &f) { return json::JsonRef::makeDouble(*f.field); },
+			[](const Boolean &f) { return json::JsonRef::makeBool(*f.field); },
+			[](const String &f) { return json::JsonRef::makeString(f.get()); },
+			[](const StringList &f) {
+				auto array = json::JsonRef::makeArray();
+				for (auto &item : *f.field)
+					array.append(json::JsonRef::makeString(item));
+				return array;
+			},
+		    },
+		    e.field);
 		parent.set(key, std::move(value));
 	}
 	return root;

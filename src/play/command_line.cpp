@@ -5,8 +5,6 @@
 #include <charconv>
 #include <ctime>
 
-#include <getopt.h>
-
 #include "tlog/base/error.hpp"
 #include "tlog/conf/play_config.hpp"
 
@@ -14,108 +12,62 @@ namespace tlog::play {
 
 namespace {
 
-enum LongOnly : int {
-	kConfiguration = 256,
-	kPersist,
-	kLax,
-	kList,
+// The options the handler takes; the others set a key.
+enum Code : int {
+	kList = conf::kFirstOptionCode,
 	kJson,
-	kNewest,
-	kRec,
-	kUser,
-	kHost,
-	kSession,
 	kSince,
 	kUntil,
-	kJournalFile,
-	kCursor,
-	kAfterCursor,
-	kCursorFile,
-	kTrustedUid,
-	kEsBaseurl,
-	kEsQuery,
-	kEsVerbose,
-	kEsUser,
-	kEsTimeout,
-	kIdleLimit,
 	kExport,
 	kSearch,
 	kListMatches,
-	kStatus,
-	kResize,
-	kRawOutput,
 	kInput,
 };
 
-struct OptionKey {
-	int code;
-	const char *key;
-};
-
-// Options that set a configuration key.
-constexpr OptionKey kKeys[] = {
-	{'s', "speed"},     {'f', "follow"},     {'g', "goto"},    {'p', "paused"},
-	{'r', "reader"},    {kPersist, "persist"}, {kLax, "lax"},  {'i', "file.path"},
-	{'m', "file.match"},
-	{kRec, "rec"},      {kUser, "user"},     {kHost, "host"},  {kSession, "session"},
-	{kNewest, "newest"},
-	{'S', "journal.since"}, {'U', "journal.until"}, {'M', "journal.match"},
-	{'N', "journal.namespace"}, {'D', "journal.directory"}, {kJournalFile, "journal.files"},
-	{kCursor, "journal.cursor"}, {kAfterCursor, "journal.after_cursor"},
-	{kCursorFile, "journal.cursor_file"}, {kTrustedUid, "journal.trusted_uid"},
-	{kEsBaseurl, "es.baseurl"}, {kEsQuery, "es.query"}, {kEsVerbose, "es.verbose"},
-	{kEsUser, "es.user"},       {kEsTimeout, "es.timeout"},
-	{kIdleLimit, "idle_limit"}, {kStatus, "status"}, {kResize, "resize"},
-	{kRawOutput, "raw_output"},
-};
-
-constexpr option kOptions[] = {
-	{"help", no_argument, nullptr, 'h'},
-	{"version", no_argument, nullptr, 'v'},
-	{"configuration", no_argument, nullptr, kConfiguration},
-	{"speed", required_argument, nullptr, 's'},
-	{"follow", no_argument, nullptr, 'f'},
-	{"goto", required_argument, nullptr, 'g'},
-	{"paused", no_argument, nullptr, 'p'},
-	{"reader", required_argument, nullptr, 'r'},
-	{"persist", no_argument, nullptr, kPersist},
-	{"lax", no_argument, nullptr, kLax},
-	{"file-path", required_argument, nullptr, 'i'},
-	{"file-match", required_argument, nullptr, 'm'},
-	{"list", no_argument, nullptr, kList},
-	{"json", no_argument, nullptr, kJson},
-	{"newest", no_argument, nullptr, kNewest},
-	{"rec", required_argument, nullptr, kRec},
-	{"user", required_argument, nullptr, kUser},
-	{"host", required_argument, nullptr, kHost},
-	{"session", required_argument, nullptr, kSession},
-	{"since", required_argument, nullptr, kSince},
-	{"until", required_argument, nullptr, kUntil},
-	{"journal-since", required_argument, nullptr, 'S'},
-	{"journal-until", required_argument, nullptr, 'U'},
-	{"journal-match", required_argument, nullptr, 'M'},
-	{"journal-namespace", required_argument, nullptr, 'N'},
-	{"directory", required_argument, nullptr, 'D'},
-	{"file", required_argument, nullptr, kJournalFile},
-	{"cursor", required_argument, nullptr, kCursor},
-	{"after-cursor", required_argument, nullptr, kAfterCursor},
-	{"cursor-file", required_argument, nullptr, kCursorFile},
-	{"trusted-uid", required_argument, nullptr, kTrustedUid},
-	{"es-baseurl", required_argument, nullptr, kEsBaseurl},
-	{"es-query", required_argument, nullptr, kEsQuery},
-	{"es-verbose", no_argument, nullptr, kEsVerbose},
-	{"es-user", required_argument, nullptr, kEsUser},
-	{"es-timeout", required_argument, nullptr, kEsTimeout},
-	{"idle-limit", required_argument, nullptr, kIdleLimit},
-	{"export", required_argument, nullptr, kExport},
-	{"search", required_argument, nullptr, kSearch},
-	{"list-matches", no_argument, nullptr, kListMatches},
-	{"status", no_argument, nullptr, kStatus},
-	{"resize", no_argument, nullptr, kResize},
-	{"raw-output", no_argument, nullptr, kRawOutput},
-	{"input", required_argument, nullptr, kInput},
-	{"output", required_argument, nullptr, 'o'},
-	{nullptr, 0, nullptr, 0},
+// One row per option; a row with a key sets it.
+constexpr conf::Option kOptions[] = {
+    {"speed", 's', required_argument, "speed"},
+    {"follow", 'f', no_argument, "follow"},
+    {"goto", 'g', required_argument, "goto"},
+    {"paused", 'p', no_argument, "paused"},
+    {"reader", 'r', required_argument, "reader"},
+    {"persist", 0, no_argument, "persist"},
+    {"lax", 0, no_argument, "lax"},
+    {"file-path", 'i', required_argument, "file.path"},
+    {"file-match", 'm', required_argument, "file.match"},
+    {"list", kList},
+    {"json", kJson},
+    {"newest", 0, no_argument, "newest"},
+    {"rec", 0, required_argument, "rec"},
+    {"user", 0, required_argument, "user"},
+    {"host", 0, required_argument, "host"},
+    {"session", 0, required_argument, "session"},
+    {"since", kSince, required_argument},
+    {"until", kUntil, required_argument},
+    {"journal-since", 'S', required_argument, "journal.since"},
+    {"journal-until", 'U', required_argument, "journal.until"},
+    {"journal-match", 'M', required_argument, "journal.match"},
+    {"journal-namespace", 'N', required_argument, "journal.namespace"},
+    {"directory", 'D', required_argument, "journal.directory"},
+    {"file", 0, required_argument, "journal.files"},
+    {"cursor", 0, required_argument, "journal.cursor"},
+    {"after-cursor", 0, required_argument, "journal.after_cursor"},
+    {"cursor-file", 0, required_argument, "journal.cursor_file"},
+    {"trusted-uid", 0, required_argument, "journal.trusted_uid"},
+    {"es-baseurl", 0, required_argument, "es.baseurl"},
+    {"es-query", 0, required_argument, "es.query"},
+    {"es-verbose", 0, no_argument, "es.verbose"},
+    {"es-user", 0, required_argument, "es.user"},
+    {"es-timeout", 0, required_argument, "es.timeout"},
+    {"idle-limit", 0, required_argument, "idle_limit"},
+    {"export", kExport, required_argument},
+    {"search", kSearch, required_argument},
+    {"list-matches", kListMatches},
+    {"status", 0, no_argument, "status"},
+    {"resize", 0, no_argument, "resize"},
+    {"raw-output", 0, no_argument, "raw_output"},
+    {"input", kInput, required_argument},
+    {"output", 'o', required_argument},
 };
 
 } // namespace
@@ -202,55 +154,46 @@ std::int64_t parseTimeSpec(std::string_view text, std::time_t now)
 CommandLine parseCommandLine(int argc, char *argv[])
 {
 	CommandLine result;
-	// '+': stop at the first non-option; ':': report a missing value as ':'.
-	optind = 0;
-	opterr = 0;
-	for (;;) {
-		int longIndex = -1;
-		int c = ::getopt_long(argc, argv, "+:hvs:fg:pr:i:m:S:U:M:N:D:o:", kOptions,
-				      &longIndex);
-		if (c == -1)
+	auto handle = [&](int id, const char *value) {
+		switch (id) {
+		case kList:
+			result.list = true;
 			break;
-		switch (c) {
-		case 'h': result.help = true; continue;
-		case 'v': result.version = true; continue;
-		case kConfiguration: result.configuration = true; continue;
-		case kList: result.list = true; continue;
-		case kJson: result.json = true; continue;
+		case kJson:
+			result.json = true;
+			break;
 		case kExport:
-			if (std::string_view(optarg) != "asciicast" && std::string_view(optarg) != "text")
+			if (std::string_view(value) != "asciicast" &&
+			    std::string_view(value) != "text")
 				throw base::UsageError(std::string("--export: unknown format '") +
-						       optarg + "' (known: asciicast, text)");
-			result.exportFormat = optarg;
-			continue;
-		case kSearch: result.search = optarg; continue;
-		case kListMatches: result.listMatches = true; continue;
-		case kInput: result.inputPath = optarg; continue;
-		case 'o': result.exportPath = optarg; continue;
+						       value + "' (known: asciicast, text)");
+			result.exportFormat = value;
+			break;
+		case kSearch:
+			result.search = value;
+			break;
+		case kListMatches:
+			result.listMatches = true;
+			break;
+		case kInput:
+			result.inputPath = value;
+			break;
+		case 'o':
+			result.exportPath = value;
+			break;
 		case kSince:
 		case kUntil:
 			// journalctl's time forms, turned into the reference's
 			// seconds-since-epoch keys now, relative to now.
 			result.settings.emplace_back(
-				c == kSince ? "journal.since" : "journal.until",
-				std::to_string(parseTimeSpec(optarg, std::time(nullptr))));
-			continue;
-		case ':':
-			throw base::UsageError("option " + base::printable(argv[optind - 1]) +
-					       " needs a value");
-		case '?':
-			if (optopt != 0)
-				throw base::UsageError(std::string("unknown option -") +
-						       static_cast<char>(optopt));
-			throw base::UsageError("unknown option " + base::printable(argv[optind - 1]));
-		default: break;
+			    id == kSince ? "journal.since" : "journal.until",
+			    std::to_string(parseTimeSpec(value, std::time(nullptr))));
+			break;
 		}
-		for (const auto &k : kKeys)
-			if (k.code == c)
-				result.settings.emplace_back(k.key, optarg ? optarg : "true");
-	}
-	if (optind < argc)
-		throw base::UsageError("unexpected argument " + base::quoted(argv[optind]));
+	};
+	int next = conf::parseOptions(argc, argv, kOptions, result, handle);
+	if (next < argc)
+		throw base::UsageError("unexpected argument " + base::quoted(argv[next]));
 	if (!result.exportPath.empty() && result.exportFormat.empty())
 		throw base::UsageError("-o/--output is for --export");
 	if (!result.exportFormat.empty() && result.list)
@@ -264,13 +207,9 @@ CommandLine parseCommandLine(int argc, char *argv[])
 
 void applyCommandLine(const CommandLine &commandLine, conf::PlayConfig &config)
 {
-	for (const auto &[key, value] : commandLine.settings) {
-		try {
-			config.set(key, value, "command line");
-		} catch (const base::ConfigError &e) {
-			throw base::UsageError(e.what());
-		}
-	}
+	conf::ConfigSchema schema;
+	config.bind(schema);
+	conf::applyCommandLine(schema, commandLine.settings);
 }
 
 std::string usageText()

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <array>
 
-#include "tlog/play/virtual_screen.hpp"
+#include "tlog/screen/virtual_screen.hpp"
 
 namespace tlog::play {
 
@@ -508,7 +508,7 @@ std::string OutputFilter::restore() const
 	if (changed_.pen)
 		out += "\x1b[0m";
 	if (changed_.plain)
-		out += VirtualScreen::plainModes();
+		out += screen::VirtualScreen::plainModes();
 	if (changed_.margins)
 		out += "\x1b[?69l";
 	if (changed_.region)

@@ -15,6 +15,7 @@
 
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,8 +24,11 @@
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/conf/play_config.hpp"
 #include "tlog/play/asciicast_export.hpp"
+#include "tlog/play/command_line.hpp"
 #include "tlog/play/player.hpp"
 #include "tlog/play/position.hpp"
+#include "tlog/play/text_views.hpp"
+#include "tlog/term/signal_set.hpp"
 
 namespace tlog::play {
 
@@ -187,17 +191,6 @@ base::UniqueFd openOutput(const std::string &path)
 	return fd;
 }
 
-std::string quoted(const std::string &value)
-{
-	std::string out = "\"";
-	for (char c : value) {
-		if (c == '"' || c == '\\')
-			out += '\\';
-		out += c;
-	}
-	return out + "\"";
-}
-
 // --export: the whole recording written at once, in another format.
 void exportRecording(const PlaybackRequest &request, const source::ReaderSpec &spec,
 		     const PlayerOptions &options)
@@ -216,9 +209,8 @@ void exportRecording(const PlaybackRequest &request, const source::ReaderSpec &s
 		if (request.exportFormat == "text") {
 			// The screen emulated to the end, nothing shown on the way.
 			PlayerOptions text = options;
-			text.exportText = true;
 			text.handleSignals = false;
-			Player(*reader, text, fd, -1).run();
+			exportText(*reader, text, fd);
 			return;
 		}
 		exportAsciicast(*reader,
@@ -246,21 +238,21 @@ source::ReaderSpec readerSpec(const conf::PlayConfig &config)
 	spec.follow = config.follow;
 	if (!config.rec.empty() && !config.fileMatch.empty() && config.rec != config.fileMatch)
 		throw base::UsageError("--rec and --file-match name different recordings");
-	spec.rec = !config.rec.empty() ? config.rec : config.fileMatch;
 
-	// Journal: the short selections are indexed fields, ANDed with -M.
+	// Which recordings: each reader translates it into its own query.
+	auto &select = spec.select;
+	select.rec = !config.rec.empty() ? config.rec : config.fileMatch;
+	select.user = config.user;
+	select.host = config.host;
+	if (config.session >= 0)
+		select.session = static_cast<std::uint32_t>(config.session);
+	if (config.journalSince > 0)
+		select.sinceUsec = static_cast<std::uint64_t>(config.journalSince) * 1000000;
+	if (config.journalUntil > 0)
+		select.untilUsec = static_cast<std::uint64_t>(config.journalUntil) * 1000000;
+
 	auto &j = spec.journal;
 	j.matches = config.journalMatch;
-	if (!config.user.empty())
-		j.required.push_back("TLOG_USER=" + config.user);
-	if (!config.host.empty())
-		j.required.push_back("TLOG_HOST=" + config.host);
-	if (config.session >= 0)
-		j.required.push_back("TLOG_SESSION=" + std::to_string(config.session));
-	if (config.journalSince > 0)
-		j.sinceUsec = static_cast<std::uint64_t>(config.journalSince) * 1000000;
-	if (config.journalUntil > 0)
-		j.untilUsec = static_cast<std::uint64_t>(config.journalUntil) * 1000000;
 	j.nameSpace = config.journalNamespace;
 	if (!config.journalDirectory.empty())
 		j.directories.push_back(config.journalDirectory);
@@ -281,41 +273,45 @@ source::ReaderSpec readerSpec(const conf::PlayConfig &config)
 		j.afterCursor = !j.cursor.empty();
 	}
 
-	// Elasticsearch: the same selections as query-string terms.
 	auto &es = spec.es;
 	es.baseUrl = config.esBaseurl;
+	es.query = config.esQuery;
 	es.verbose = config.esVerbose;
 	es.userPassword = config.esUser;
 	es.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(config.esTimeout * 1000));
-	std::vector<std::string> terms;
-	if (!config.esQuery.empty())
-		terms.push_back("(" + config.esQuery + ")");
-	if (!config.user.empty())
-		terms.push_back("user:" + quoted(config.user));
-	if (!config.host.empty())
-		terms.push_back("host:" + quoted(config.host));
-	if (config.session >= 0)
-		terms.push_back("session:" + std::to_string(config.session));
-	for (auto &t : terms)
-		es.query += (es.query.empty() ? "" : " AND ") + t;
 	return spec;
 }
 
 std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec, const Selection &select)
 {
 	std::vector<RecordingInfo> list;
-	for (auto &edges : source::listRecordings(spec)) {
+	auto add = [&](const std::string &rec, const auto &summary) {
 		// One damaged recording must not hide the others.
 		try {
-			auto info = summarize(edges.rec, edges.firstMessage, edges.lastMessage,
-					      edges.firstUsec, edges.location);
-			info.writer = edges.writer;
-			info.foreignEntries = edges.foreignEntries;
+			RecordingInfo info = summary();
 			if (select.matches(info))
 				list.push_back(std::move(info));
 		} catch (const base::FormatError &e) {
-			base::logLine("recording " + edges.rec + " skipped: " + e.what());
+			base::logLine("recording " + rec + " skipped: " + e.what());
 		}
+	};
+	if (source::hasIndex(spec.type)) {
+		for (auto &edges : source::listRecordings(spec))
+			add(edges.rec, [&] {
+				auto info =
+				    summarize(edges.rec, edges.firstMessage, edges.lastMessage,
+					      edges.firstUsec, edges.location);
+				info.writer = edges.writer;
+				info.foreignEntries = edges.foreignEntries;
+				return info;
+			});
+	} else {
+		// No index: read it through, once.
+		source::ReaderSpec once = spec;
+		once.follow = false;
+		auto reader = source::makeReader(once);
+		for (auto &r : readRecordings(*reader))
+			add(r.rec, [&] { return summarize(r.rec, r.first, r.last, 0); });
 	}
 	std::stable_sort(list.begin(), list.end(),
 			 [](const auto &a, const auto &b) { return a.start < b.start; });
@@ -327,11 +323,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	source::ReaderSpec spec = readerSpec(config);
 	// Asked of indexed stores through the spec; checked here too, which a
 	// file, having no index, needs.
-	Selection select;
-	select.user = config.user;
-	select.host = config.host;
-	if (config.session >= 0)
-		select.session = static_cast<std::uint32_t>(config.session);
+	Selection select = Selection::of(spec.select);
 	if (request.list) {
 		auto list = listSelected(spec, select);
 		base::writeAll(request.outFd, request.json ? toJson(list).toString(true) + "\n"
@@ -343,12 +335,10 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	// A file is played as it is read (the player picks the first
 	// recording or -m); indexed stores are asked first which recordings
 	// the selection holds, so two are never interleaved.
-	if (spec.type != "file" && spec.type != "asciicast" && spec.rec.empty()) {
+	if (source::hasIndex(spec.type) && spec.select.rec.empty()) {
 		auto list = listSelected(spec, select);
 		if (list.empty())
-			throw std::runtime_error("no recording in " +
-						 std::string(spec.type == "journal" ? "the journal"
-										    : spec.es.baseUrl) +
+			throw std::runtime_error("no recording in " + source::sourceName(spec) +
 						 " matches the selection");
 		if (list.size() > 1) {
 			// Anyone who can run a recorder can add a recording to a
@@ -363,7 +353,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 								"newest with --newest)");
 			base::logLine(text + "playing the newest (--newest): " + list.back().rec);
 		}
-		spec.rec = list.back().rec;
+		spec.select.rec = list.back().rec;
 		recordedLength = std::chrono::milliseconds(list.back().durationMs);
 	}
 
@@ -373,7 +363,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	} catch (const base::UsageError &e) {
 		throw base::UsageError(std::string("goto: ") + e.what());
 	}
-	options.match = spec.rec;
+	options.match = spec.select.rec;
 	options.select = select;
 	options.follow = config.follow;
 	options.lax = config.lax;
@@ -381,7 +371,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	options.persist = config.persist;
 	options.speed = config.speed;
 	// Started at a cursor or a time, the first message is not id 1.
-	options.fromMiddle = !spec.journal.cursor.empty() || spec.journal.sinceUsec.has_value();
+	options.fromMiddle = !spec.journal.cursor.empty() || spec.select.sinceUsec.has_value();
 	options.idleLimit = std::chrono::duration_cast<base::Timestamp>(
 		std::chrono::duration<double>(config.idleLimit));
 	options.search = request.search;
@@ -410,8 +400,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 			throw base::UsageError("--list-matches reads a whole recording: it cannot --follow");
 		auto reader = source::makeReader(spec);
 		takeIdleLimit(*reader);
-		options.listMatches = true;
-		auto result = Player(*reader, options, request.outFd, -1).run();
+		auto result = listMatches(*reader, options, request.outFd);
 		if (result.signal == 0 && result.matches == 0)
 			throw std::runtime_error("\"" + request.search + "\" never shows on the screen");
 		return result.signal;
@@ -424,12 +413,14 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 		options.inputFd = inputFile.get();
 	}
 
+	// Keys do not come from the recording itself.
+	int keyFd = source::readsStandardInput(spec) ? -1 : request.keyFd;
 	auto reader = source::makeReader(spec);
 	takeIdleLimit(*reader);
 	PlayResult result;
 	std::string resume;
 	{
-		Player player(*reader, options, request.outFd, request.keyFd);
+		Player player(*reader, options, request.outFd, keyFd);
 		try {
 			result = player.run();
 		} catch (...) {
@@ -443,6 +434,36 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	if (!config.journalCursorFile.empty() && !resume.empty())
 		writeCursorFile(config.journalCursorFile, resume);
 	return result.signal;
+}
+
+int runPlayer(const CommandLine &commandLine)
+{
+	try {
+		if (conf::answerHelpOrVersion(commandLine, usageText()))
+			return 0;
+		conf::PlayConfig config;
+		config.loadLayers(conf::PlayConfigSources::fromEnvironment());
+		applyCommandLine(commandLine, config);
+		if (commandLine.configuration) {
+			base::writeAll(STDOUT_FILENO, config.toJson().toString(true) + "\n");
+			return 0;
+		}
+		PlaybackRequest request = static_cast<const PlaybackRequest &>(commandLine);
+		request.outFd = STDOUT_FILENO;
+		request.keyFd = ::isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : -1;
+		int signal = runPlayback(config, request);
+		if (signal != 0) {
+			// The terminal is restored: die of the signal, as the
+			// shell expects.
+			term::SignalSet::reraise(signal);
+			return 128 + signal;
+		}
+		return 0;
+	} catch (const std::system_error &e) {
+		if (e.code() == std::errc::broken_pipe)
+			term::SignalSet::reraise(SIGPIPE);
+		throw;
+	}
 }
 
 } // namespace tlog::play

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,23 @@ PlayPosition parsePosition(std::string_view text)
 	for (auto i = fraction.size(); i < 9; i++)
 		frac *= 10;
 	return PlayPosition{false, std::chrono::seconds(total) + base::Timestamp(frac)};
+}
+
+std::string formatPosition(base::Timestamp ts)
+{
+	auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ts).count();
+	char buf[48];
+	std::snprintf(buf, sizeof(buf), "%lld:%02lld:%02lld.%03lld", static_cast<long long>(ms / 3600000),
+		      static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
+		      static_cast<long long>(ms % 1000));
+	return buf;
+}
+
+std::string formatSeconds(base::Timestamp ts)
+{
+	std::string text = formatPosition(ts);
+	text.resize(text.size() - 4);
+	return text;
 }
 
 } // namespace tlog::play

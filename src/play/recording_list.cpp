@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <functional>
+#include <map>
 
+#include "tlog/base/log.hpp"
 #include "tlog/base/process.hpp"
 #include "tlog/codec/message.hpp"
 #include "tlog/codec/timing.hpp"
@@ -38,8 +41,13 @@ RecordingInfo summarize(const std::string &rec, const std::string &firstMessage,
 			const std::string &lastMessage, std::uint64_t firstUsec,
 			const std::string &location)
 {
-	auto first = codec::parseMessage(firstMessage, location);
-	auto last = codec::parseMessage(lastMessage, location);
+	return summarize(rec, codec::parseMessage(firstMessage, location),
+			 codec::parseMessage(lastMessage, location), firstUsec);
+}
+
+RecordingInfo summarize(const std::string &rec, const codec::Message &first,
+			const codec::Message &last, std::uint64_t firstUsec)
+{
 	RecordingInfo info;
 	info.rec = rec;
 	info.user = first.envelope.user;
@@ -51,6 +59,28 @@ RecordingInfo summarize(const std::string &rec, const std::string &firstMessage,
 	info.messages = last.id;
 	info.live = isLive(rec);
 	return info;
+}
+
+std::vector<RecordingMessages> readRecordings(source::Reader &reader)
+{
+	std::vector<RecordingMessages> list;
+	std::map<std::string, std::size_t, std::less<>> index;
+	base::ProgressLine progress;
+	std::size_t messages = 0;
+	while (auto raw = reader.read()) {
+		if (progress.due(base::monotonicNow()))
+			progress.show("listing recordings: " + std::to_string(messages) +
+				      " messages read, " + std::to_string(list.size()) +
+				      (list.size() == 1 ? " recording" : " recordings"));
+		messages++;
+		auto message = codec::parseMessage(raw->text, raw->location);
+		auto [it, added] = index.emplace(message.envelope.rec, list.size());
+		if (added)
+			list.push_back(RecordingMessages{message.envelope.rec, message, message});
+		else
+			list[it->second].last = std::move(message);
+	}
+	return list;
 }
 
 bool isLive(const std::string &rec) noexcept
@@ -139,6 +169,11 @@ std::string Selection::describe() const
 	if (session)
 		add("--session=" + std::to_string(*session));
 	return text;
+}
+
+Selection Selection::of(const source::Selection &select)
+{
+	return Selection{select.user, select.host, select.session};
 }
 
 } // namespace tlog::play

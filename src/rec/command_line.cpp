@@ -3,13 +3,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 #include <utility>
 
-#include <getopt.h>
-
 #include "config.h"
-#include "tlog/base/error.hpp"
 
 namespace tlog::rec {
 
@@ -62,135 +60,38 @@ $TLOG_REC_CONF_FILE, then the JSON in $TLOG_REC_CONF_TEXT, then options.
 See tlog-rec(8) and tlog-rec.conf(5).
 )";
 
-enum Option : int {
-	kConfiguration = 256,
-	kLatency,
-	kPayload,
-	kLogInput,
-	kLogOutput,
-	kLogWindow,
-	kLimitRate,
-	kLimitBurst,
-	kLimitAction,
-	kSyslogFacility,
-	kSyslogPriority,
-	kSyslogSocket,
-	kJournalPriority,
-	kJournalAugment,
-	kJournalBuffer,
-	kJournalOverflow,
+// One row per option; a row with a key sets it.
+constexpr conf::Option kOptions[] = {
+    {"latency", 0, required_argument, "latency"},
+    {"payload", 0, required_argument, "payload"},
+    {"writer", 'w', required_argument, "writer"},
+    {"log-input", 0, optional_argument, "log.input"},
+    {"log-output", 0, optional_argument, "log.output"},
+    {"log-window", 0, optional_argument, "log.window"},
+    {"limit-rate", 0, required_argument, "limit.rate"},
+    {"limit-burst", 0, required_argument, "limit.burst"},
+    {"limit-action", 0, required_argument, "limit.action"},
+    {"file-path", 'o', required_argument, "file.path"},
+    {"syslog-facility", 0, required_argument, "syslog.facility"},
+    {"syslog-priority", 0, required_argument, "syslog.priority"},
+    {"syslog-socket", 0, required_argument, "syslog.socket"},
+    {"journal-priority", 0, required_argument, "journal.priority"},
+    {"journal-augment", 0, optional_argument, "journal.augment"},
+    {"journal-buffer", 0, required_argument, "journal.buffer"},
+    {"journal-overflow", 0, required_argument, "journal.overflow"},
+    {nullptr, 'c', required_argument}, // -c CMD_STRING
 };
-
-const option kOptions[] = {
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'v'},
-    {"configuration", no_argument, nullptr, kConfiguration},
-    {"latency", required_argument, nullptr, kLatency},
-    {"payload", required_argument, nullptr, kPayload},
-    {"writer", required_argument, nullptr, 'w'},
-    {"log-input", optional_argument, nullptr, kLogInput},
-    {"log-output", optional_argument, nullptr, kLogOutput},
-    {"log-window", optional_argument, nullptr, kLogWindow},
-    {"limit-rate", required_argument, nullptr, kLimitRate},
-    {"limit-burst", required_argument, nullptr, kLimitBurst},
-    {"limit-action", required_argument, nullptr, kLimitAction},
-    {"file-path", required_argument, nullptr, 'o'},
-    {"syslog-facility", required_argument, nullptr, kSyslogFacility},
-    {"syslog-priority", required_argument, nullptr, kSyslogPriority},
-    {"syslog-socket", required_argument, nullptr, kSyslogSocket},
-    {"journal-priority", required_argument, nullptr, kJournalPriority},
-    {"journal-augment", optional_argument, nullptr, kJournalAugment},
-    {"journal-buffer", required_argument, nullptr, kJournalBuffer},
-    {"journal-overflow", required_argument, nullptr, kJournalOverflow},
-    {nullptr, 0, nullptr, 0},
-};
-
-/// The configuration key an option sets, or nullptr.
-const char *keyOf(int opt) noexcept
-{
-	switch (opt) {
-	case kLatency:
-		return "latency";
-	case kPayload:
-		return "payload";
-	case 'w':
-		return "writer";
-	case kLogInput:
-		return "log.input";
-	case kLogOutput:
-		return "log.output";
-	case kLogWindow:
-		return "log.window";
-	case kLimitRate:
-		return "limit.rate";
-	case kLimitBurst:
-		return "limit.burst";
-	case kLimitAction:
-		return "limit.action";
-	case 'o':
-		return "file.path";
-	case kSyslogFacility:
-		return "syslog.facility";
-	case kSyslogPriority:
-		return "syslog.priority";
-	case kSyslogSocket:
-		return "syslog.socket";
-	case kJournalPriority:
-		return "journal.priority";
-	case kJournalAugment:
-		return "journal.augment";
-	case kJournalBuffer:
-		return "journal.buffer";
-	case kJournalOverflow:
-		return "journal.overflow";
-	default:
-		return nullptr;
-	}
-}
 
 } // namespace
 
 CommandLine parseCommandLine(int argc, char *argv[])
 {
 	CommandLine cl;
-	std::string shellCommand;
-	bool haveShellCommand = false;
-	optind = 0; // a full restart of getopt, so it may parse again (tests)
-	opterr = 0;
-	int opt;
-	// "+": stop at the first non-option, so CMD's own options stay its own.
-	while ((opt = ::getopt_long(argc, argv, "+:hvw:o:c:", kOptions, nullptr)) != -1) {
-		switch (opt) {
-		case 'h':
-			cl.help = true;
-			break;
-		case 'v':
-			cl.version = true;
-			break;
-		case kConfiguration:
-			cl.configuration = true;
-			break;
-		case 'c':
-			shellCommand = optarg;
-			haveShellCommand = true;
-			break;
-		case ':':
-			throw base::UsageError("option " + base::printable(argv[optind - 1]) +
-					       " needs a value");
-		case '?':
-			if (optopt != 0 && optopt < 256)
-				throw base::UsageError(std::string("unknown option -") +
-						       static_cast<char>(optopt));
-			throw base::UsageError("unknown option " + base::printable(argv[optind - 1]));
-		default: {
-			const char *key = keyOf(opt);
-			// An optional BOOL given without a value means true.
-			cl.settings.emplace_back(key, optarg != nullptr ? optarg : "true");
-			break;
-		}
-		}
-	}
-	for (int i = optind; i < argc; i++)
+	std::optional<std::string> shellCommand;
+	int next = conf::parseOptions(argc, argv, kOptions, cl, [&](int, const char *value) {
+		shellCommand = value; // -c, the only option without a key
+	});
+	for (int i = next; i < argc; i++)
 		cl.command.emplace_back(argv[i]);
 	// "-o FILE" alone means "record into FILE", as with the reference,
 	// whose default writer was the file writer.
@@ -200,10 +101,10 @@ CommandLine parseCommandLine(int argc, char *argv[])
 	};
 	if (given("file.path") && !given("writer"))
 		cl.settings.emplace_back("writer", "file");
-	if (haveShellCommand) {
+	if (shellCommand) {
 		const char *shell = std::getenv("SHELL");
 		std::vector<std::string> command{
-		    shell != nullptr && *shell != '\0' ? shell : "/bin/sh", "-c", shellCommand};
+		    shell != nullptr && *shell != '\0' ? shell : "/bin/sh", "-c", *shellCommand};
 		// Like sh -c: the remaining arguments become $0, $1, ...
 		command.insert(command.end(), cl.command.begin(), cl.command.end());
 		cl.command = std::move(command);

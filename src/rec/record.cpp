@@ -3,37 +3,27 @@
 
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
+#include <string>
 #include <utility>
 
+#include <unistd.h>
+
+#include "tlog/base/log.hpp"
+#include "tlog/base/unique_fd.hpp"
 #include "tlog/conf/rec_config.hpp"
+#include "tlog/rec/command_line.hpp"
 #include "tlog/rec/envelope.hpp"
 #include "tlog/sink/rate_limit_writer.hpp"
+#include "tlog/term/signal_set.hpp"
 
 namespace tlog::rec {
-
-sink::WriterSpec writerSpec(const conf::RecConfig &config, std::string identifier)
-{
-	sink::WriterSpec spec;
-	spec.type = config.writer;
-	spec.filePath = config.filePath;
-	spec.syslogFacility = config.syslogFacility;
-	spec.syslogSocket = config.syslogSocket;
-	spec.syslogPriority = config.syslogPriority;
-	spec.journalPriority = config.journalPriority;
-	spec.journalAugment = config.journalAugment;
-	spec.journalBuffer = static_cast<std::size_t>(config.journalBuffer);
-	spec.journalFailOnOverflow = config.journalOverflow == "fail";
-	spec.journalRateBurst = static_cast<std::size_t>(config.journalRateBurst);
-	spec.journalRateInterval = static_cast<unsigned>(config.journalRateInterval);
-	spec.identifier = std::move(identifier);
-	return spec;
-}
 
 std::unique_ptr<sink::Writer> openWriter(const conf::RecConfig &config,
 					 const std::string &identifier)
 {
-	std::unique_ptr<sink::Writer> writer = sink::makeWriter(writerSpec(config, identifier));
+	sink::WriterSpec spec = config.writer;
+	spec.journal.identifier = identifier;
+	std::unique_ptr<sink::Writer> writer = sink::makeWriter(spec);
 	auto action = sink::parseLimitAction(config.limitAction);
 	if (action != sink::LimitAction::Pass)
 		writer = std::make_unique<sink::RateLimitWriter>(
@@ -57,6 +47,31 @@ RecordResult record(const conf::RecConfig &config, RecordRequest request, sink::
 	codec::Envelope envelope = request.envelope ? std::move(*request.envelope) : makeEnvelope();
 	Recorder recorder(std::move(options), std::move(envelope), writer);
 	return recorder.run();
+}
+
+int finishRecording(const RecordResult &result, std::unique_ptr<sink::Writer> writer)
+{
+	writer.reset();
+	if (result.signal)
+		term::SignalSet::reraise(*result.signal);
+	return result.exitStatus;
+}
+
+int runRecorder(const CommandLine &cl)
+{
+	if (conf::answerHelpOrVersion(cl, usageText()))
+		return 0;
+	conf::RecConfig config = conf::loadRecConfig(conf::recConfigOrigin(), cl.settings);
+	if (cl.configuration) {
+		base::writeAll(STDOUT_FILENO, conf::configurationJson(config) + "\n");
+		return 0;
+	}
+	config.validate();
+	auto writer = openWriter(config, std::string(base::programName()));
+	RecordRequest request;
+	request.command = cl.command;
+	auto result = record(config, std::move(request), *writer);
+	return finishRecording(result, std::move(writer));
 }
 
 } // namespace tlog::rec

@@ -31,7 +31,7 @@
 #include "tlog/term/child.hpp"
 #include "tlog/term/event_loop.hpp"
 #include "tlog/term/signal_set.hpp"
-#include "tlog/term/termios_guard.hpp"
+#include "tlog/term/raw_terminal.hpp"
 #include "tlog/term/window.hpp"
 
 namespace tlog::rec {
@@ -49,6 +49,13 @@ constexpr auto kSignalGrace = std::chrono::seconds(2);
 // two ends, a memfd for a large journal entry, a writer's new socket, the
 // login record, with room to spare.
 constexpr int kSpareFds = 8;
+
+/// Inside a catch block for the writer's error: throws "cannot log the
+/// recording" and @p detail, with that error nested as the cause.
+[[noreturn]] void throwCannotLog(const std::string &detail = {})
+{
+	std::throw_with_nested(std::runtime_error("cannot log the recording" + detail));
+}
 
 /// Restores an fd's status flags (O_NONBLOCK) on destruction. The flags
 /// belong to the open file description, which the user's shell shares:
@@ -125,10 +132,18 @@ base::UniqueFd duplicate(int fd)
 /// in the buffer and `from` is not read: back-pressure instead of
 /// unbounded memory or blocking.
 struct Relay {
+	Relay(term::EventLoop &loop, const char *name, codec::PacketType type,
+	      term::FdWatch::Handler onReadable, term::FdWatch::Handler onWritable)
+	    : name(name), type(type), reading(loop, std::move(onReadable)),
+	      writing(loop, std::move(onWritable))
+	{
+	}
 	const char *name;
 	int from = -1;
 	int to = -1;
 	codec::PacketType type;
+	term::FdWatch reading; // on `from`, paused while `to` takes no more
+	term::FdWatch writing; // on `to`, while bytes wait
 	bool record = false;
 	std::unique_ptr<char[]> buf = std::make_unique<char[]>(kBufferSize);
 	std::size_t begin = 0, end = 0; // pending bytes
@@ -157,6 +172,8 @@ private:
 	void onChildExit(int status);
 	void onWindowChange();
 	void onHangup();
+	/// writer_.retry(); a failure ends the recording, said as such.
+	void retryWriter();
 	void onReadable(Relay &relay, short revents);
 	void onWritable(Relay &relay);
 	/// Reads what is there; false when the source reached EOF.
@@ -191,7 +208,7 @@ private:
 	// is flushed.
 	term::IgnoredSignals ignored_{SIGPIPE, SIGXFSZ};
 	base::UniqueFd in_, out_, err_;
-	std::optional<term::TermiosGuard> termios_;
+	std::optional<term::RawTerminal> raw_; // the user's terminal, when input is one
 	int termFd_ = -1; // the user's terminal, for window sizes
 	bool leadsTerminal_ = false; // we lead the session termFd_ controls
 	std::optional<term::WindowSize> window_;
@@ -200,12 +217,35 @@ private:
 	std::optional<FlagsGuard> inFlags_, outFlags_, errFlags_;
 	std::optional<codec::ChunkEncoder> encoder_;
 	term::EventLoop loop_;
-	Relay input_{"input", -1, -1, codec::PacketType::Input};
-	Relay output_{"output", -1, -1, codec::PacketType::Output};
-	Relay error_{"error", -1, -1, codec::PacketType::Output};
+	term::FdWatch signalWatch_{loop_, [this](short) { onSignal(); }};
+	Relay input_{loop_, "input", codec::PacketType::Input,
+		     [this](short ev) { onReadable(input_, ev); }, [this](short) { onWritable(input_); }};
+	Relay output_{loop_, "output", codec::PacketType::Output,
+		      [this](short ev) { onReadable(output_, ev); },
+		      [this](short) { onWritable(output_); }};
+	Relay error_{loop_, "error", codec::PacketType::Output,
+		     [this](short ev) { onReadable(error_, ev); }, [this](short) { onWritable(error_); }};
 	RecordResult result_;
 	bool writerFailed_ = false; // the error said what is lost
-	std::optional<base::Timestamp> endBy_; // after a signal: finish then
+	// After a signal: the program's time to end.
+	term::Timer signalGrace_{loop_, [this] { finish(); }};
+	// The oldest data recorded waits no longer than the latency.
+	term::Timer latencyFlush_{loop_,
+				  [this]() -> std::optional<base::Timestamp> {
+					  auto first = encoder_->firstRecordTime();
+					  if (!first)
+						  return std::nullopt;
+					  return *first + std::chrono::duration_cast<base::Timestamp>(
+							      options_.latency);
+				  },
+				  [this] {
+					  encoder_->flush();
+					  deliver();
+				  }};
+	// A writer whose service is away (journald restarting) holds messages
+	// and says when to try again.
+	term::Timer writerRetry_{loop_, [this] { return writer_.retryDeadline(); },
+				 [this] { retryWriter(); }};
 };
 
 Session::Session(const RecorderOptions &options, const codec::Envelope &envelope,
@@ -240,10 +280,9 @@ Session::Session(const RecorderOptions &options, const codec::Envelope &envelope
 	base::requireSpareFds(kSpareFds, "recording");
 	if (onPty) {
 		if (inTty) {
-			termios_.emplace(in_.get(), true);
-			base::setRawTerminal(::isatty(STDERR_FILENO) != 0);
+			raw_.emplace(in_.get());
 		}
-		child_ = term::spawnOnPty(argv, termios_ ? &termios_->saved() : nullptr, window_,
+		child_ = term::spawnOnPty(argv, raw_ ? &raw_->saved() : nullptr, window_,
 					  options.exec0);
 	} else {
 		child_ = term::spawnOnPipes(argv, options.exec0);
@@ -259,7 +298,6 @@ Session::Session(const RecorderOptions &options, const codec::Envelope &envelope
 			::kill(child_.pid, SIGHUP);
 			int status;
 			::waitpid(child_.pid, &status, WNOHANG);
-			base::setRawTerminal(false);
 			throw;
 		}
 	}
@@ -300,7 +338,6 @@ Session::~Session()
 		int status;
 		::waitpid(child_.pid, &status, WNOHANG);
 	}
-	base::setRawTerminal(false);
 }
 
 std::string Session::lostAfter(std::uint64_t failed) noexcept
@@ -335,8 +372,7 @@ void Session::deliver()
 			writer_.write(m.text, fields);
 		} catch (...) {
 			writerFailed_ = true;
-			std::throw_with_nested(
-			    std::runtime_error("cannot log the recording" + lostAfter(m.id)));
+			throwCannotLog(lostAfter(m.id));
 		}
 	}
 }
@@ -420,20 +456,20 @@ bool Session::writePending(Relay &relay)
 
 void Session::closeSource(Relay &relay)
 {
-	loop_.unwatch(relay.from);
+	relay.reading.unwatch();
 	relay.sourceOpen = false;
 	recordHeld(relay);
 	if (&relay != &input_ || reaped_)
 		return;
-	if (termios_) {
+	if (raw_) {
 		onHangup();
 		return;
 	}
 	// The user's input ended: pass the end on to the program.
 	if (child_.error) {
-		loop_.unwatch(child_.input.get());
+		input_.writing.unwatch(); // child_.input is input_.to
 		child_.input.reset();
-	} else if (termios_ || child_.input) {
+	} else if (raw_ || child_.input) {
 		// On a pty an EOF is the terminal's EOF character.
 		termios attrs{};
 		char eof = 4;
@@ -443,8 +479,7 @@ void Session::closeSource(Relay &relay)
 		relay.begin = 0;
 		relay.end = 1;
 		if (!writePending(relay))
-			loop_.watch(relay.to, POLLOUT,
-				    [this, &relay](short) { onWritable(relay); });
+			relay.writing.watch(relay.to, POLLOUT);
 	}
 }
 
@@ -460,8 +495,8 @@ void Session::onReadable(Relay &relay, short revents)
 	}
 	if (!writePending(relay)) {
 		// Stop reading until the other side takes what we have.
-		loop_.setEvents(relay.from, 0);
-		loop_.watch(relay.to, POLLOUT, [this, &relay](short) { onWritable(relay); });
+		relay.reading.setEvents(0);
+		relay.writing.watch(relay.to, POLLOUT);
 	}
 }
 
@@ -469,9 +504,9 @@ void Session::onWritable(Relay &relay)
 {
 	if (!writePending(relay))
 		return;
-	loop_.unwatch(relay.to);
+	relay.writing.unwatch();
 	if (relay.sourceOpen)
-		loop_.setEvents(relay.from, POLLIN);
+		relay.reading.setEvents(POLLIN);
 }
 
 void Session::flushToTerminal(Relay &relay)
@@ -531,7 +566,7 @@ void Session::flushWriter()
 		writer_.flush();
 	} catch (...) {
 		writerFailed_ = true;
-		std::throw_with_nested(std::runtime_error("cannot log the recording"));
+		throwCannotLog();
 	}
 }
 
@@ -572,6 +607,15 @@ void Session::onChildExit(int status)
 	reaped_ = true;
 	result_.exitStatus = term::shellStatus(status);
 	finish();
+}
+
+void Session::retryWriter()
+{
+	try {
+		writer_.retry();
+	} catch (...) {
+		throwCannotLog();
+	}
 }
 
 void Session::onHangup()
@@ -638,7 +682,7 @@ void Session::onSignal()
 			}
 			result_.signal = *sig;
 			::kill(child_.pid, *sig);
-			endBy_ = base::monotonicNow() + kSignalGrace;
+			signalGrace_.schedule(base::monotonicNow() + kSignalGrace);
 			break;
 		}
 	}
@@ -646,39 +690,11 @@ void Session::onSignal()
 
 RecordResult Session::run()
 {
-	loop_.watch(signals_.fd(), POLLIN, [this](short) { onSignal(); });
-	loop_.watch(input_.from, POLLIN, [this](short ev) { onReadable(input_, ev); });
-	loop_.watch(output_.from, POLLIN, [this](short ev) { onReadable(output_, ev); });
+	signalWatch_.watch(signals_.fd(), POLLIN);
+	input_.reading.watch(input_.from, POLLIN);
+	output_.reading.watch(output_.from, POLLIN);
 	if (error_.sourceOpen)
-		loop_.watch(error_.from, POLLIN, [this](short ev) { onReadable(error_, ev); });
-	loop_.addTimer([this] { return endBy_; },
-		       [this] {
-			       endBy_.reset();
-			       finish();
-		       });
-	auto latency = std::chrono::duration_cast<base::Timestamp>(options_.latency);
-	loop_.addTimer(
-	    [this, latency]() -> std::optional<base::Timestamp> {
-		    auto first = encoder_->firstRecordTime();
-		    if (!first)
-			    return std::nullopt;
-		    return *first + latency;
-	    },
-	    [this] {
-		    encoder_->flush();
-		    deliver();
-	    });
-	// A writer whose service is away (journald restarting) holds messages
-	// and says when to try again.
-	loop_.addTimer([this] { return writer_.retryDeadline(); },
-		       [this] {
-			       try {
-				       writer_.retry();
-			       } catch (...) {
-				       std::throw_with_nested(
-					   std::runtime_error("cannot log the recording"));
-			       }
-		       });
+		error_.reading.watch(error_.from, POLLIN);
 	// A child that is already gone before the loop starts still sends
 	// SIGCHLD, which is blocked and therefore pending on the signalfd.
 	try {

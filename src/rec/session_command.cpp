@@ -3,25 +3,40 @@
 
 #include <cstdlib>
 
-#include <getopt.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "tlog/base/error.hpp"
 
 namespace tlog::rec {
 
 namespace {
 
-enum Option : int { kConfiguration = 256 };
+constexpr const char *kUsage = R"(Usage: tlog-rec-session [OPTION...] [CMD_FILE [CMD_ARG...]]
+       tlog-rec-session -c [OPTION...] CMD_STRING [CMD_NAME [CMD_ARG...]]
+Start the user's shell under recording: a login shell for recorded users.
 
-const option kOptions[] = {
-    {"help", no_argument, nullptr, 'h'},
-    {"version", no_argument, nullptr, 'v'},
-    {"configuration", no_argument, nullptr, kConfiguration},
-    {"login", no_argument, nullptr, 'l'},
-    {"interactive", no_argument, nullptr, 'i'},
-    {"command", no_argument, nullptr, 'c'},
-    {nullptr, 0, nullptr, 0},
+  -h, --help           print this help and exit
+  -v, --version        print the version and exit
+      --configuration  print the merged configuration as JSON and exit
+  -l, --login          make the shell a login shell (also when argv[0]
+                       starts with '-')
+  -i, --interactive    pass -i to the shell
+  -c, --command        pass -c and CMD_STRING to the shell
+
+The shell comes from the "shell" key (default /bin/bash), then
+$TLOG_REC_SESSION_SHELL, then a program name like
+tlog-rec-session-shell-bin-zsh. Configuration: )" TLOG_SYSCONFDIR
+			       R"(/tlog/tlog-rec-session.conf,
+then the file named by $TLOG_REC_SESSION_CONF_FILE, then the JSON in
+$TLOG_REC_SESSION_CONF_TEXT. See tlog-rec-session(8), tlog-rec-session.conf(5).
+)";
+
+// The shell's options: none sets a key.
+constexpr conf::Option kOptions[] = {
+    {"login", 'l'},
+    {"interactive", 'i'},
+    {"command", 'c'},
 };
 
 } // namespace
@@ -38,42 +53,20 @@ SessionCommandLine parseSessionCommandLine(int argc, char *argv[])
 		name.remove_prefix(slash + 1);
 	cl.programName = std::string(name);
 
-	opterr = 0;
-	optind = 1;
-	int opt;
 	// "+": the shell's own arguments after CMD_STRING are not ours.
-	while ((opt = ::getopt_long(argc, argv, "+hvlic", kOptions, nullptr)) != -1) {
-		switch (opt) {
-		case 'h':
-			cl.help = true;
-			break;
-		case 'v':
-			cl.version = true;
-			break;
-		case kConfiguration:
-			cl.configuration = true;
-			break;
-		case 'l':
-			cl.login = true;
-			break;
-		case 'i':
-			cl.interactive = true;
-			break;
-		case 'c':
-			cl.command = true;
-			break;
-		default:
-			if (optopt != 0 && optopt < 256)
-				throw base::UsageError(std::string("unknown option -") +
-						       static_cast<char>(optopt));
-			throw base::UsageError("unknown option " + base::printable(argv[optind - 1]));
-		}
-	}
-	for (int i = optind; i < argc; i++)
+	int next = conf::parseOptions(argc, argv, kOptions, cl, [&](int id, const char *) {
+		(id == 'l' ? cl.login : id == 'i' ? cl.interactive : cl.command) = true;
+	});
+	for (int i = next; i < argc; i++)
 		cl.args.emplace_back(argv[i]);
 	if (cl.command && cl.args.empty() && !cl.help && !cl.version && !cl.configuration)
 		throw base::UsageError("-c needs a command string");
 	return cl;
+}
+
+const char *sessionUsageText() noexcept
+{
+	return kUsage;
 }
 
 std::optional<std::string> shellFromProgramName(std::string_view name)

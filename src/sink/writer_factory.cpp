@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/sink/writer_factory.hpp"
 
-#include <functional>
-#include <stdexcept>
 #include <string_view>
 
 #include "config.h"
-#include "tlog/sink/file_writer.hpp"
-#include "tlog/sink/syslog_writer.hpp"
-#if ENABLE_JOURNAL
-#include "tlog/sink/journal_writer.hpp"
-#endif
+#include "tlog/base/error.hpp"
 
 namespace tlog::sink {
 
@@ -23,29 +17,21 @@ struct Maker {
 
 std::unique_ptr<Writer> makeFile(const WriterSpec &spec)
 {
-	if (spec.filePath.empty())
-		throw std::invalid_argument("the file writer needs a file path (file.path)");
-	return std::make_unique<FileWriter>(spec.filePath);
+	if (spec.file.path.empty())
+		throw base::ConfigError("the file writer needs a file path (file.path)");
+	return std::make_unique<FileWriter>(spec.file.path);
 }
 
 std::unique_ptr<Writer> makeSyslog(const WriterSpec &spec)
 {
-	return std::make_unique<SyslogWriter>(spec.syslogFacility, spec.syslogPriority,
-					      spec.syslogSocket);
+	return std::make_unique<SyslogWriter>(spec.syslog.facility, spec.syslog.priority,
+					      spec.syslog.socket);
 }
 
 #if ENABLE_JOURNAL
 std::unique_ptr<Writer> makeJournal(const WriterSpec &spec)
 {
-	JournalWriter::Options options;
-	options.priority = spec.journalPriority;
-	options.augment = spec.journalAugment;
-	options.identifier = spec.identifier;
-	options.bufferBytes = spec.journalBuffer;
-	options.failOnOverflow = spec.journalFailOnOverflow;
-	options.rateBurst = spec.journalRateBurst;
-	options.rateInterval = std::chrono::seconds(spec.journalRateInterval);
-	return std::make_unique<JournalWriter>(std::move(options));
+	return std::make_unique<JournalWriter>(spec.journal);
 }
 #endif
 
@@ -68,8 +54,8 @@ std::unique_ptr<Writer> makeWriter(const WriterSpec &spec)
 	std::string known;
 	for (auto &m : kMakers)
 		known += (known.empty() ? "" : ", ") + std::string(m.type);
-	throw std::invalid_argument("unknown writer '" + spec.type + "' (this build has: " + known +
-				    ")");
+	throw base::ConfigError("unknown writer '" + spec.type + "' (this build has: " + known +
+				")");
 }
 
 std::vector<std::string> writerTypes()

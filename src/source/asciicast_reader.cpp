@@ -620,29 +620,11 @@ std::optional<RawMessage> AsciicastReader::read()
 std::unique_ptr<Reader> makeAsciicastReader(const ReaderSpec &spec)
 {
 	if (spec.path.empty())
-		throw base::UsageError("the asciicast reader needs a file: give -i/--file-path "
-				       "(or file.path), \"-\" for standard input");
+		throw base::ConfigError("the asciicast reader needs a file: give -i/--file-path "
+					"(or file.path), \"-\" for standard input");
 	if (spec.follow)
-		throw base::UsageError("the asciicast reader cannot follow a file");
+		throw base::ConfigError("the asciicast reader cannot follow a file");
 	return std::make_unique<AsciicastReader>(spec.path);
-}
-
-std::vector<RecordingEdges> listAsciicastRecordings(const ReaderSpec &spec)
-{
-	auto reader = makeAsciicastReader(spec);
-	std::vector<RecordingEdges> list;
-	while (auto raw = reader->read()) {
-		if (list.empty()) {
-			// The recording's id as the messages carry it.
-			auto rec = json::JsonRef::parse(raw->text).member("rec");
-			list.push_back(
-			    RecordingEdges{rec ? std::string(rec->asString()) : std::string(),
-					   raw->text, raw->text, raw->location, 0, {}, 0});
-		} else {
-			list.back().lastMessage = std::move(raw->text);
-		}
-	}
-	return list;
 }
 
 } // namespace tlog::source

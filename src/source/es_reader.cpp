@@ -2,8 +2,10 @@
 #include "tlog/source/es_reader.hpp"
 
 #include <algorithm>
+#include <string>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
@@ -34,11 +36,44 @@ std::string reasonOf(const std::string &body)
 	return text.empty() ? "no reason given" : text;
 }
 
+// A string as a query-string phrase.
+std::string quoted(const std::string &value)
+{
+	std::string out = "\"";
+	for (char c : value) {
+		if (c == '"' || c == '\\')
+			out += '\\';
+		out += c;
+	}
+	return out + "\"";
+}
+
 } // namespace
 
-ElasticReader::ElasticReader(ElasticSpec spec, bool follow)
+std::string selectionQuery(const std::string &query, const Selection &select)
+{
+	std::vector<std::string> terms;
+	if (!query.empty())
+		terms.push_back("(" + query + ")");
+	if (!select.user.empty())
+		terms.push_back("user:" + quoted(select.user));
+	if (!select.host.empty())
+		terms.push_back("host:" + quoted(select.host));
+	if (select.session)
+		terms.push_back("session:" + std::to_string(*select.session));
+	std::string all;
+	for (auto &t : terms)
+		all += (all.empty() ? "" : " AND ") + t;
+	if (!select.rec.empty())
+		all = all.empty() ? "rec:\"" + select.rec + "\""
+				  : "(" + all + ") AND rec:\"" + select.rec + "\"";
+	return all;
+}
+
+ElasticReader::ElasticReader(ElasticSpec spec, const Selection &select, bool follow)
     : spec_(std::move(spec)), follow_(follow)
 {
+	spec_.query = selectionQuery(spec_.query, select);
 	if (spec_.baseUrl.empty())
 		throw base::ConfigError("es.baseurl: the Elasticsearch _search URL is not set");
 	if (spec_.query.empty())
@@ -179,8 +214,15 @@ void ElasticReader::fetchPage()
 	drained_ = n == 0;
 }
 
-std::vector<RecordingEdges> listElasticRecordings(const ElasticSpec &spec)
+std::unique_ptr<Reader> makeElasticReader(const ReaderSpec &spec)
 {
+	return std::make_unique<ElasticReader>(spec.es, spec.select, spec.follow);
+}
+
+std::vector<RecordingEdges> listElasticRecordings(const ReaderSpec &readerSpec)
+{
+	ElasticSpec spec = readerSpec.es;
+	spec.query = selectionQuery(spec.query, readerSpec.select);
 	if (spec.baseUrl.empty())
 		throw base::ConfigError("es.baseurl: the Elasticsearch _search URL is not set");
 	CurlEasy curl;

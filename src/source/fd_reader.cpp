@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tlog/base/error.hpp"
+#include "tlog/source/reader_factory.hpp"
 
 namespace tlog::source {
 
@@ -198,6 +199,14 @@ std::optional<RawMessage> FdReader::read()
 		if (!fill() && !eof_)
 			return std::nullopt;
 	}
+}
+
+std::unique_ptr<Reader> makeFdReader(const ReaderSpec &spec)
+{
+	if (spec.path.empty())
+		throw base::ConfigError("the file reader needs a file: give -i/--file-path "
+					"(or file.path), \"-\" for standard input");
+	return std::make_unique<FdReader>(spec.path, spec.follow);
 }
 
 } // namespace tlog::source

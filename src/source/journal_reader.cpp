@@ -48,7 +48,7 @@ sd_journal *openJournal(const JournalSpec &spec)
 	int r;
 	if (!spec.directories.empty()) {
 		if (spec.directories.size() > 1)
-			throw base::UsageError(
+			throw base::ConfigError(
 			    "only one journal directory (-D) can be read at a time");
 		r = sd_journal_open_directory(&j, spec.directories[0].c_str(), 0);
 		check(r, "opening journal directory " + spec.directories[0]);
@@ -88,13 +88,11 @@ void addMatches(sd_journal *j, const std::vector<std::string> &matches)
 	}
 }
 
-// The user's matches, then the recording ANDed with all of them.
-void addSelection(sd_journal *j, const JournalSpec &spec)
+// The user's matches, then the selection's ANDed with all of them.
+void addSelection(sd_journal *j, const JournalSpec &spec, const Selection &select)
 {
 	addMatches(j, spec.matches);
-	std::vector<std::string> all = spec.required;
-	if (!spec.rec.empty())
-		all.push_back("TLOG_REC=" + spec.rec);
+	std::vector<std::string> all = selectionMatches(select);
 	if (all.empty())
 		return;
 	if (!spec.matches.empty())
@@ -134,6 +132,20 @@ std::optional<std::string> entryRecording(sd_journal *j, const std::string *mess
 
 } // namespace
 
+std::vector<std::string> selectionMatches(const Selection &select)
+{
+	std::vector<std::string> matches;
+	if (!select.user.empty())
+		matches.push_back("TLOG_USER=" + select.user);
+	if (!select.host.empty())
+		matches.push_back("TLOG_HOST=" + select.host);
+	if (select.session)
+		matches.push_back("TLOG_SESSION=" + std::to_string(*select.session));
+	if (!select.rec.empty())
+		matches.push_back("TLOG_REC=" + select.rec);
+	return matches;
+}
+
 EntryWriter entryWriter(sd_journal *j)
 {
 	return EntryWriter{getField(j, "_UID").value_or(""), getField(j, "_PID").value_or(""),
@@ -171,10 +183,10 @@ const EntryWriter *WriterCheck::writerOf(const std::string &rec) const
 	return known == writers_.end() ? nullptr : &known->second;
 }
 
-JournalReader::JournalReader(const JournalSpec &spec, bool follow)
-    : journal_(openJournal(spec)), spec_(spec), follow_(follow)
+JournalReader::JournalReader(const JournalSpec &spec, const Selection &select, bool follow)
+    : journal_(openJournal(spec)), spec_(spec), select_(select), follow_(follow)
 {
-	addSelection(journal_.get(), spec);
+	addSelection(journal_.get(), spec, select);
 	seekStart();
 	if (follow_) {
 		// Before the first read, so that nothing logged after it goes
@@ -200,8 +212,8 @@ void JournalReader::seekStart()
 			if (r > 0 && sd_journal_test_cursor(j, spec.cursor.c_str()) <= 0)
 				sd_journal_previous(j); // the entry is gone: start at the next one
 		}
-	} else if (spec.sinceUsec) {
-		check(sd_journal_seek_realtime_usec(j, *spec.sinceUsec), "seeking the journal");
+	} else if (select_.sinceUsec) {
+		check(sd_journal_seek_realtime_usec(j, *select_.sinceUsec), "seeking the journal");
 	} else {
 		check(sd_journal_seek_head(j), "seeking the journal");
 	}
@@ -234,15 +246,15 @@ std::optional<RawMessage> JournalReader::read()
 			// Entries are stamped when journald takes them: once the
 			// clock is past the bound (and a second for one taken but
 			// not yet written), none to come can be within it.
-			if (spec_.untilUsec &&
+			if (select_.untilUsec &&
 			    static_cast<std::uint64_t>(base::realtimeNow().count() / 1000) >
-				*spec_.untilUsec + 1000000)
+				*select_.untilUsec + 1000000)
 				atEnd_ = true;
 			return std::nullopt;
 		}
 		std::uint64_t usec = 0;
 		check(sd_journal_get_realtime_usec(j, &usec), "reading an entry's time");
-		if (spec_.untilUsec && usec > *spec_.untilUsec) {
+		if (select_.untilUsec && usec > *select_.untilUsec) {
 			atEnd_ = true;
 			return std::nullopt;
 		}
@@ -311,11 +323,11 @@ int JournalReader::waitFd() const noexcept
 
 std::optional<std::chrono::milliseconds> JournalReader::retryDelay() const noexcept
 {
-	if (!follow_ || !spec_.untilUsec || atEnd_)
+	if (!follow_ || !select_.untilUsec || atEnd_)
 		return std::nullopt;
 	// read() ends the recording a second past the bound (see there).
 	auto now = static_cast<std::int64_t>(base::realtimeNow().count() / 1000);
-	auto end = static_cast<std::int64_t>(*spec_.untilUsec) + 1000000;
+	auto end = static_cast<std::int64_t>(*select_.untilUsec) + 1000000;
 	return std::chrono::milliseconds(std::max<std::int64_t>(end - now, 0) / 1000 + 1);
 }
 
@@ -332,20 +344,20 @@ std::optional<std::string> JournalReader::field(const std::string &name) const
 namespace {
 
 // Positions @p j on the first (or last) entry of the current matches that
-// lies within the spec's time bounds. Returns false when there is none.
-bool seekEdge(sd_journal *j, const JournalSpec &spec, bool last)
+// lies within the selection's time bounds. Returns false when there is none.
+bool seekEdge(sd_journal *j, const Selection &select, bool last)
 {
 	int r;
 	if (last) {
-		if (spec.untilUsec)
-			check(sd_journal_seek_realtime_usec(j, *spec.untilUsec + 1),
+		if (select.untilUsec)
+			check(sd_journal_seek_realtime_usec(j, *select.untilUsec + 1),
 			      "seeking the journal");
 		else
 			check(sd_journal_seek_tail(j), "seeking the journal");
 		r = sd_journal_previous(j);
 	} else {
-		if (spec.sinceUsec)
-			check(sd_journal_seek_realtime_usec(j, *spec.sinceUsec),
+		if (select.sinceUsec)
+			check(sd_journal_seek_realtime_usec(j, *select.sinceUsec),
 			      "seeking the journal");
 		else
 			check(sd_journal_seek_head(j), "seeking the journal");
@@ -356,9 +368,9 @@ bool seekEdge(sd_journal *j, const JournalSpec &spec, bool last)
 		return false;
 	std::uint64_t usec = 0;
 	check(sd_journal_get_realtime_usec(j, &usec), "reading an entry's time");
-	if (spec.sinceUsec && usec < *spec.sinceUsec)
+	if (select.sinceUsec && usec < *select.sinceUsec)
 		return false;
-	if (spec.untilUsec && usec > *spec.untilUsec)
+	if (select.untilUsec && usec > *select.untilUsec)
 		return false;
 	return true;
 }
@@ -368,8 +380,8 @@ constexpr std::size_t kEdgeWalkLimit = 100000;
 
 // From the current entry of @p rec (at its first or @p last edge), steps
 // inwards to the nearest one @p writers accepts, counting the others in
-// @p foreign. False when there is none within the spec's time bounds.
-bool walkToWriter(sd_journal *j, const JournalSpec &spec, const std::string &rec,
+// @p foreign. False when there is none within the selection's time bounds.
+bool walkToWriter(sd_journal *j, const Selection &select, const std::string &rec,
 		  WriterCheck &writers, bool last, std::uint64_t &foreign)
 {
 	for (std::size_t walked = 0; walked < kEdgeWalkLimit; walked++) {
@@ -382,23 +394,24 @@ bool walkToWriter(sd_journal *j, const JournalSpec &spec, const std::string &rec
 			return false;
 		std::uint64_t usec = 0;
 		check(sd_journal_get_realtime_usec(j, &usec), "reading an entry's time");
-		if ((spec.sinceUsec && usec < *spec.sinceUsec) ||
-		    (spec.untilUsec && usec > *spec.untilUsec))
+		if ((select.sinceUsec && usec < *select.sinceUsec) ||
+		    (select.untilUsec && usec > *select.untilUsec))
 			return false;
 	}
 	return false;
 }
 
-// The recordings with an entry from spec.sinceUsec on (to untilUsec),
+// The recordings with an entry from select.sinceUsec on (to untilUsec),
 // walking those entries; nullopt (ask the index instead) when there are
 // more than kListWalkLimit to walk.
 constexpr std::size_t kListWalkLimit = 200000;
 
-std::optional<std::vector<std::string>> recordingsSince(sd_journal *j, const JournalSpec &spec)
+std::optional<std::vector<std::string>> recordingsSince(sd_journal *j, const JournalSpec &spec,
+							const Selection &select)
 {
 	sd_journal_flush_matches(j);
-	addSelection(j, spec);
-	check(sd_journal_seek_realtime_usec(j, *spec.sinceUsec), "seeking the journal");
+	addSelection(j, spec, select);
+	check(sd_journal_seek_realtime_usec(j, *select.sinceUsec), "seeking the journal");
 	std::vector<std::string> recs;
 	std::set<std::string, std::less<>> seen;
 	for (std::size_t walked = 0;; walked++) {
@@ -410,7 +423,7 @@ std::optional<std::vector<std::string>> recordingsSince(sd_journal *j, const Jou
 			break;
 		std::uint64_t usec = 0;
 		check(sd_journal_get_realtime_usec(j, &usec), "reading an entry's time");
-		if (spec.untilUsec && usec > *spec.untilUsec)
+		if (select.untilUsec && usec > *select.untilUsec)
 			break;
 		if (auto rec = getField(j, "TLOG_REC"); rec && seen.insert(*rec).second)
 			recs.push_back(std::move(*rec));
@@ -420,8 +433,15 @@ std::optional<std::vector<std::string>> recordingsSince(sd_journal *j, const Jou
 
 } // namespace
 
-std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
+std::unique_ptr<Reader> makeJournalReader(const ReaderSpec &spec)
 {
+	return std::make_unique<JournalReader>(spec.journal, spec.select, spec.follow);
+}
+
+std::vector<RecordingEdges> listJournalRecordings(const ReaderSpec &readerSpec)
+{
+	const JournalSpec &spec = readerSpec.journal;
+	const Selection &select = readerSpec.select;
 	JournalPtr journal(openJournal(spec));
 	sd_journal *j = journal.get();
 
@@ -430,8 +450,8 @@ std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
 	// long as there are not too many entries to walk.
 	std::vector<std::string> recs;
 	std::optional<std::vector<std::string>> walked;
-	if (spec.sinceUsec)
-		walked = recordingsSince(j, spec);
+	if (select.sinceUsec)
+		walked = recordingsSince(j, spec, select);
 	if (walked) {
 		recs = std::move(*walked);
 	} else {
@@ -455,24 +475,24 @@ std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
 		if (progress.due(base::monotonicNow()))
 			progress.show("listing recordings: " + std::to_string(i) + " of " +
 				      std::to_string(recs.size()) + " looked at");
-		if (!spec.rec.empty() && rec != spec.rec)
+		if (!select.rec.empty() && rec != select.rec)
 			continue;
 		sd_journal_flush_matches(j);
-		JournalSpec one = spec;
+		Selection one = select;
 		one.rec = rec;
-		addSelection(j, one);
+		addSelection(j, spec, one);
 		if (spec.trustedUid) {
 			std::string uid = "_UID=" + std::to_string(*spec.trustedUid);
 			check(sd_journal_add_match(j, uid.data(), uid.size()),
 			      "journal match " + uid);
 		}
-		if (!seekEdge(j, spec, false))
+		if (!seekEdge(j, select, false))
 			continue;
 		// The recording's own first and last entries: entries others
 		// logged with its fields are passed over, and counted.
 		WriterCheck writers;
 		std::uint64_t foreign = 0;
-		if (!walkToWriter(j, spec, rec, writers, false, foreign))
+		if (!walkToWriter(j, select, rec, writers, false, foreign))
 			continue;
 		RecordingEdges r;
 		r.rec = rec;
@@ -484,7 +504,8 @@ std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec)
 		std::free(cursor);
 		if (const EntryWriter *writer = writers.writerOf(rec))
 			r.writer = writer->describe();
-		if (!seekEdge(j, spec, true) || !walkToWriter(j, spec, rec, writers, true, foreign))
+		if (!seekEdge(j, select, true) ||
+		    !walkToWriter(j, select, rec, writers, true, foreign))
 			continue;
 		r.lastMessage = getField(j, "MESSAGE").value_or("");
 		r.foreignEntries = foreign;

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/source/reader_factory.hpp"
 
-#include <algorithm>
-#include <map>
+#include <stdexcept>
 
 #include "config.h"
 #include "tlog/base/error.hpp"
-#include "tlog/base/log.hpp"
-#include "tlog/json/json_ref.hpp"
 #include "tlog/source/asciicast_reader.hpp"
 #include "tlog/source/fd_reader.hpp"
 #if ENABLE_JOURNAL
@@ -21,115 +18,51 @@ namespace tlog::source {
 
 namespace {
 
-std::unique_ptr<Reader> makeFile(const ReaderSpec &spec)
-{
-	if (spec.path.empty())
-		throw base::UsageError("the file reader needs a file: give -i/--file-path "
-				       "(or file.path), \"-\" for standard input");
-	return std::make_unique<FdReader>(spec.path, spec.follow);
-}
-
-// A file has no index: read it through, keeping each recording's edges.
-std::vector<RecordingEdges> listFile(const ReaderSpec &spec)
-{
-	ReaderSpec once = spec;
-	once.follow = false;
-	auto reader = makeFile(once);
-	std::vector<RecordingEdges> list;
-	std::map<std::string, std::size_t> index;
-	base::ProgressLine progress;
-	std::size_t messages = 0;
-	while (auto raw = reader->read()) {
-		if (progress.due(base::monotonicNow()))
-			progress.show("listing recordings: " + std::to_string(messages) +
-				      " messages read, " + std::to_string(list.size()) +
-				      (list.size() == 1 ? " recording" : " recordings"));
-		messages++;
-		json::JsonRef message;
-		try {
-			message = json::JsonRef::parse(raw->text);
-		} catch (const std::system_error &e) {
-			throw base::FormatError(raw->location + ": invalid JSON: " + e.what());
-		}
-		auto recField = message.member("rec");
-		std::string rec = recField ? std::string(recField->asString()) : std::string();
-		auto [it, added] = index.emplace(rec, list.size());
-		if (added)
-			list.push_back(RecordingEdges{rec, raw->text, raw->text, raw->location, 0, {}, 0});
-		else
-			list[it->second].lastMessage = std::move(raw->text);
-	}
-	return list;
-}
-
-#if ENABLE_JOURNAL
-JournalSpec journalSpec(const ReaderSpec &spec)
-{
-	JournalSpec journal = spec.journal;
-	if (!spec.rec.empty())
-		journal.rec = spec.rec;
-	return journal;
-}
-
-std::unique_ptr<Reader> makeJournal(const ReaderSpec &spec)
-{
-	return std::make_unique<JournalReader>(journalSpec(spec), spec.follow);
-}
-
-std::vector<RecordingEdges> listJournal(const ReaderSpec &spec)
-{
-	return listJournalRecordings(journalSpec(spec));
-}
-#endif
-
-#if ENABLE_ELASTICSEARCH
-ElasticSpec elasticSpec(const ReaderSpec &spec)
-{
-	ElasticSpec es = spec.es;
-	if (!spec.rec.empty())
-		es.query = es.query.empty() ? "rec:\"" + spec.rec + "\""
-					    : "(" + es.query + ") AND rec:\"" + spec.rec + "\"";
-	return es;
-}
-
-std::unique_ptr<Reader> makeElastic(const ReaderSpec &spec)
-{
-	return std::make_unique<ElasticReader>(elasticSpec(spec), spec.follow);
-}
-
-std::vector<RecordingEdges> listElastic(const ReaderSpec &spec)
-{
-	return listElasticRecordings(elasticSpec(spec));
-}
-#endif
-
-struct Maker {
-	const char *type;
+/// What the factory knows of one reader type.
+struct ReaderType {
+	std::string_view type;
+	bool takesStdin; ///< its path may be "-", standard input
 	std::unique_ptr<Reader> (*make)(const ReaderSpec &);
+	/// Its indexed listing; nullptr: none, it is read through.
 	std::vector<RecordingEdges> (*list)(const ReaderSpec &);
+	std::string (*name)(const ReaderSpec &); ///< the source, for messages
 };
 
-// One line per reader type.
-constexpr Maker kMakers[] = {
-	{"file", makeFile, listFile},
-	{"asciicast", makeAsciicastReader, listAsciicastRecordings},
+std::string pathName(const ReaderSpec &spec)
+{
+	return spec.path == "-" ? "standard input" : spec.path;
+}
+
+// One line per reader type: each reader's file pair holds its entries.
+constexpr ReaderType kReaders[] = {
+    {"file", true, makeFdReader, nullptr, pathName},
+    {"asciicast", true, makeAsciicastReader, nullptr, pathName},
 #if ENABLE_JOURNAL
-	{"journal", makeJournal, listJournal},
+    {"journal", false, makeJournalReader, listJournalRecordings,
+     [](const ReaderSpec &) { return std::string("the journal"); }},
 #endif
 #if ENABLE_ELASTICSEARCH
-	{"es", makeElastic, listElastic},
+    {"es", false, makeElasticReader, listElasticRecordings,
+     [](const ReaderSpec &spec) { return spec.es.baseUrl; }},
 #endif
 };
 
-const Maker &find(const std::string &type)
+const ReaderType *lookUp(std::string_view type) noexcept
 {
-	for (auto &m : kMakers)
-		if (type == m.type)
-			return m;
+	for (auto &r : kReaders)
+		if (r.type == type)
+			return &r;
+	return nullptr;
+}
+
+const ReaderType &find(const std::string &type)
+{
+	if (const ReaderType *r = lookUp(type))
+		return *r;
 	std::string known;
-	for (auto &m : kMakers)
-		known += (known.empty() ? "" : ", ") + std::string(m.type);
-	throw base::UsageError("unknown reader '" + type + "' (this build has: " + known + ")");
+	for (auto &r : kReaders)
+		known += (known.empty() ? "" : ", ") + std::string(r.type);
+	throw base::ConfigError("unknown reader '" + type + "' (this build has: " + known + ")");
 }
 
 } // namespace
@@ -139,9 +72,29 @@ std::unique_ptr<Reader> makeReader(const ReaderSpec &spec)
 	return find(spec.type).make(spec);
 }
 
+bool hasIndex(std::string_view type) noexcept
+{
+	const ReaderType *r = lookUp(type);
+	return r != nullptr && r->list != nullptr;
+}
+
+bool readsStandardInput(const ReaderSpec &spec) noexcept
+{
+	const ReaderType *r = lookUp(spec.type);
+	return r != nullptr && r->takesStdin && spec.path == "-";
+}
+
+std::string sourceName(const ReaderSpec &spec)
+{
+	return find(spec.type).name(spec);
+}
+
 std::vector<RecordingEdges> listRecordings(const ReaderSpec &spec)
 {
-	return find(spec.type).list(spec);
+	const ReaderType &r = find(spec.type);
+	if (r.list == nullptr)
+		throw std::logic_error("the " + spec.type + " reader has no index to list");
+	return r.list(spec);
 }
 
 } // namespace tlog::source

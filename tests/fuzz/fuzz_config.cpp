@@ -5,7 +5,8 @@
 // command-line settings ("key=value" lines). It goes to tlog-rec's,
 // tlog-rec-session's (plain and set-id) and tlog-play's schemas.
 //
-// Every error is a ConfigError that names its source. A configuration
+// Every error is a ConfigError (a UsageError for the command line) that
+// names its source. A configuration
 // that loads prints as JSON that loads back to the same configuration,
 // and a set-id session recorder takes nothing from the environment but
 // the shell and the notice.
@@ -18,12 +19,14 @@
 
 #include "fuzz_util.hpp"
 #include "tlog/base/error.hpp"
+#include "tlog/conf/config_layers.hpp"
 #include "tlog/conf/config_schema.hpp"
 #include "tlog/conf/play_config.hpp"
 #include "tlog/conf/rec_config.hpp"
 #include "tlog/json/json_ref.hpp"
 
 using tlog::base::ConfigError;
+using tlog::conf::ConfigLayers;
 using tlog::conf::ConfigSchema;
 using tlog::fuzz::fail;
 using tlog::fuzz::require;
@@ -33,6 +36,11 @@ namespace {
 constexpr const char *kSystem = "fuzz-system.conf";
 constexpr const char *kTextVar = "TLOG_FUZZ_CONF_TEXT";
 constexpr const char *kNoFileVar = "TLOG_FUZZ_CONF_FILE"; // never set
+
+ConfigLayers environmentLayers()
+{
+	return ConfigLayers::fromEnvironment({"", kNoFileVar, kTextVar});
+}
 
 struct Input {
 	std::string_view system;
@@ -105,7 +113,7 @@ void fuzzRec(const Input &in)
 	config.bind(schema);
 	try {
 		applySystem(schema, in.system);
-		tlog::conf::applyLayers(schema, {"", kNoFileVar, kTextVar}, in.settings);
+		tlog::conf::applyLayers(schema, environmentLayers(), in.settings);
 	} catch (const ConfigError &e) {
 		checkSource(e);
 		return;
@@ -132,7 +140,9 @@ void fuzzSession(const Input &in, bool setId)
 	std::string before = tlog::conf::configurationJson(config.rec);
 	std::vector<std::string> ignored;
 	try {
-		tlog::conf::applyEnvironmentLayers(schema, {"", kNoFileVar, kTextVar}, setId, ignored);
+		tlog::conf::applyEnvironmentLayers(schema, environmentLayers(),
+						   setId ? tlog::conf::isUserSettableKey : nullptr,
+						   &ignored);
 	} catch (const ConfigError &e) {
 		checkSource(e);
 		return;
@@ -155,13 +165,14 @@ void fuzzSession(const Input &in, bool setId)
 void fuzzPlay(const Input &in)
 {
 	tlog::conf::PlayConfig config;
+	ConfigSchema schema;
+	config.bind(schema);
 	try {
-		applySystem(config.schema(), in.system);
+		applySystem(schema, in.system);
 		tlog::conf::PlayConfigSources sources;
 		sources.envText = in.envText;
 		config.loadLayers(sources);
-		for (const auto &[key, value] : in.settings)
-			config.set(key, value, tlog::conf::kCommandLine);
+		tlog::conf::applyCommandLine(schema, in.settings);
 	} catch (const ConfigError &e) {
 		std::string_view text = e.what();
 		// loadLayers() names the variable tlog-play reads.
@@ -171,8 +182,10 @@ void fuzzPlay(const Input &in)
 	}
 	std::string json = config.toJson().toString(true);
 	tlog::conf::PlayConfig again;
+	ConfigSchema againSchema;
+	again.bind(againSchema);
 	try {
-		again.schema().apply(tlog::conf::parseConfigText(json, "printed"), "printed");
+		againSchema.apply(tlog::conf::parseConfigText(json, "printed"), "printed");
 	} catch (const ConfigError &e) {
 		fail("printed play configuration does not load: " + std::string(e.what()) + "\n" +
 		     json);

@@ -15,12 +15,12 @@
 #include <string_view>
 
 #include "fuzz_util.hpp"
-#include "tlog/play/screen_search.hpp"
-#include "tlog/play/virtual_screen.hpp"
+#include "tlog/screen/screen_search.hpp"
+#include "tlog/screen/virtual_screen.hpp"
 
 using tlog::fuzz::require;
-using tlog::play::ScreenSearch;
-using tlog::play::VirtualScreen;
+using tlog::screen::ScreenSearch;
+using tlog::screen::VirtualScreen;
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "tlog/play/output_filter.hpp"
-#include "tlog/play/virtual_screen.hpp"
+#include "tlog/screen/virtual_screen.hpp"
 
 using tlog::play::OutputFilter;
 
@@ -338,7 +338,7 @@ BOOST_AUTO_TEST_CASE(restore_puts_back_what_the_output_changed)
 		      "\x1b[?1000h\x1b[?2004h\x1b=");
 	std::string restore = filter.restore();
 	for (std::string_view part :
-	     {std::string_view("\x1b[0m"), tlog::play::VirtualScreen::plainModes(),
+	     {std::string_view("\x1b[0m"), tlog::screen::VirtualScreen::plainModes(),
 	      std::string_view("\0337\x1b[r\0338"), std::string_view("\x1b[?25h"),
 	      std::string_view("\x1b[0 q")})
 		BOOST_TEST(restore.find(part) != std::string::npos, part);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Keys typed on a terminal during playback: a pty's slave is the key
 // terminal, the test types into its master.
+#define BOOST_TEST_MODULE player_keys
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>

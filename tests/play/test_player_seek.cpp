@@ -3,6 +3,7 @@
 // to a pty (so it keeps its virtual screen), keys come from another pty,
 // and what the output terminal ends up showing is compared with the
 // screen of a straight playback up to the same time.
+#define BOOST_TEST_MODULE player_seek
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -26,13 +27,13 @@
 #include "support/stderr_pty.hpp"
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/play/player.hpp"
-#include "tlog/play/virtual_screen.hpp"
+#include "tlog/screen/virtual_screen.hpp"
 #include "tlog/source/mem_reader.hpp"
 
 using namespace std::chrono_literals;
 using tlog::play::Player;
 using tlog::play::PlayerOptions;
-using tlog::play::VirtualScreen;
+using tlog::screen::VirtualScreen;
 using tlog::source::MemReader;
 
 namespace {

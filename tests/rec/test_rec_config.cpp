@@ -69,14 +69,14 @@ BOOST_AUTO_TEST_CASE(defaults_match_the_reference)
 	BOOST_TEST(c.limitRate == 16384);
 	BOOST_TEST(c.limitBurst == 32768);
 	BOOST_TEST(c.limitAction == "pass");
-	BOOST_TEST(c.filePath == "");
-	BOOST_TEST(c.syslogFacility == "authpriv");
-	BOOST_TEST(c.syslogPriority == "info");
-	BOOST_TEST(c.journalPriority == "info");
-	BOOST_TEST(c.journalAugment);
-	BOOST_TEST(c.journalBuffer == 16 << 20);
-	BOOST_TEST(c.journalOverflow == "delay");
-	BOOST_TEST(c.writer == "journal");
+	BOOST_TEST(c.writer.file.path == "");
+	BOOST_TEST(c.writer.syslog.facility == "authpriv");
+	BOOST_TEST(c.writer.syslog.priority == "info");
+	BOOST_TEST(c.writer.journal.priority == "info");
+	BOOST_TEST(c.writer.journal.augment);
+	BOOST_TEST(c.writer.journal.bufferBytes == 16u << 20);
+	BOOST_TEST(!c.writer.journal.failOnOverflow); // "delay"
+	BOOST_TEST(c.writer.type == "journal");
 }
 
 BOOST_AUTO_TEST_CASE(real_origin_names)
@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(layers_override_in_order)
 	BOOST_TEST(c.payload == 200);	   // env file over system file
 	BOOST_TEST(c.limitRate == 3);	   // env text over env file
 	BOOST_TEST(c.limitBurst == 4);	   // command line over env file
-	BOOST_TEST(c.writer == "journal"); // command line over env text
+	BOOST_TEST(c.writer.type == "journal"); // command line over env text
 }
 
 BOOST_AUTO_TEST_CASE(missing_system_file_is_fine_missing_env_file_is_not)
@@ -173,17 +173,17 @@ BOOST_AUTO_TEST_CASE(bad_json_names_the_file)
 BOOST_AUTO_TEST_CASE(file_writer_needs_a_path)
 {
 	RecConfig c;
-	c.writer = "file";
+	c.writer.type = "file";
 	try {
 		c.validate();
 		BOOST_FAIL("writer=file without file.path passed validation");
 	} catch (const ConfigError &e) {
 		BOOST_TEST(contains(e.what(), "file.path"), e.what());
 	}
-	c.filePath = "/tmp/x.log";
+	c.writer.file.path = "/tmp/x.log";
 	BOOST_CHECK_NO_THROW(c.validate());
-	c.filePath.clear();
-	c.writer = "syslog";
+	c.writer.file.path.clear();
+	c.writer.type = "syslog";
 	BOOST_CHECK_NO_THROW(c.validate());
 	c.limitAction = "delay";
 	c.limitRate = 0;

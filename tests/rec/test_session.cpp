@@ -92,8 +92,8 @@ BOOST_AUTO_TEST_CASE(shell_choice_order)
 BOOST_AUTO_TEST_CASE(session_defaults_fail_closed)
 {
 	conf::SessionConfig config;
-	BOOST_TEST(config.rec.writer == "journal");
-	BOOST_TEST(config.rec.journalOverflow == "fail");
+	BOOST_TEST(config.rec.writer.type == "journal");
+	BOOST_TEST(config.rec.writer.journal.failOnOverflow); // "fail"
 	BOOST_TEST(config.shell == "/bin/bash");
 	BOOST_TEST(config.notice == "\nATTENTION! Your session is being recorded!\n\n");
 	config.shell = "bash";
@@ -135,9 +135,9 @@ BOOST_AUTO_TEST_CASE(setid_environment_cannot_change_the_recording)
 
 	ignored.clear();
 	auto plain = conf::loadSessionConfig(testOrigin(), false, ignored);
-	BOOST_TEST(plain.rec.writer == "file");
-	BOOST_TEST(plain.rec.filePath == "/tmp/x");
-	BOOST_TEST(plain.rec.journalOverflow == "delay");
+	BOOST_TEST(plain.rec.writer.type == "file");
+	BOOST_TEST(plain.rec.writer.file.path == "/tmp/x");
+	BOOST_TEST(!plain.rec.writer.journal.failOnOverflow); // "delay"
 	BOOST_TEST(plain.rec.latency == 3);
 	BOOST_TEST(!plain.rec.logOutput);
 	BOOST_TEST(ignored.empty());

@@ -45,9 +45,9 @@ std::unique_ptr<tlog::sink::Writer> makeJournal(bool augment)
 {
 	tlog::sink::WriterSpec spec;
 	spec.type = "journal";
-	spec.journalPriority = "notice";
-	spec.journalAugment = augment;
-	spec.identifier = "test_sink_journal";
+	spec.journal.priority = "notice";
+	spec.journal.augment = augment;
+	spec.journal.identifier = "test_sink_journal";
 	return tlog::sink::makeWriter(spec);
 }
 

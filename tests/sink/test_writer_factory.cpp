@@ -2,11 +2,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
-#include <stdexcept>
 #include <string>
 
 #include "config.h"
 #include "support/files.hpp"
+#include "tlog/base/error.hpp"
 #include "tlog/sink/file_writer.hpp"
 #include "tlog/sink/writer_factory.hpp"
 
@@ -22,7 +22,7 @@ BOOST_AUTO_TEST_CASE(rejects_unknown_names)
 	try {
 		makeWriter(spec);
 		BOOST_FAIL("an unknown writer was made");
-	} catch (const std::invalid_argument &e) {
+	} catch (const tlog::base::ConfigError &e) {
 		BOOST_TEST(std::string(e.what()).find("'fiel'") != std::string::npos, e.what());
 	}
 }
@@ -31,7 +31,7 @@ BOOST_AUTO_TEST_CASE(file_needs_a_path)
 {
 	WriterSpec spec;
 	spec.type = "file";
-	BOOST_CHECK_THROW(makeWriter(spec), std::invalid_argument);
+	BOOST_CHECK_THROW(makeWriter(spec), tlog::base::ConfigError);
 }
 
 BOOST_AUTO_TEST_CASE(makes_a_file_writer)
@@ -39,11 +39,11 @@ BOOST_AUTO_TEST_CASE(makes_a_file_writer)
 	tlog::test::TempDir dir;
 	WriterSpec spec;
 	spec.type = "file";
-	spec.filePath = (dir / "rec.log").string();
+	spec.file.path = (dir / "rec.log").string();
 	auto w = makeWriter(spec);
 	BOOST_TEST(dynamic_cast<tlog::sink::FileWriter *>(w.get()) != nullptr);
 	w->write("{}", {});
-	BOOST_TEST(tlog::test::readFile(spec.filePath) == "{}\n");
+	BOOST_TEST(tlog::test::readFile(spec.file.path) == "{}\n");
 }
 
 BOOST_AUTO_TEST_CASE(lists_the_built_types)

@@ -223,11 +223,11 @@ BOOST_AUTO_TEST_CASE(factory)
 	};
 	auto reader = makeReader(spec("file", path.string()));
 	BOOST_TEST(reader->read()->text == "{}");
-	BOOST_CHECK_THROW(makeReader(spec("file", "")), tlog::base::UsageError);
+	BOOST_CHECK_THROW(makeReader(spec("file", "")), tlog::base::ConfigError);
 	try {
 		makeReader(spec("nosuch", "x"));
 		BOOST_FAIL("unknown reader made");
-	} catch (const tlog::base::UsageError &e) {
+	} catch (const tlog::base::ConfigError &e) {
 		// The message lists what this build has.
 		BOOST_TEST(std::string(e.what()).find("file") != std::string::npos, e.what());
 	}
@@ -236,25 +236,18 @@ BOOST_AUTO_TEST_CASE(factory)
 	BOOST_CHECK_THROW(makeReader(spec("es", "")), tlog::base::ConfigError);
 #else
 	// Not in this build: said as an unknown reader.
-	BOOST_CHECK_THROW(makeReader(spec("es", "")), tlog::base::UsageError);
+	BOOST_CHECK_THROW(makeReader(spec("es", "")), tlog::base::ConfigError);
 #endif
-}
-
-BOOST_AUTO_TEST_CASE(file_listing_names_each_recording_once)
-{
-	tlog::test::TempDir dir;
-	auto path = dir / "two.log";
-	tlog::test::writeFile(path, "{\"rec\":\"a\",\"id\":1}\n{\"rec\":\"b\",\"id\":1}\n"
-				    "{\"rec\":\"a\",\"id\":2}\n");
-	tlog::source::ReaderSpec s;
-	s.path = path.string();
-	auto list = tlog::source::listRecordings(s);
-	BOOST_REQUIRE(list.size() == 2u);
-	BOOST_TEST(list[0].rec == "a");
-	BOOST_TEST(list[0].firstMessage == "{\"rec\":\"a\",\"id\":1}");
-	BOOST_TEST(list[0].lastMessage == "{\"rec\":\"a\",\"id\":2}");
-	BOOST_TEST(list[0].location == path.string() + ":1");
-	BOOST_TEST(list[1].rec == "b");
+	// The table: a file has no index and reads standard input for "-".
+	BOOST_TEST(!tlog::source::hasIndex("file"));
+	BOOST_TEST(tlog::source::hasIndex("journal") == (ENABLE_JOURNAL != 0));
+	BOOST_TEST(tlog::source::hasIndex("es") == (ENABLE_ELASTICSEARCH != 0));
+	BOOST_TEST(!tlog::source::hasIndex("nosuch"));
+	BOOST_TEST(tlog::source::readsStandardInput(spec("file", "-")));
+	BOOST_TEST(!tlog::source::readsStandardInput(spec("file", path.string())));
+	BOOST_TEST(!tlog::source::readsStandardInput(spec("journal", "-")));
+	BOOST_CHECK_THROW(tlog::source::listRecordings(spec("file", path.string())),
+			  std::logic_error);
 }
 
 BOOST_AUTO_TEST_CASE(rewind_to_a_mark_reads_the_same_lines_again)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "support/skip.hpp"
+#include "support/virtual_clock.hpp"
 #include "tlog/base/clock.hpp"
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/term/child.hpp"
@@ -29,6 +30,7 @@ using namespace std::chrono_literals;
 using tlog::base::monotonicNow;
 using tlog::base::UniqueFd;
 using namespace tlog::term;
+using tlog::test::VirtualClock;
 
 namespace {
 
@@ -70,61 +72,70 @@ BOOST_AUTO_TEST_SUITE(event_loop)
 
 BOOST_AUTO_TEST_CASE(timer_fires_after_its_deadline)
 {
-	EventLoop loop;
-	auto start = monotonicNow();
+	VirtualClock clock;
+	EventLoop loop(clock);
+	auto start = clock.monotonic();
 	std::optional<tlog::base::Timestamp> deadline = start + 30ms;
 	int fired = 0;
-	loop.addTimer([&] { return deadline; },
-		      [&] {
-			      fired++;
-			      deadline.reset(); // idle from now on
-			      loop.stop();
-		      });
+	Timer timer(
+	    loop, [&] { return deadline; },
+	    [&] {
+		    fired++;
+		    deadline.reset(); // idle from now on
+		    loop.stop();
+	    });
 	loop.run();
 	BOOST_TEST(fired == 1);
+	BOOST_TEST((clock.elapsed() == 30ms));
+}
+
+BOOST_AUTO_TEST_CASE(the_system_clock_waits_for_the_deadline)
+{
+	EventLoop loop;
+	auto start = monotonicNow();
+	Timer timer(loop, [&] { loop.stop(); });
+	timer.schedule(start + 30ms);
+	loop.run();
+	BOOST_TEST(!timer.scheduled()); // one-shot
 	BOOST_TEST((monotonicNow() - start >= 30ms));
-	BOOST_TEST((monotonicNow() - start < 2s));
 }
 
 BOOST_AUTO_TEST_CASE(earliest_of_several_timers)
 {
-	EventLoop loop;
-	auto start = monotonicNow();
+	VirtualClock clock;
+	EventLoop loop(clock);
+	auto start = clock.monotonic();
 	std::vector<int> order;
 	std::optional<tlog::base::Timestamp> a = start + 40ms, b = start + 10ms;
-	loop.addTimer([&] { return a; },
-		      [&] {
-			      order.push_back(1);
-			      a.reset();
-		      });
-	loop.addTimer([&] { return b; },
-		      [&] {
-			      order.push_back(2);
-			      b.reset();
-		      });
+	Timer first(
+	    loop, [&] { return a; },
+	    [&] {
+		    order.push_back(1);
+		    a.reset();
+	    });
+	Timer second(
+	    loop, [&] { return b; },
+	    [&] {
+		    order.push_back(2);
+		    b.reset();
+	    });
 	while (a || b)
 		loop.runOnce();
 	BOOST_TEST(order == (std::vector<int>{2, 1}), boost::test_tools::per_element());
+	BOOST_TEST((clock.elapsed() == 40ms));
 }
 
 namespace {
 
 // Runs @p loop until a timer @p wait from now fires; returns how many
-// rounds (runOnce() calls) that took. The timer stays in the loop, idle:
-// its state is shared, not on this stack.
+// rounds (runOnce() calls) that took.
 int runFor(EventLoop &loop, tlog::base::Timestamp wait)
 {
-	auto done = std::make_shared<bool>(false);
-	auto until = monotonicNow() + wait;
-	loop.addTimer(
-	    [done, until]() -> std::optional<tlog::base::Timestamp> {
-		    if (*done)
-			    return std::nullopt;
-		    return until;
-	    },
-	    [done] { *done = true; });
+	bool done = false;
+	Timer timer(loop, [&done] { done = true; });
+	timer.schedule(loop.clock().monotonic() + wait);
 	int rounds = 0;
-	while (!*done) {
+	while (!done) {
 		loop.runOnce();
 		rounds++;
 	}
@@ -135,17 +146,18 @@ int runFor(EventLoop &loop, tlog::base::Timestamp wait)
 
 BOOST_AUTO_TEST_CASE(fd_handler_and_unwatch)
 {
-	EventLoop loop;
+	VirtualClock clock;
+	EventLoop loop(clock);
 	auto [r, w] = makePipe();
 	std::string got;
 	int calls = 0;
-	loop.watch(r.get(), POLLIN, [&, fd = r.get()](short revents) {
+	FdWatch watch(loop, r.get(), POLLIN, [&, fd = r.get()](short revents) {
 		calls++;
 		BOOST_TEST((revents & POLLIN) != 0);
 		char buf[16];
 		auto n = tlog::base::readSome(fd, buf, sizeof(buf));
 		got.append(buf, static_cast<std::size_t>(n));
-		loop.unwatch(fd); // safe inside the handler
+		watch.unwatch(); // safe inside the handler
 		loop.stop();
 	});
 	tlog::base::writeAll(w.get(), "ping");
@@ -160,15 +172,16 @@ BOOST_AUTO_TEST_CASE(fd_handler_and_unwatch)
 
 BOOST_AUTO_TEST_CASE(set_events_zero_ignores_the_fd)
 {
-	EventLoop loop;
+	VirtualClock clock;
+	EventLoop loop(clock);
 	auto [r, w] = makePipe();
 	int calls = 0;
-	loop.watch(r.get(), POLLIN, [&](short) { calls++; });
-	loop.setEvents(r.get(), 0);
+	FdWatch watch(loop, r.get(), POLLIN, [&](short) { calls++; });
+	watch.setEvents(0);
 	tlog::base::writeAll(w.get(), "x");
 	runFor(loop, 20ms);
 	BOOST_TEST(calls == 0);
-	loop.setEvents(r.get(), POLLIN);
+	watch.setEvents(POLLIN);
 	loop.runOnce();
 	BOOST_TEST(calls == 1);
 }
@@ -177,16 +190,17 @@ BOOST_AUTO_TEST_CASE(set_events_zero_ignores_a_hang_up_too)
 {
 	// poll(2) reports POLLHUP whatever the events: a paused pipe whose
 	// writer closed must not wake the loop (the player spun on it).
-	EventLoop loop;
+	VirtualClock clock;
+	EventLoop loop(clock);
 	auto [r, w] = makePipe();
 	int calls = 0;
-	loop.watch(r.get(), 0, [&](short) { calls++; });
+	FdWatch watch(loop, r.get(), 0, [&](short) { calls++; });
 	tlog::base::writeAll(w.get(), "x");
 	w.reset();
 	int rounds = runFor(loop, 50ms);
 	BOOST_TEST(calls == 0);
 	BOOST_TEST(rounds <= 2); // the timer's wait, not a spin
-	loop.setEvents(r.get(), POLLIN);
+	watch.setEvents(POLLIN);
 	loop.runOnce();
 	BOOST_TEST(calls == 1);
 }
@@ -195,9 +209,34 @@ BOOST_AUTO_TEST_CASE(handler_exception_propagates)
 {
 	EventLoop loop;
 	auto [r, w] = makePipe();
-	loop.watch(r.get(), POLLIN, [](short) { throw std::runtime_error("handler failed"); });
+	FdWatch watch(loop, r.get(), POLLIN,
+		      [](short) { throw std::runtime_error("handler failed"); });
 	tlog::base::writeAll(w.get(), "x");
 	BOOST_CHECK_THROW(loop.runOnce(), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(watches_and_timers_leave_the_loop_when_destroyed)
+{
+	// What a watch or a timer captures may go with it: the loop never
+	// calls it after that, even when it went inside a handler.
+	VirtualClock clock;
+	EventLoop loop(clock);
+	auto [r, w] = makePipe();
+	tlog::base::writeAll(w.get(), "x");
+	int watchCalls = 0, timerCalls = 0;
+	auto watch = std::make_unique<FdWatch>(loop, r.get(), POLLIN, [&](short) { watchCalls++; });
+	auto timer = std::make_unique<Timer>(loop, [&] { timerCalls++; });
+	timer->schedule(clock.monotonic());
+	// A watch ready in the same round as one that ends it.
+	FdWatch ender(loop, r.get(), POLLIN, [&](short) {
+		watch.reset();
+		timer.reset();
+	});
+	loop.runOnce();
+	BOOST_TEST(watchCalls == 1); // before ender, in the order they joined
+	BOOST_TEST(timerCalls == 0); // gone before the round's timers ran
+	runFor(loop, 10ms);
+	BOOST_TEST(watchCalls == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

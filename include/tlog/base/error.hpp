@@ -15,18 +15,23 @@ public:
 	using std::runtime_error::runtime_error;
 };
 
-/// A bad configuration value or key; what() names the key and its source.
+/// A bad setting: a configuration key or value, a combination of them,
+/// or a writer or reader this build cannot make; what() names the key and
+/// where it came from when that is known. Mains map it to exit status 1
+/// (runMain()).
 class ConfigError : public std::runtime_error
 {
 public:
 	using std::runtime_error::runtime_error;
 };
 
-/// A bad command line; mains map it to exit status 2.
-class UsageError : public std::runtime_error
+/// A bad command line: an unknown or incomplete option, or a bad value
+/// given there (conf::applyCommandLine() turns the ConfigError of a
+/// command-line setting into one). Mains map it to exit status 2.
+class UsageError : public ConfigError
 {
 public:
-	using std::runtime_error::runtime_error;
+	using ConfigError::ConfigError;
 };
 
 /// Throws std::system_error for the current errno, with @p what as context.

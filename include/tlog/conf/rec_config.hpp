@@ -4,30 +4,15 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
+
+#include "tlog/conf/config_layers.hpp"
+#include "tlog/sink/writer_factory.hpp"
 
 namespace tlog::conf {
 
-class ConfigSchema;
-
-/// Where one program's configuration layers come from. tlog-rec uses
-/// recConfigOrigin(); another program (tlog-rec-session) passes its own
-/// file and variable names.
-struct ConfigOrigin {
-	std::string systemFile; ///< read when it exists (e.g. /etc/tlog/tlog-rec.conf)
-	std::string fileVar;	///< names a file that must exist (TLOG_REC_CONF_FILE)
-	std::string textVar;	///< holds JSON text (TLOG_REC_CONF_TEXT)
-};
-
 /// TLOG_SYSCONFDIR/tlog/tlog-rec.conf, TLOG_REC_CONF_FILE, TLOG_REC_CONF_TEXT.
 ConfigOrigin recConfigOrigin();
-
-/// One command-line setting: a dotted key and its text value.
-using Setting = std::pair<std::string, std::string>;
-
-/// The source name command-line settings are reported under.
-inline constexpr const char *kCommandLine = "command line";
 
 /// The recorder's settings, with the reference tlog-rec's defaults.
 struct RecConfig {
@@ -39,21 +24,13 @@ struct RecConfig {
 	std::int64_t limitRate = 16384;	  ///< bytes/s
 	std::int64_t limitBurst = 32768;  ///< bytes
 	std::string limitAction = "pass"; ///< pass, delay or drop
-	std::string filePath;
-	std::string syslogFacility = "authpriv";
-	std::string syslogPriority = "info";
-	std::string syslogSocket = "/dev/log"; ///< the syslog daemon's datagram socket
-	std::string journalPriority = "info";
-	bool journalAugment = true;
-	/// Bytes of messages held in memory while the journal is away.
-	std::int64_t journalBuffer = 16 << 20;
-	/// At most this many entries per journalRateInterval seconds (0: no
-	/// pacing), below journald's RateLimitBurst, which drops the excess.
-	std::int64_t journalRateBurst = 8000;
-	std::int64_t journalRateInterval = 30;
-	/// When that is full: "delay" the session, or "fail" (end it).
-	std::string journalOverflow = "delay";
-	std::string writer = "journal"; ///< journal, syslog or file
+	/// The writer ("writer": journal, syslog or file) with each writer's
+	/// options: the "file", "syslog" and "journal" keys are bound to its
+	/// fields.
+	sink::WriterSpec writer;
+
+	/// The defaults; the writer is the journal.
+	RecConfig() { writer.type = "journal"; }
 
 	/// Binds every key ("latency", "limit.rate", ...) to this object's
 	/// fields; the object must outlive @p schema.
@@ -65,20 +42,11 @@ struct RecConfig {
 	void validate() const;
 };
 
-/// Applies the layers in order, lowest first: @p origin's system file
-/// (skipped when missing), the file named by its fileVar (must exist),
-/// the text in its textVar, then @p commandLine.
+/// RecConfig with all of @p origin's layers and @p commandLine applied
+/// (not yet validated).
 /// Throws: base::ConfigError naming the key and the source (the file's
-/// path, the variable's name, or "command line").
-void applyLayers(const ConfigSchema &schema, const ConfigOrigin &origin,
-		 const std::vector<Setting> &commandLine);
-
-/// RecConfig with all layers applied (not yet validated).
-/// Throws: base::ConfigError as applyLayers().
+/// path, the variable's name), base::UsageError for a command-line setting.
 RecConfig loadRecConfig(const ConfigOrigin &origin, const std::vector<Setting> &commandLine);
-
-/// The merged configuration as pretty JSON (--configuration).
-std::string configurationJson(const RecConfig &config);
 
 /// TLOG_SYSCONFDIR/tlog/tlog-rec-session.conf, TLOG_REC_SESSION_CONF_FILE,
 /// TLOG_REC_SESSION_CONF_TEXT.
@@ -109,28 +77,15 @@ struct SessionConfig {
 /// recorded. Every other key (where the recording goes, what it holds,
 /// how it is paced or limited) comes from the system file only: the
 /// environment is the user's to set (su without -, pam_env, ssh's
-/// AcceptEnv), and it must not switch the recording off.
+/// AcceptEnv), and it must not switch the recording off. A KeyFilter
+/// for applyEnvironmentLayers().
 bool isUserSettableKey(std::string_view key) noexcept;
 
-/// Applies @p origin's system file to @p schema (skipped when missing).
-/// Throws: base::ConfigError naming the file.
-void applySystemLayer(const ConfigSchema &schema, const ConfigOrigin &origin);
-
-/// Applies the environment's layers of @p origin: the file named by its
-/// fileVar (read with the caller's current ids), then the text in its
-/// textVar. With @p setId, only user-settable keys (isUserSettableKey())
-/// apply: each other one is left out and added to @p ignored as
-/// "VAR: key".
-/// Throws: base::ConfigError naming the variable and key.
-void applyEnvironmentLayers(const ConfigSchema &schema, const ConfigOrigin &origin, bool setId,
-			    std::vector<std::string> &ignored);
-
-/// SessionConfig with all of @p origin's layers applied (not validated).
+/// SessionConfig with all of @p origin's layers applied (not validated):
+/// with @p setId, the environment's only through isUserSettableKey(),
+/// each key left out added to @p ignored as "SOURCE: key".
 /// Throws: base::ConfigError.
 SessionConfig loadSessionConfig(const ConfigOrigin &origin, bool setId,
 				std::vector<std::string> &ignored);
-
-/// The merged session configuration as pretty JSON.
-std::string configurationJson(const SessionConfig &config);
 
 } // namespace tlog::conf

@@ -5,32 +5,22 @@
 #include <ctime>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
+
+#include "tlog/conf/options.hpp"
+#include "tlog/play/playback.hpp"
 
 namespace tlog::conf {
-class PlayConfig;
+struct PlayConfig;
 } // namespace tlog::conf
 
 namespace tlog::play {
 
-/// tlog-play's command line, parsed but not yet applied: the settings
-/// go on top of the configuration files, which are read only after
-/// --help and --version had their chance.
-struct CommandLine {
-	bool help = false;
-	bool version = false;
-	bool configuration = false;
-	bool list = false; ///< --list: list the recordings, play none
-	bool json = false; ///< --json: the list as JSON
-	std::string exportFormat; ///< --export: "asciicast" or "text", or empty to play
-	std::string exportPath;   ///< -o: the export's file; empty: standard output
-	std::string search;       ///< --search: the pattern for n/N and --list-matches
-	bool listMatches = false; ///< --list-matches: print where the pattern shows
-	std::string inputPath;    ///< --input: where recorded input is written
-	/// (key, value text) in the order given; flags have the value "true".
-	std::vector<std::pair<std::string, std::string>> settings;
-};
+/// tlog-play's command line, parsed but not yet applied: what it asks
+/// to do (the request: --list, --json, --export, -o, --search,
+/// --list-matches, --input) and the settings, which go on top of the
+/// configuration files, read only after --help and --version had their
+/// chance.
+struct CommandLine : PlaybackRequest, conf::ProgramOptions {};
 
 /// Parses the options of tlog-play (the reference's, minus the readers
 /// this build lacks). Uses getopt_long, so it is not reentrant.

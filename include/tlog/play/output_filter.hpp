@@ -30,7 +30,7 @@ namespace tlog::play {
 ///   window name (ESC k, whose text then shows);
 /// - C1 controls encoded in UTF-8 (U+0080-U+009F), which terminals that
 ///   decode first take as controls: they become U+FFFD, as the player's
-///   VirtualScreen shows them.
+///   screen::VirtualScreen shows them.
 ///
 /// Text, C0 controls and invalid UTF-8 pass unchanged. CAN and SUB end a
 /// sequence, BEL or ST an OSC (and, as libvterm has it, any string). A
@@ -67,7 +67,7 @@ public:
 	}
 
 	/// Follows the modes set by @p own, sequences the player writes to
-	/// the terminal itself (a paint of its VirtualScreen): not filtered,
+	/// the terminal itself (a paint of its screen::VirtualScreen): not filtered,
 	/// and the held state of the recorded output is left alone.
 	/// Throws: std::bad_alloc.
 	void note(std::string_view own);
@@ -78,7 +78,7 @@ public:
 
 	/// Sequences that put the terminal back to its usual modes from what
 	/// the output (and note()) changed: the plain modes of
-	/// VirtualScreen::plainModes(), no scroll region or left and right
+	/// screen::VirtualScreen::plainModes(), no scroll region or left and right
 	/// margins, no newline mode or reverse video, the cursor shown in its
 	/// default style, default colours and attributes, synchronized output
 	/// off; with raw also the input modes, keypad, kitty keyboard flags and

@@ -8,10 +8,12 @@
 #include "tlog/source/reader_factory.hpp"
 
 namespace tlog::conf {
-class PlayConfig;
+struct PlayConfig;
 } // namespace tlog::conf
 
 namespace tlog::play {
+
+struct CommandLine;
 
 /// What tlog-play is asked to do besides its configuration.
 struct PlaybackRequest {
@@ -26,15 +28,18 @@ struct PlaybackRequest {
 	std::string inputPath;    ///< where recorded input is written; empty: nowhere
 };
 
-/// The reader description @p config makes: the short selections (rec,
-/// user, host, session) become journal fields or query terms, times and
-/// cursors are resolved, a cursor file is read.
+/// The reader description @p config makes: the selection (rec or
+/// file.match, user, host, session, the time bounds), which the reader
+/// translates into its own query, and each reader's own options; the
+/// trusted uid is resolved, a cursor file is read.
 /// Throws: base::UsageError for contradicting or malformed settings.
 source::ReaderSpec readerSpec(const conf::PlayConfig &config);
 
 /// Summaries of the recordings @p spec selects and @p select matches,
-/// oldest first.
-/// Throws: as source::listRecordings(), base::FormatError.
+/// oldest first: from the index of a source that has one, else read
+/// through with the codec.
+/// Throws: as source::listRecordings() and source::makeReader(),
+/// base::FormatError.
 std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec, const Selection &select);
 
 /// Lists (request.list), exports (request.exportFormat) or plays one
@@ -42,10 +47,20 @@ std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec, const Se
 /// selection matches several recordings, it plays the newest and names
 /// the others on stderr, or with "strict" refuses with the list;
 /// recordings are never interleaved. With a cursor file, the position
-/// reached is stored there at the end (not for an export). Returns
+/// reached is stored there at the end (not for an export). Keys are read
+/// from request.keyFd unless the reader reads standard input. Returns
 /// the signal that ended playback, or 0.
 /// Throws: base::UsageError, base::FormatError, std::runtime_error,
 /// std::system_error.
 int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request);
+
+/// tlog-play: answers --help, --version and --configuration, or loads the
+/// configuration (files, environment, then @p commandLine's settings) and
+/// runs runPlayback() on standard output, with keys from standard input
+/// when it is a terminal. Dies of the signal that ended playback, or of
+/// SIGPIPE when the output pipe was closed, once the terminal is restored.
+/// Returns the exit status.
+/// Throws: as runPlayback(); base::UsageError for a bad option value.
+int runPlayer(const CommandLine &commandLine);
 
 } // namespace tlog::play

@@ -2,26 +2,27 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tlog/base/clock.hpp"
-#include "tlog/base/log.hpp"
-#include "tlog/codec/chunk_decoder.hpp"
 #include "tlog/codec/packet.hpp"
-#include "tlog/play/idle_limit.hpp"
-#include "tlog/play/output_filter.hpp"
-#include "tlog/play/playback_clock.hpp"
-#include "tlog/play/recording_list.hpp"
+#include "tlog/play/key_map.hpp"
+#include "tlog/play/pacer.hpp"
 #include "tlog/play/position.hpp"
-#include "tlog/play/screen_search.hpp"
-#include "tlog/play/virtual_screen.hpp"
+#include "tlog/play/recording_list.hpp"
+#include "tlog/play/recording_screen.hpp"
+#include "tlog/play/recording_stream.hpp"
+#include "tlog/play/search_scan.hpp"
+#include "tlog/play/snapshot_store.hpp"
+#include "tlog/play/status_line.hpp"
+#include "tlog/play/terminal_output.hpp"
+#include "tlog/play/terminal_sizing.hpp"
 #include "tlog/term/event_loop.hpp"
 #include "tlog/term/key_input.hpp"
-#include "tlog/term/window.hpp"
 
 namespace tlog::source {
 class Reader;
@@ -42,19 +43,13 @@ struct PlayerOptions {
 	bool handleSignals = true; ///< SIGINT/SIGTERM/SIGHUP end playback
 	bool fromMiddle = false;   ///< the first message may have any id (a cursor)
 	base::Timestamp idleLimit{}; ///< longest pause played; zero keeps them all
-	std::string search;    ///< the pattern for 'n'/'N' and listMatches
-	/// Instead of playing: write "TIME<TAB>ROW TEXT" for every place the
-	/// search pattern appears on the screen.
-	bool listMatches = false;
-	/// Instead of playing: write the text the screen shows at the end,
-	/// after the lines that scrolled off it (--export=text).
-	bool exportText = false;
+	std::string search;    ///< the pattern for 'n'/'N' and listMatches()
 	/// Recording time between two screen snapshots (seeking back).
 	base::Timestamp snapshotEvery = std::chrono::seconds(5);
 	/// Long work says where in the recording it is once it took this
-	/// long: listMatches and exportText on a progress line of stderr when
-	/// that is a terminal (base::showProgress()), a jump on the output
-	/// terminal's last row until it lands.
+	/// long: listMatches() and exportText() on a progress line of stderr
+	/// when that is a terminal (base::showProgress()), a seek on the
+	/// output terminal's last row until it lands.
 	base::Timestamp progressAfter = std::chrono::seconds(1);
 	/// Show a status line on the terminal's last row ('s' toggles it).
 	bool status = false;
@@ -69,6 +64,13 @@ struct PlayerOptions {
 	/// Output to a terminal as recorded, not through an OutputFilter
 	/// (--raw-output); the modes are put back at the end either way.
 	bool rawOutput = false;
+
+	/// The recording these options select, for a RecordingStream.
+	StreamOptions stream() const
+	{
+		return StreamOptions{match,	 select,    lax, fromMiddle,
+				     idleLimit, inputFd >= 0 || status};
+	}
 };
 
 /// Lowest and highest speed the '{' and '}' keys reach.
@@ -78,34 +80,36 @@ inline constexpr double kMaxKeySpeed = 16.0;
 /// How playback ended.
 struct PlayResult {
 	int signal = 0; ///< the signal that ended it, 0 for the end or 'q'
-	std::size_t matches = 0; ///< places listed by listMatches
+	std::size_t matches = 0; ///< places listed by listMatches()
 };
 
-/// Plays one recording: reads messages from a Reader, keeps those of one
-/// recording (the first seen or options.match; others are named at the
-/// end, never interleaved), decodes them and writes their output to an fd
-/// paced by their timestamps on a PlaybackClock. Recorded input is not
+/// Plays one recording (a RecordingStream of it) to an fd, paced by its
+/// times on a PlaybackClock (through a Pacer). Recorded input is not
 /// written there: it goes to options.inputFd and the status line.
 ///
 /// When the fd is a terminal (the auditor's), the output goes through an
-/// OutputFilter (unless options.rawOutput), and every way out of run()
-/// (the end, q, a signal, an exception) writes what puts back the modes
-/// the recording changed. A file or pipe gets the output as recorded.
+/// OutputFilter (unless options.rawOutput; see TerminalOutput), and every
+/// way out of run() (the end, q, a signal, an exception) writes what puts
+/// back the modes the recording changed. A file or pipe gets the output
+/// as recorded.
 ///
-/// Everything runs in one term::EventLoop: a timer for the next packet's
-/// due time, the reader's waitFd() while following, a signalfd, and the
-/// key terminal when there is one (put in raw mode for the duration of
-/// run(); every exit path restores it), read through a term::KeyInput so
-/// that the terminal's answers are never keys. With no key terminal
-/// (stdin is a file or pipe) no keys are read and playback runs to the end.
+/// Everything runs in one term::EventLoop, whose clock the player reads:
+/// a timer for the next packet's due time, the reader's waitFd() while
+/// following, a signalfd, and the key terminal when there is one (raw for
+/// the duration of run(), term::RawTerminal; every exit path restores
+/// it), read through a term::KeyInput so that the terminal's answers are
+/// never keys; a KeyMap turns keys into commands. With no key terminal
+/// (stdin is a file or pipe) no keys are read and playback runs to the
+/// end.
 ///
-/// When the output is a terminal (or for listMatches/exportText) the player
-/// keeps a VirtualScreen of the recorded size: a jump is not printed but
-/// painted once it lands, and every snapshotEvery of recording time the
-/// screen is kept with the reader's mark(), so a jump back restores the
-/// nearest snapshot and replays from there unseen. A reader without marks
-/// (a pipe, ES) cannot go back; that is said, not faked. A jump that
-/// takes longer than progressAfter says how far it got on the last row.
+/// On a terminal the player keeps a RecordingScreen of the recorded size:
+/// a seek is not printed but painted once it lands, and a SnapshotStore
+/// keeps the screen every snapshotEvery of recording time with the
+/// reader's mark, so a seek back restores the nearest snapshot and
+/// replays from there unseen. A reader without marks (a pipe, ES) cannot
+/// go back; that is said, not faked. A seek that takes longer than
+/// progressAfter says how far it got on the last row (JumpNote); 'n' and
+/// 'N' scan for the search pattern (SearchScan); 's' shows a StatusLine.
 ///
 /// Malformed messages end playback with a base::FormatError naming the
 /// message's location; with lax only id gaps are forgiven.
@@ -113,8 +117,15 @@ class Player
 {
 public:
 	/// @p reader is borrowed for the player's life. @p outFd receives the
-	/// output; @p keyFd is a terminal to read keys from, or -1.
+	/// output; @p keyFd is a terminal to read keys from, or -1. The player
+	/// runs its own loop on the system's clock.
+	/// Throws: std::bad_alloc.
 	Player(source::Reader &reader, PlayerOptions options, int outFd, int keyFd);
+	/// The same in @p loop (borrowed), on its clock: tests run it on a
+	/// virtual one, with their own timers in it.
+	/// Throws: std::bad_alloc.
+	Player(source::Reader &reader, PlayerOptions options, int outFd, int keyFd,
+	       term::EventLoop &loop);
 	~Player();
 	Player(const Player &) = delete;
 	Player &operator=(const Player &) = delete;
@@ -129,7 +140,7 @@ public:
 	/// --cursor-file): the last message read, or, when it was not all
 	/// played (quit or a signal in the middle of it), the one before it,
 	/// so that it is played again rather than skipped. Empty: none.
-	std::string resumePosition() const;
+	std::string resumePosition() const { return stream_.resumePosition(); }
 
 	/// Handles typed key bytes as the terminal would deliver them, one
 	/// call a read (public for tests; run() feeds it from the key
@@ -141,133 +152,106 @@ public:
 	void onKeys(std::string_view keys);
 
 	/// The current playback speed and pause state (for tests).
-	double speed() const noexcept { return clock_.speed(); }
-	bool paused() const noexcept { return clock_.paused(); }
+	double speed() const noexcept { return pacer_.clock().speed(); }
+	bool paused() const noexcept { return pacer_.clock().paused(); }
 	/// Recording time of the last output shown, snapshots held (tests).
 	base::Timestamp shownTime() const noexcept { return shownTs_; }
-	std::size_t snapshots() const noexcept { return snapshots_.size(); }
+	std::size_t snapshots() const noexcept { return snapshots_ ? snapshots_->size() : 0; }
 
 private:
-	bool readOne();
-	void pump();
-	std::optional<base::Timestamp> nextDeadline() const;
-	/// Writes @p packet's output (unless !show) and puts it on the screen.
-	void emit(const codec::Packet &packet, bool show);
-	void flushOutput();
-	void setDry(bool dry);
-	void jump(PlayPosition target);
-	/// Goes to @p target in either direction (with a screen).
-	void seekTo(base::Timestamp target);
+	/// How a packet is played.
+	enum class Seen {
+		Shown,	///< written to the output (and put on the screen)
+		Unseen, ///< put on the screen only: a seek under way
+	};
+
+	Player(source::Reader &reader, PlayerOptions options, int outFd, int keyFd,
+	       term::EventLoop *loop, std::unique_ptr<term::EventLoop> ownLoop);
+	base::Timestamp now() const noexcept { return loop_.clock().monotonic(); }
+
+	/// Plays the packets that are due, a burst at most; ends playback at
+	/// the end.
+	void playDue();
+	/// When playDue() has something to do next (monotonic).
+	std::optional<base::Timestamp> nextDue() const;
+	/// Reads a message; the first one starts the clock.
+	bool readMessage();
+	/// Keeps the screen now, with the stream's mark.
+	void takeSnapshot();
+	/// While a seek takes long: says how far it got (JumpNote).
+	void noteSeek(base::Timestamp now);
+	void playPacket(const codec::Packet &packet, Seen seen);
+	void playOutput(const codec::Packet &packet, Seen seen);
+	void playWindow(const codec::Packet &packet, Seen seen);
+	/// Everything there was is written (a fast-forward to the end):
+	/// play in step with the recording from here.
+	void caughtUpWithEnd(base::Timestamp now);
+	/// Paused with a key terminal and a screen: the end does not end it.
+	bool holdsAtEnd() const noexcept;
+
+	/// G: to a time (a seek with a screen, else forward only) or the end.
+	void goTo(PlayPosition target);
+	/// Forward to @p target, without a screen (a place passed stays).
+	void fastForwardTo(base::Timestamp target);
+	/// Goes to @p target in either direction, unseen, painted on landing
+	/// (with a screen).
+	void seek(base::Timestamp target);
 	/// Restores the latest snapshot at or before @p target; false when
 	/// the reader cannot go back.
-	bool rewindTo(base::Timestamp target);
-	void takeSnapshot();
-	/// A silent run ended: show the screen, finish a search scan.
-	void landed();
+	bool restoreSnapshot(base::Timestamp target);
+	/// A seek's unseen replay is over: a search scan goes on, or the
+	/// screen is painted.
+	void onSeekLanded();
 	void startSearch(std::string pattern, bool forward);
-	void onSearchMatch(base::Timestamp ts, const std::string &row);
-	bool onPromptKey(char c);
-	void finishCatchUp(base::Timestamp now);
-	/// Paused with a key terminal and a screen: the end does not end it.
-	bool holdAtEnd() const noexcept;
-	/// Where a live recording is now, by its last message's wall-clock
-	/// "time": nullopt without one.
-	std::optional<base::Timestamp> liveEdge() const;
+	void onSearchMatch(base::Timestamp ts);
+
 	void onKeyFdReadable();
-	/// Handles one key.
 	void onKey(const term::Key &key, base::Timestamp now);
+	void execute(const Command &command, base::Timestamp now);
+
+	/// Writes what the output gathered, the status line kept over it.
+	void flushOutput();
 	/// Writes what puts the terminal's modes back, when it is one.
 	void restoreTerminal();
-	/// Appends a paint of the screen to the output; @p jumped: the
-	/// recorded output goes on from elsewhere.
-	void appendPaint(bool jumped);
-	/// The status line's text, and the sequences that draw it (keeping
-	/// in statusRestore_ what puts the row under it back).
-	std::string statusText() const;
-	std::string drawStatus();
+	void paintScreen(bool jumped);
+	void toggleStatus();
 	void refreshStatus();
+	std::string drawStatus();
 	/// "H:MM:SS" read so far, "of H:MM:SS" when the length is known.
 	std::string reachedText() const;
-	void showProgress(base::Timestamp now);
-	void noteJump(base::Timestamp now);
-	void toggleStatus();
-	void finish();
 
-	source::Reader &reader_;
+	std::unique_ptr<term::EventLoop> ownLoop_; // when not given one
+	term::EventLoop &loop_;
 	PlayerOptions options_;
-	int outFd_;
 	int keyFd_;
-	bool outIsTty_ = false;
-	term::EventLoop loop_;
-	codec::ChunkDecoder decoder_;
-	PlaybackClock clock_;
-	IdleLimit idle_; // shortens the packets' times (--idle-limit)
+	RecordingStream stream_;
+	Pacer pacer_;
+	TerminalOutput output_;
+	std::optional<RecordingScreen> screen_; // on a terminal
+	std::optional<SnapshotStore> snapshots_; // with a screen and a reader that goes back
+	SearchScan scan_;
+	KeyMap keyMap_;
+	term::KeyInput keyInput_;	     // what the key terminal sends
+	std::vector<term::Key> keys_;	     // the keys of one read
+	std::vector<Command> commands_;      // what one key asks
+	StatusLine status_;
+	TerminalSizing sizing_;
+	JumpNote jumpNote_;
 
-	std::optional<std::string> rec_;  // the recording being played
-	std::string beforeQueued_;        // reader position before the queued message
-	std::vector<std::string> others_; // other recordings seen, in order
-	std::deque<codec::Packet> queue_; // decoded, not yet written
-	std::string pending_;             // output gathered in one pump()
-	bool started_ = false;            // the clock runs from the first message
-	bool dry_ = false;                // read() came back empty
-	int watchedFd_ = -1;              // the reader's waitFd() in the loop
-	std::optional<base::Timestamp> retryAt_; // ask a pollable reader again then
+	bool started_ = false;	  // the clock runs from the first message
 	bool done_ = false;
+	// A seek put output on the screen that the terminal has not been
+	// shown: the screen is painted when it lands.
+	bool landingPaintDue_ = false;
+	// The command line's --goto prints the output before the place (as
+	// the reference does), rather than painting where it lands.
+	bool printingCatchUp_ = false;
+	base::Timestamp shownTs_{}; // time of the last output packet played
 
-	// Fast-forward: packets up to ffTarget_ (or all, to the end) are
-	// written at once, even while paused.
-	std::optional<base::Timestamp> ffTarget_;
-	bool ffEnd_ = false;
-	bool writeGoTo_ = false; // the command line's --goto: written, not painted
-	int steps_ = 0;       // '.' presses waiting for a packet
-	std::string typed_;   // digits typed before 'G'
-
-	base::Timestamp lastTs_{};       // time of the last decoded packet
-	std::uint64_t lastPos_ = 0;      // pos and time of the last message
-	std::optional<double> lastTime_;
-	std::optional<term::WindowSize> reportedRecorded_;
-	int signal_ = 0;
-
-	// The virtual terminal and what uses it.
-	struct Snapshot {
-		base::Timestamp ts;          // everything up to here is on it
-		std::string mark;            // the reader's mark() then
-		std::optional<std::uint64_t> lastId; // the decoder's; none: at the start
-		IdleLimit idle;
-		unsigned cols, rows;
-		std::string paint;
-	};
-	std::unique_ptr<VirtualScreen> screen_;
-	std::vector<Snapshot> snapshots_;
-	std::size_t snapshotBytes_ = 0;
-	base::Timestamp snapshotEvery_;
-	bool canRewind_ = false;
-	bool screenAhead_ = false;       // the screen shows what the terminal does not
-	bool sawOutput_ = false, sawWindow_ = false; // to tell a pipe recording
-	base::Timestamp shownTs_{};      // time of the last output packet emitted
-	std::optional<ScreenSearch> search_;
-	enum class Scan { None, Forward, Back } scan_ = Scan::None;
-	base::Timestamp scanOrigin_{};
-	std::optional<base::Timestamp> scanFound_;
-	std::optional<std::string> prompt_; // a '/' pattern being typed
-	std::size_t matches_ = 0;
-	bool statusShown_ = false;
-	std::string statusRestore_;        // the row under the status line, cursor, pen
-	base::Timestamp statusDrawnAt_{};  // monotonic
-	bool offline_ = false; // no screen to show: listMatches, exportText
-	base::ProgressLine progress_;
-	std::optional<base::Timestamp> jumpSince_;  // a jump under way since, monotonic
-	base::Timestamp jumpNoteAt_{};              // when its note is written next
-	bool jumpNoted_ = false;                    // the last row says "seeking"
-	std::vector<std::uint64_t> gaps_;  // first id of each gap met
-	std::vector<std::uint64_t> overlaps_; // id of each message out of order met (lax)
-	std::optional<term::WindowSize> resizedFrom_; // the terminal's own size
-	std::string pendingInput_;         // typed input for options.inputFd
-	std::string lastKeys_;             // the last typed input, printable
-	OutputFilter filter_;              // between the recording and a terminal
-	term::KeyInput keyInput_;          // what the key terminal sends
-	std::vector<term::Key> keys_;      // the keys of one read
-	std::optional<base::Timestamp> escapeAt_; // a lone ESC is the Escape key then
+	std::optional<term::FdWatch> keyWatch_; // the key terminal, during run()
+	term::Timer playTimer_;	// the next packet's due time
+	term::Timer statusTimer_;	// the status line's clock moves while paused
+	term::Timer escapeTimer_;	// a lone ESC is the Escape key then
 };
 
 } // namespace tlog::play

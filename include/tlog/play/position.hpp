@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "tlog/base/clock.hpp"
@@ -20,5 +21,10 @@ struct PlayPosition {
 /// ninety and a half seconds). Fractions are kept to the nanosecond.
 /// Throws: base::UsageError naming @p text.
 PlayPosition parsePosition(std::string_view text);
+
+/// "H:MM:SS.mmm" of @p ts (not negative), a form parsePosition() takes back.
+std::string formatPosition(base::Timestamp ts);
+/// "H:MM:SS": formatPosition() to the whole second.
+std::string formatSeconds(base::Timestamp ts);
 
 } // namespace tlog::play

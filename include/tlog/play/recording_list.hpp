@@ -9,6 +9,8 @@
 
 #include "tlog/codec/message.hpp"
 #include "tlog/json/json_ref.hpp"
+#include "tlog/source/reader.hpp"
+#include "tlog/source/selection.hpp"
 
 namespace tlog::play {
 
@@ -30,9 +32,10 @@ struct RecordingInfo {
 	std::uint64_t foreignEntries = 0;
 };
 
-/// The short selections (--user, --host, --session). Indexed stores
-/// (journal, Elasticsearch) are asked for them; a file has no index, so
-/// its messages are checked one by one.
+/// The short selections (--user, --host, --session) as the player checks
+/// them. Indexed stores (journal, Elasticsearch) are asked for them (a
+/// source::Selection); a file has no index, so its messages are checked
+/// one by one.
 struct Selection {
 	std::string user;                     ///< empty: any
 	std::string host;                     ///< empty: any
@@ -54,6 +57,9 @@ struct Selection {
 	}
 	/// "--user=alice --session=7", for errors.
 	std::string describe() const;
+
+	/// The short selections of @p select.
+	static Selection of(const source::Selection &select);
 };
 
 /// Builds the summary from a recording's first and last messages, as the
@@ -63,6 +69,25 @@ struct Selection {
 RecordingInfo summarize(const std::string &rec, const std::string &firstMessage,
 			const std::string &lastMessage, std::uint64_t firstUsec,
 			const std::string &location);
+
+/// The same from messages the codec already read.
+RecordingInfo summarize(const std::string &rec, const codec::Message &first,
+			const codec::Message &last, std::uint64_t firstUsec);
+
+/// One recording as reading a source through shows it.
+struct RecordingMessages {
+	std::string rec;
+	codec::Message first;
+	codec::Message last;
+};
+
+/// The recordings @p reader holds, read through to its end (a source
+/// without an index: a file), in the order they first appear, each with
+/// its first and last message as the codec reads them. A progress line
+/// shows how far it got when that takes long.
+/// Throws: base::FormatError naming a message the codec rejects, what
+/// reader.read() throws.
+std::vector<RecordingMessages> readRecordings(source::Reader &reader);
 
 /// True when the recorder that made @p rec (boot id, pid, start time in
 /// jiffies, as the recording id spells them) runs on this machine now.

@@ -4,19 +4,15 @@
 #include <string>
 #include <vector>
 
-#include "tlog/conf/rec_config.hpp"
+#include "tlog/conf/options.hpp"
 
 namespace tlog::rec {
 
 /// tlog-rec's command line, parsed but not yet applied: the settings go on
 /// top of the configuration files, read only after --help and --version
 /// had their chance.
-struct CommandLine {
-	bool help = false;
-	bool version = false;
-	bool configuration = false;
-	std::vector<conf::Setting> settings; ///< (key, value text) in the order given
-	std::vector<std::string> command;    ///< the program and its arguments; empty: a shell
+struct CommandLine : conf::ProgramOptions {
+	std::vector<std::string> command; ///< the program and its arguments; empty: a shell
 };
 
 /// Parses tlog-rec's options. "-o FILE" alone also selects the file

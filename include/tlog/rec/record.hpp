@@ -17,6 +17,8 @@ struct RecConfig;
 
 namespace tlog::rec {
 
+struct CommandLine;
+
 /// What one recording run needs besides the configuration and the writer.
 struct RecordRequest {
 	/// The program and its arguments (empty: $SHELL, else /bin/sh).
@@ -31,17 +33,14 @@ struct RecordRequest {
 	std::function<void(int ptyMaster)> afterSpawn;
 };
 
-/// The writer settings of @p config, for sink::makeWriter().
-sink::WriterSpec writerSpec(const conf::RecConfig &config, std::string identifier);
-
 /// Makes the writer @p config names (behind a rate limiter unless
 /// limit.action is "pass"; @p identifier is the program name for the
 /// journal) and checks that it can log now (Writer::checkReady()). Call
 /// it before the program exists, with the ids the recording is written
 /// as: a writer that cannot log must stop the recording from starting,
 /// never find out once the program runs unrecorded.
-/// Throws: std::invalid_argument for a bad writer setting,
-/// std::system_error when the writer cannot be opened or cannot log.
+/// Throws: base::ConfigError for a bad writer setting, std::system_error
+/// when the writer cannot be opened or cannot log.
 std::unique_ptr<sink::Writer> openWriter(const conf::RecConfig &config,
 					 const std::string &identifier);
 
@@ -49,5 +48,18 @@ std::unique_ptr<sink::Writer> openWriter(const conf::RecConfig &config,
 /// openWriter()). @p config must have been validated.
 /// Throws: whatever Recorder::run() and the hook throw.
 RecordResult record(const conf::RecConfig &config, RecordRequest request, sink::Writer &writer);
+
+/// Ends a recording run: closes @p writer (it reports dropped messages
+/// before we go), dies of the signal that ended the program when one did,
+/// else returns the program's exit status for ours.
+/// Throws: what closing the writer throws.
+int finishRecording(const RecordResult &result, std::unique_ptr<sink::Writer> writer);
+
+/// tlog-rec: answers --help, --version and --configuration, or loads the
+/// configuration (files, environment, then @p cl's settings), opens the
+/// writer and records @p cl's command. Returns the exit status.
+/// Throws: base::UsageError for a bad option value, base::ConfigError for
+/// a bad setting, whatever openWriter() and record() throw.
+int runRecorder(const CommandLine &cl);
 
 } // namespace tlog::rec

@@ -6,14 +6,13 @@
 #include <string_view>
 #include <vector>
 
+#include "tlog/conf/options.hpp"
+
 namespace tlog::rec {
 
 /// tlog-rec-session's command line:
 /// [-l] [-i] [-c CMD_STRING [CMD_NAME [ARG...]]] or [CMD_FILE [ARG...]].
-struct SessionCommandLine {
-	bool help = false;
-	bool version = false;
-	bool configuration = false;
+struct SessionCommandLine : conf::ProgramOptions {
 	/// -l, or argv[0] starting with '-' (login(1), su -, sshd).
 	bool login = false;
 	bool interactive = false; ///< -i
@@ -26,6 +25,9 @@ struct SessionCommandLine {
 /// Parses @p argv as getopt would, stopping at the first non-option.
 /// Throws: base::UsageError (an unknown option, -c without CMD_STRING).
 SessionCommandLine parseSessionCommandLine(int argc, char *argv[]);
+
+/// The text of tlog-rec-session --help.
+const char *sessionUsageText() noexcept;
 
 /// The shell encoded in a program name of the form
 /// "tlog-rec-session-shell-bin-zsh" (/bin/zsh): after "-shell-", each '-'

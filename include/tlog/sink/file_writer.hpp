@@ -23,6 +23,11 @@ namespace tlog::sink {
 /// can make. Anything else is refused before anything is written.
 class FileWriter final : public Writer {
 public:
+	/// The file writer's settings (the "file" keys).
+	struct Options {
+		std::string path; ///< required
+	};
+
 	/// Creates @p path, or opens it for appending when it exists and
 	/// passes the checks above.
 	/// Throws: std::system_error naming the path when it cannot be opened;

@@ -34,6 +34,13 @@ int syslogPriority(std::string_view name);
 /// cannot be delivered is an error.
 class SyslogWriter final : public Writer {
 public:
+	/// The syslog writer's settings (the "syslog" keys), as names.
+	struct Options {
+		std::string facility = "authpriv";
+		std::string priority = "info";
+		std::string socket = std::string(kSyslogSocket); ///< the daemon's datagram socket
+	};
+
 	/// Connects to the datagram socket at @p socketPath. @p facility and
 	/// @p priority are names as in syslogFacilityNames(). @p retryFor
 	/// bounds how long a full socket buffer is waited for.

@@ -138,13 +138,10 @@ private:
 	std::string timing_, inTxt_, outTxt_; // texts JSON-escaped
 };
 
-/// The factory's entries (reader type "asciicast", file.path names the file).
-/// Throws: base::UsageError without a path or when asked to follow,
+/// The factory's entry (reader type "asciicast", file.path names the
+/// file; no index: the player reads it through).
+/// Throws: base::ConfigError without a path or when asked to follow,
 /// std::system_error when the file cannot be opened.
 std::unique_ptr<Reader> makeAsciicastReader(const ReaderSpec &spec);
-
-/// The one recording an asciicast file holds. Throws: as makeAsciicastReader(),
-/// base::FormatError.
-std::vector<RecordingEdges> listAsciicastRecordings(const ReaderSpec &spec);
 
 } // namespace tlog::source

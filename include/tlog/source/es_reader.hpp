@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,10 +24,11 @@ namespace tlog::source {
 class ElasticReader : public Reader
 {
 public:
-	/// With @p follow the reader is never finished(): read() asks again
-	/// after retryDelay() when the hits run out.
+	/// Reads what @p spec's query and @p select (as selectionQuery())
+	/// match. With @p follow the reader is never finished(): read() asks
+	/// again after retryDelay() when the hits run out.
 	/// Throws: base::ConfigError for a missing URL or query.
-	ElasticReader(ElasticSpec spec, bool follow);
+	ElasticReader(ElasticSpec spec, const Selection &select, bool follow);
 
 	/// Throws: std::runtime_error naming the URL and the server's reason,
 	/// std::system_error (transport, after the last attempt),
@@ -54,9 +56,20 @@ private:
 	std::chrono::milliseconds idleDelay_{250};
 };
 
-/// The recordings the spec's query matches (terms aggregation on rec),
-/// each with its first and last message.
-/// Throws: as ElasticReader::read().
-std::vector<RecordingEdges> listElasticRecordings(const ElasticSpec &spec);
+/// @p query (query-string syntax, may be empty) with @p select's terms
+/// ANDed: user, host and session, then the recording ("(QUERY) AND
+/// user:\"alice\"", "((...)) AND rec:\"ID\""). Its time bounds are the
+/// journal's only.
+std::string selectionQuery(const std::string &query, const Selection &select);
+
+/// The factory's entry (reader type "es").
+/// Throws: as ElasticReader's constructor.
+std::unique_ptr<Reader> makeElasticReader(const ReaderSpec &spec);
+
+/// The factory's indexed listing: the recordings the spec's query and
+/// selection match (terms aggregation on rec), each with its first and
+/// last message.
+/// Throws: base::ConfigError without a URL, as ElasticReader::read().
+std::vector<RecordingEdges> listElasticRecordings(const ReaderSpec &spec);
 
 } // namespace tlog::source

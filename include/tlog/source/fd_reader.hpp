@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -10,6 +11,8 @@
 #include "tlog/source/reader.hpp"
 
 namespace tlog::source {
+
+struct ReaderSpec;
 
 /// Longest line FdReader accepts; a longer one is an error, not an
 /// unbounded allocation. The reference writes messages of a few KiB.
@@ -73,5 +76,10 @@ private:
 	std::uint64_t line_ = 0;   // number of the last line taken
 	bool eof_ = false;
 };
+
+/// The factory's entry (reader type "file", file.path names the file;
+/// no index: the player reads it through).
+/// Throws: base::ConfigError without a path, as FdReader's constructor.
+std::unique_ptr<Reader> makeFdReader(const ReaderSpec &spec);
 
 } // namespace tlog::source

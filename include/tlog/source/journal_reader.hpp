@@ -57,11 +57,14 @@ private:
 /// One thread only; open it after any fork (a child must not use it).
 class JournalReader : public Reader {
 public:
-	/// With @p follow the reader is never finished(): its waitFd() wakes
-	/// the caller when entries arrive.
+	/// Reads the entries of @p spec's journal that its matches and
+	/// @p select (as selectionMatches() and its time bounds) take. With
+	/// @p follow the reader is never finished(): its waitFd() wakes the
+	/// caller when entries arrive.
 	/// Throws: std::system_error when the journal cannot be opened or a
-	/// match is malformed (named in the message).
-	JournalReader(const JournalSpec &spec, bool follow);
+	/// match is malformed (named in the message); base::ConfigError for
+	/// more than one directory.
+	JournalReader(const JournalSpec &spec, const Selection &select, bool follow);
 	/// Says how many entries of each recording came from other writers.
 	~JournalReader() override;
 
@@ -99,6 +102,7 @@ private:
 	void noteForeign(const std::string &rec, const EntryWriter &writer);
 	JournalPtr journal_;
 	JournalSpec spec_;
+	Selection select_;
 	bool follow_;
 	std::string cursor_;
 	std::uint64_t realtimeUsec_ = 0;
@@ -109,10 +113,21 @@ private:
 	int fd_ = -1;	     // sd_journal_get_fd() when following
 };
 
-/// The recordings among the entries @p spec selects (its matches, time
-/// bounds and trusted UID), oldest first: read through the TLOG_REC
-/// index and each recording's first and last entry, not by scanning.
+/// The journal's terms for @p select: TLOG_USER, TLOG_HOST, TLOG_SESSION
+/// and TLOG_REC matches (the indexed fields the journal writer adds), in
+/// that order; its time bounds are applied as entries are read.
+std::vector<std::string> selectionMatches(const Selection &select);
+
+/// The factory's entry (reader type "journal"): a JournalReader of
+/// @p spec's journal options and selection.
+/// Throws: as JournalReader's constructor.
+std::unique_ptr<Reader> makeJournalReader(const ReaderSpec &spec);
+
+/// The factory's indexed listing: the recordings among the entries @p spec
+/// selects (its matches, selection, time bounds and trusted UID), oldest
+/// first: read through the TLOG_REC index and each recording's first and
+/// last entry, not by scanning.
 /// Throws: std::system_error.
-std::vector<RecordingEdges> listJournalRecordings(const JournalSpec &spec);
+std::vector<RecordingEdges> listJournalRecordings(const ReaderSpec &spec);
 
 } // namespace tlog::source

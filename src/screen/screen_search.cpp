@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "tlog/play/screen_search.hpp"
+#include "tlog/screen/screen_search.hpp"
 
 #include <algorithm>
 
-#include "tlog/play/virtual_screen.hpp"
+#include "tlog/screen/virtual_screen.hpp"
 
-namespace tlog::play {
+namespace tlog::screen {
 
 std::vector<std::string> ScreenSearch::update(VirtualScreen &screen)
 {
@@ -56,4 +56,4 @@ std::vector<std::string> ScreenSearch::update(VirtualScreen &screen)
 	return found;
 }
 
-} // namespace tlog::play
+} // namespace tlog::screen

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define BOOST_TEST_MODULE virtual_screen
 #include <boost/test/unit_test.hpp>
 
 #include <string>
 #include <vector>
 
-#include "tlog/play/virtual_screen.hpp"
+#include "tlog/screen/virtual_screen.hpp"
 
-using tlog::play::VirtualScreen;
+using tlog::screen::VirtualScreen;
 
 BOOST_AUTO_TEST_SUITE(virtual_screen)
 

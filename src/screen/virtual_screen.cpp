@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "tlog/play/virtual_screen.hpp"
+#include "tlog/screen/virtual_screen.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -7,9 +7,7 @@
 
 #include <vterm.h>
 
-#include "tlog/base/utf8.hpp"
-
-namespace tlog::play {
+namespace tlog::screen {
 
 namespace {
 
@@ -31,10 +29,6 @@ void appendUtf8(std::string &out, std::uint32_t c)
 		out += static_cast<char>(0x80 | (c & 0x3f));
 	}
 }
-
-// libvterm 0.1.4 keeps 16 arguments of a control sequence and writes
-// past them when there are more.
-constexpr int kMaxCsiSeparators = 15;
 
 // libvterm 0.1.4 crashes on a double-width character in a one-column
 // screen (found by tests/fuzz/fuzz_screen): two columns at the least.
@@ -195,11 +189,9 @@ void VirtualScreen::setUp()
 	cursorVisible_ = true;
 	region_.reset();
 	savedCursor_.reset();
-	modes_ = Modes{};
 	primaryPaint_.clear();
-	parse_ = Parse::Ground;
-	pendingUtf8_.clear();
-	lastCharacter_.clear();
+	tracker_.reset();
+	utf8_.reset();
 	vterm_screen_reset(screen_, 1);
 	// A DECRC with nothing saved restores libvterm's zeroed pen (black
 	// on black, not the default colours): save the initial state, as
@@ -213,206 +205,76 @@ void VirtualScreen::setUp()
 
 void VirtualScreen::feed(std::string_view input)
 {
-	// libvterm's UTF-8 decoder keeps state of its own across writes when
-	// a character is cut or invalid, which no paint() can carry: it gets
-	// whole, valid characters only. An incomplete one at the end waits
-	// for the next piece; invalid bytes (and C1 controls, below) become
-	// U+FFFD, as terminals show them.
-	std::string valid;
-	std::string_view bytes = input;
-	bool ascii = pendingUtf8_.empty() &&
-		     std::all_of(input.begin(), input.end(),
-				 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-	if (!ascii) {
-		std::string joined = std::move(pendingUtf8_);
-		pendingUtf8_.clear();
-		joined.append(input);
-		auto p = reinterpret_cast<const unsigned char *>(joined.data());
-		for (std::size_t i = 0; i < joined.size();) {
-			auto unit = base::utf8::next(p + i, joined.size() - i);
-			if (unit.kind == base::utf8::Kind::Incomplete) {
-				pendingUtf8_ = joined.substr(i);
-				break;
-			}
-			// A C1 control (U+0080-U+009F) as a character: libvterm
-			// 0.1.4 prints it with width -1 and then writes outside
-			// its screen (found by fuzzing, SIGSEGV): shown as U+FFFD.
-			bool c1 = unit.kind == base::utf8::Kind::Valid && p[i] == 0xc2 &&
-				  p[i + 1] < 0xa0;
-			if (unit.kind == base::utf8::Kind::Valid && !c1)
-				valid.append(joined, i, unit.length);
-			else
-				valid.append(base::utf8::kReplacement);
-			i += unit.length;
-		}
-		bytes = valid;
-	}
-
+	std::string buffer;
+	std::string_view bytes = utf8_.take(input, buffer);
 	// libvterm keeps to itself some state a paint() must carry: the
 	// scroll region (DECSTBM), the saved cursor (DECSC) and the normal
-	// screen while the alternate one shows. A small scan of the control
-	// sequences, as ECMA-48 frames them, follows those, catching a save
-	// or the switch to the alternate screen just before libvterm sees its
-	// final byte; it also knows whether a sequence or character is still
-	// open (settled()).
+	// screen while the alternate one shows. The tracker finds the bytes
+	// where those change, so that they are caught just before libvterm
+	// sees them.
 	std::size_t fed = 0;
-	auto catchUp = [&](std::size_t upTo) {
-		vterm_input_write(vt_.get(), bytes.data() + fed, upTo - fed);
-		fed = upTo;
-	};
-	for (std::size_t i = 0; i < bytes.size(); i++) {
-		auto c = static_cast<unsigned char>(bytes[i]);
-		// CAN and SUB end any sequence; ESC starts a new one (except as
-		// the start of a string's ST, handled below).
-		if ((c == 0x18 || c == 0x1a) && parse_ != Parse::String) {
-			parse_ = Parse::Ground;
-			continue;
-		}
-		// SO and SI shift G1 or G0 in, even inside a sequence.
-		if ((c == 0x0e || c == 0x0f) && parse_ != Parse::String &&
-		    parse_ != Parse::StringEscape)
-			modes_.shifted = c == 0x0e ? 1 : 0;
-		switch (parse_) {
-		case Parse::Ground:
-			// The input is valid UTF-8 here: a lead byte starts a
-			// character, continuation bytes complete it.
-			if (c >= 0x80 && c < 0xc0)
-				lastCharacter_ += static_cast<char>(c);
-			else if (c >= 0x20 && c != 0x7f)
-				lastCharacter_.assign(1, static_cast<char>(c));
-			if (c == 0x1b)
-				parse_ = Parse::Escape;
+	for (std::size_t at = 0; at < bytes.size();) {
+		auto event = tracker_.scan(bytes, at);
+		if (event.action == ControlTracker::Action::None)
 			break;
-		case Parse::Escape:
-		case Parse::EscapeIntermediate: {
-			bool afterIntermediate = parse_ == Parse::EscapeIntermediate;
-			// libvterm starts a CSI or a string on these even after an
-			// intermediate (ESC # [ is a CSI to it).
-			if (c == '[') {
-				parse_ = Parse::Csi;
-				csiParams_.clear();
-				csiPrivate_ = false;
-				csiLeader_ = 0;
-				csiSeparators_ = 0;
-			} else if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_') {
-				parse_ = Parse::String; // OSC, DCS, SOS, PM, APC
-			} else if (c == 0x1b) {
-				parse_ = Parse::Escape;
-			} else if (c >= 0x20 && c <= 0x2f) {
-				// e.g. ESC ( 0; only a single one is followed.
-				escIntermediate_ = afterIntermediate ? 0 : static_cast<char>(c);
-				parse_ = Parse::EscapeIntermediate;
-			} else if (c >= 0x30 && c <= 0x7e) {
-				if (!afterIntermediate && c == 'c') { // RIS: a full reset
-					region_.reset();
-					savedCursor_.reset();
-					modes_ = Modes{};
-				} else if (!afterIntermediate && c == '7') { // DECSC
-					catchUp(i);
-					saveCursor();
-				} else if (!afterIntermediate && (c == 'n' || c == 'o')) {
-					modes_.shifted = c == 'n' ? 2 : 3; // LS2, LS3
-				} else if (afterIntermediate && escIntermediate_ != 0) {
-					// Designating a set of 94 characters to G0-G3.
-					constexpr std::string_view kDesignators = "()*+";
-					auto g = kDesignators.find(escIntermediate_);
-					if (g != std::string_view::npos)
-						modes_.charsets[g] = static_cast<char>(c);
-				}
-				parse_ = Parse::Ground;
-			}
-			break;
-		}
-		case Parse::Csi:
-			if (c >= 0x30 && c <= 0x3f) { // parameter bytes
-				if (csiParams_.empty() && (c == '?' || c == '>' || c == '<' || c == '=')) {
-					csiPrivate_ = true;
-					csiLeader_ = static_cast<char>(c);
-				} else if (csiParams_.size() < 32)
-					csiParams_ += static_cast<char>(c);
-				if (c == ';' || c == ':')
-					csiSeparators_++;
-				if (csiSeparators_ >= kMaxCsiSeparators) {
-					// More arguments than libvterm 0.1.4 has room
-					// for: it writes past its array (found by
-					// fuzzing). Cancel the sequence (CAN) and drop
-					// the rest of it.
-					catchUp(i);
-					vterm_input_write(vt_.get(), "\x18", 1);
-					fed = i + 1;
-					parse_ = Parse::CsiDropped;
-				}
-			} else if (c >= 0x20 && c <= 0x2f) { // intermediates: not one we follow
-				csiParams_ = "-";
-			} else if (c >= 0x40 && c <= 0x7e) {
-				parse_ = Parse::Ground;
-				if ((c == 'h' || c == 'l') && csiParams_ != "-")
-					onSetMode(c == 'h');
-				if (!csiPrivate_ && c == 'r') {
-					onScrollRegion();
-				} else if (csiPrivate_ && c == 'h' &&
-					   (csiParams_ == "1049" || csiParams_ == "1047" ||
-					    csiParams_ == "47")) {
-					// What came before, a switch in the same piece
-					// included, is on the screen first.
-					catchUp(i);
-					if (!altScreen_)
-						primaryPaint_ = paint();
-					if (csiParams_ == "1049")
-						saveCursor();
-				} else if (!csiPrivate_ && c == 's' && csiParams_.empty()) {
-					catchUp(i); // SCOSC, the same slot as DECSC
-					saveCursor();
-				} else if (!csiPrivate_ && c == 'b' && csiParams_ != "-") {
-					// REP is never libvterm's: 0.1.4 loops for ever
-					// when the character to repeat is zero-width
-					// (nothing printed yet, a lone combining mark;
-					// found by fuzzing: a recorded user could hang
-					// the auditor's player). It is cancelled and the
-					// character printed again, as xterm does.
-					catchUp(i);
-					vterm_input_write(vt_.get(), "\x18", 1);
-					fed = i + 1;
-					repeatLastCharacter();
-				}
-			} else if (c == 0x1b) {
-				parse_ = Parse::Escape;
-			}
-			break;
-		case Parse::CsiDropped:
-			fed = i + 1; // not for libvterm
-			if (c >= 0x40 && c <= 0x7e)
-				parse_ = Parse::Ground;
-			break;
-		case Parse::String:
-			// Ends with BEL or ST (ESC \).
-			if (c == 0x07)
-				parse_ = Parse::Ground;
-			else if (c == 0x1b)
-				parse_ = Parse::StringEscape;
-			break;
-		case Parse::StringEscape:
-			// ESC \ ends the string; ESC and anything else ends it too
-			// and starts a new sequence, as libvterm takes it.
-			if (c == '\\') {
-				parse_ = Parse::Ground;
-			} else {
-				parse_ = Parse::Escape;
-				i--; // this byte again, after the ESC
-			}
-			break;
-		}
+		onControl(event, bytes, fed);
+		at = event.at + 1;
 	}
-	catchUp(bytes.size());
+	vterm_input_write(vt_.get(), bytes.data() + fed, bytes.size() - fed);
+}
+
+void VirtualScreen::onControl(ControlTracker::Event event, std::string_view bytes, std::size_t &fed)
+{
+	using Action = ControlTracker::Action;
+	auto catchUp = [&] {
+		vterm_input_write(vt_.get(), bytes.data() + fed, event.at - fed);
+		fed = event.at;
+	};
+	switch (event.action) {
+	case Action::None:
+		break;
+	case Action::Reset:
+		region_.reset();
+		savedCursor_.reset();
+		break;
+	case Action::SaveCursor:
+		catchUp();
+		saveCursor();
+		break;
+	case Action::AltScreen:
+		// What came before, a switch in the same piece included, is on
+		// the screen first.
+		catchUp();
+		if (!altScreen_)
+			primaryPaint_ = paint();
+		if (tracker_.params() == "1049")
+			saveCursor();
+		break;
+	case Action::ScrollRegion:
+		onScrollRegion();
+		break;
+	case Action::Cancel:
+	case Action::Repeat:
+		catchUp();
+		vterm_input_write(vt_.get(), "\x18", 1);
+		fed = event.at + 1;
+		if (event.action == Action::Repeat)
+			repeatLastCharacter(); // as xterm does
+		break;
+	case Action::Drop:
+		fed = event.at + 1;
+		break;
+	}
 }
 
 void VirtualScreen::repeatLastCharacter()
 {
-	if (lastCharacter_.empty())
+	const std::string &lastCharacter = tracker_.lastCharacter();
+	if (lastCharacter.empty())
 		return; // nothing printed yet: terminals ignore it
 	// The count is the first parameter, missing or 0 meaning 1.
 	std::uint64_t count = 0;
-	for (char c : csiParams_) {
+	for (char c : tracker_.params()) {
 		if (c < '0' || c > '9')
 			break;
 		count = std::min<std::uint64_t>(count * 10 + static_cast<unsigned>(c - '0'), 1u << 30);
@@ -429,37 +291,23 @@ void VirtualScreen::repeatLastCharacter()
 	if (count > settle)
 		count = settle + (count - settle) % period;
 	std::string text;
-	text.reserve(static_cast<std::size_t>(count) * lastCharacter_.size());
+	text.reserve(static_cast<std::size_t>(count) * lastCharacter.size());
 	for (std::uint64_t n = 0; n < count; n++)
-		text += lastCharacter_;
+		text += lastCharacter;
 	vterm_input_write(vt_.get(), text.data(), text.size());
-}
-
-void VirtualScreen::onSetMode(bool set)
-{
-	// DEC private modes after '?', ANSI ones without a leader. libvterm
-	// 0.1.4 sets the first parameter's mode only (xterm sets each): so
-	// does this, to follow what libvterm shows.
-	std::string_view params = csiParams_;
-	auto param = params.substr(0, params.find(';'));
-	if (csiLeader_ == '?' && param == "7")
-		modes_.autowrap = set; // DECAWM
-	else if (csiLeader_ == '?' && param == "6")
-		modes_.origin = set; // DECOM
-	else if (csiLeader_ == 0 && param == "4")
-		modes_.insert = set; // IRM
 }
 
 std::string VirtualScreen::modes() const
 {
+	const auto &modes = tracker_.modes();
 	std::string out;
-	if (!modes_.autowrap)
+	if (!modes.autowrap)
 		out += "\x1b[?7l";
-	if (modes_.insert)
+	if (modes.insert)
 		out += "\x1b[4h";
 	constexpr std::string_view kDesignators = "()*+";
 	for (std::size_t g = 0; g < 4; g++) {
-		char set = modes_.charsets[g];
+		char set = modes.charsets[g];
 		if (set != 0 && set != 'B') { // ASCII, as plainModes() leaves them
 			out += "\x1b";
 			out += kDesignators[g];
@@ -467,7 +315,7 @@ std::string VirtualScreen::modes() const
 		}
 	}
 	constexpr std::string_view kShifts[] = {"", "\x0e", "\x1bn", "\x1bo"};
-	out += kShifts[modes_.shifted & 3];
+	out += kShifts[modes.shifted & 3];
 	return out; // origin mode: with the cursor, see cursorAndPen()
 }
 
@@ -483,7 +331,8 @@ void VirtualScreen::onScrollRegion()
 	// As libvterm takes it: a missing or 0 top is 1, a missing bottom
 	// the last row, both bounded by the screen; a bottom above the top
 	// resets the region to the whole screen.
-	auto semi = csiParams_.find(';');
+	std::string_view params = tracker_.params();
+	auto semi = params.find(';');
 	std::uint64_t top = 1, bottom = rows_;
 	auto number = [](std::string_view text) {
 		std::uint64_t n = 0;
@@ -494,7 +343,6 @@ void VirtualScreen::onScrollRegion()
 		}
 		return n;
 	};
-	std::string_view params = csiParams_;
 	if (auto first = number(params.substr(0, semi)); first > 0)
 		top = first;
 	if (semi != std::string::npos && semi + 1 < params.size())
@@ -628,7 +476,7 @@ std::string VirtualScreen::cursorAndPen() const
 	std::string look = sgrFor(pen) + (cursorVisible_ ? "\x1b[?25h" : "\x1b[?25l");
 	int top = region_ ? static_cast<int>(region_->first) - 1 : 0;
 	int bottom = region_ ? static_cast<int>(region_->second) - 1 : static_cast<int>(rows_) - 1;
-	if (!modes_.origin)
+	if (!tracker_.modes().origin)
 		return modes() + moveTo(cursor.row, cursor.col) + look;
 	if (cursor.row >= top && cursor.row <= bottom)
 		// Setting origin mode homes the cursor; then rows count from
@@ -683,4 +531,4 @@ std::vector<unsigned> VirtualScreen::takeChangedRows()
 	return rows;
 }
 
-} // namespace tlog::play
+} // namespace tlog::screen

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace tlog::play {
+namespace tlog::screen {
 
 class VirtualScreen;
 
@@ -44,4 +44,4 @@ private:
 	std::vector<std::string> rows_[2];
 };
 
-} // namespace tlog::play
+} // namespace tlog::screen

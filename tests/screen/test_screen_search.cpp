@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define BOOST_TEST_MODULE screen_search
 #include <boost/test/unit_test.hpp>
 
 #include <optional>
 #include <string>
 
-#include "tlog/play/screen_search.hpp"
-#include "tlog/play/virtual_screen.hpp"
+#include "tlog/screen/screen_search.hpp"
+#include "tlog/screen/virtual_screen.hpp"
 
-using tlog::play::ScreenSearch;
-using tlog::play::VirtualScreen;
+using tlog::screen::ScreenSearch;
+using tlog::screen::VirtualScreen;
 
 namespace {
 

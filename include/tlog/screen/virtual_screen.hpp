@@ -10,10 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "tlog/screen/control_tracker.hpp"
+#include "tlog/screen/utf8_sanitizer.hpp"
+
 struct VTerm;
 struct VTermScreen;
 
-namespace tlog::play {
+namespace tlog::screen {
 
 /// A terminal emulated in memory (libvterm): what the recording's output
 /// shows on a screen of the recorded size. The player keeps one to seek
@@ -51,7 +54,7 @@ public:
 	/// False while output stopped inside a control sequence, a string
 	/// (OSC, DCS) or a UTF-8 character: paint() cannot carry that, so a
 	/// snapshot waits for a settled screen.
-	bool settled() const noexcept { return parse_ == Parse::Ground && pendingUtf8_.empty(); }
+	bool settled() const noexcept { return tracker_.inGround() && !utf8_.pending(); }
 
 	/// Escape sequences that put this screen (characters, attributes,
 	/// colours, cursor position and visibility, the pen, the scroll
@@ -94,8 +97,11 @@ private:
 	void setUp();
 	void onScrollRegion();
 	void saveCursor();
-	void repeatLastCharacter(); // REP, for libvterm (see feed())
-	void onSetMode(bool set);   // SM, RM: the modes paint() carries
+	void repeatLastCharacter(); // REP, for libvterm (see ControlTracker)
+	/// Acts at byte @p at of @p bytes as the tracker says, feeding
+	/// libvterm up to there first where the action needs it (@p fed:
+	/// how far libvterm got).
+	void onControl(ControlTracker::Event event, std::string_view bytes, std::size_t &fed);
 	/// Sequences that set modes_ but origin mode (with the cursor, in
 	/// cursorAndPen()) on a terminal in plainModes().
 	std::string modes() const;
@@ -113,26 +119,8 @@ private:
 	bool newlineMode_ = false;
 	bool altScreen_ = false;
 	bool cursorVisible_ = true;
-	// What feed() follows of the control sequences (see there).
-	enum class Parse { Ground, Escape, EscapeIntermediate, Csi, CsiDropped, String, StringEscape };
-	Parse parse_ = Parse::Ground;
-	std::string pendingUtf8_; // a character cut at the end of the last piece
-	std::string lastCharacter_; // the last one printed, for REP (UTF-8)
-	std::string csiParams_;
-	bool csiPrivate_ = false;
-	char csiLeader_ = 0;       // '?', '>', '<', '=' or 0
-	char escIntermediate_ = 0; // the one of an ESC sequence (ESC ( 0), or 0
-	// Modes libvterm keeps to itself that decide how later output lands;
-	// followed here so that paint() carries them.
-	struct Modes {
-		bool autowrap = true; // DECAWM
-		bool insert = false;  // IRM
-		bool origin = false;  // DECOM: the cursor moves within the region
-		char charsets[4] = {0, 0, 0, 0}; // G0-G3 as designated, 0: not
-		int shifted = 0;                 // which of them is in GL
-	};
-	Modes modes_;
-	int csiSeparators_ = 0;
+	Utf8Sanitizer utf8_;	  // whole, valid characters for libvterm
+	ControlTracker tracker_; // the sequences, and the modes libvterm keeps to itself
 	std::optional<std::pair<unsigned, unsigned>> region_; // DECSTBM, 1-based
 	std::string primaryPaint_; // the normal screen, while the alternate shows
 	std::optional<std::pair<unsigned, unsigned>> savedCursor_; // DECSC: row, column (0-based)
@@ -140,4 +128,4 @@ private:
 	std::vector<bool> changed_;
 };
 
-} // namespace tlog::play
+} // namespace tlog::screen
