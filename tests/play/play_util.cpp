@@ -2,15 +2,22 @@
 #include "play_util.hpp"
 
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "support/files.hpp"
 #include "tlog/base/clock.hpp"
+#include "tlog/base/unique_fd.hpp"
 #include "tlog/json/escape.hpp"
+#include "tlog/play/text_views.hpp"
+#include "tlog/term/event_loop.hpp"
+#include "support/virtual_clock.hpp"
 
 namespace tlog::test {
 
@@ -62,8 +69,11 @@ std::string StderrToFile::text() const
 	return readFile(path_);
 }
 
-PlayRun playCaptured(source::Reader &reader, const play::PlayerOptions &options, int keyFd,
-		     int outFd)
+namespace {
+
+/// Runs @p body (given the output fd and the loop) as playCaptured() says.
+PlayRun captureRun(const std::function<play::PlayResult(int, term::EventLoop &)> &body, int outFd,
+		   const std::vector<Step> &steps)
 {
 	TempDir dir;
 	auto outPath = dir / "out";
@@ -74,21 +84,72 @@ PlayRun playCaptured(source::Reader &reader, const play::PlayerOptions &options,
 		throw std::runtime_error("cannot open the output file");
 	PlayRun run;
 	StderrToFile err;
-	auto start = base::monotonicNow();
+	VirtualClock clock;
+	term::EventLoop loop(clock);
+	std::vector<std::unique_ptr<term::Timer>> timers;
+	for (const auto &step : steps) {
+		timers.push_back(std::make_unique<term::Timer>(loop, step.act));
+		timers.back()->schedule(clock.monotonic() + step.at);
+	}
 	try {
-		play::Player player(reader, options, outFd, keyFd);
-		run.result = player.run();
+		run.result = body(outFd, loop);
 	} catch (const std::exception &e) {
 		run.error = e.what();
 	}
-	run.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(base::monotonicNow() -
-									    start);
+	run.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock.elapsed());
 	if (ownOut) {
 		::close(outFd);
 		run.out = readFile(outPath);
 	}
 	run.err = err.text();
 	return run;
+}
+
+} // namespace
+
+PlayRun playCaptured(source::Reader &reader, const play::PlayerOptions &options, int keyFd,
+		     int outFd, const std::vector<Step> &steps)
+{
+	return captureRun(
+	    [&](int fd, term::EventLoop &loop) {
+		    play::Player player(reader, options, fd, keyFd, loop);
+		    return player.run();
+	    },
+	    outFd, steps);
+}
+
+PlayRun listCaptured(source::Reader &reader, const play::PlayerOptions &options)
+{
+	return captureRun([&](int fd, term::EventLoop &loop) {
+		return play::listMatches(reader, options, fd, loop);
+	}, -1, {});
+}
+
+PlayRun exportCaptured(source::Reader &reader, const play::PlayerOptions &options)
+{
+	return captureRun(
+	    [&](int fd, term::EventLoop &loop) {
+		    play::PlayResult result;
+		    result.signal = play::exportText(reader, options, fd, loop);
+		    return result;
+	    },
+	    -1, {});
+}
+
+void typeKeys(int master, int slave, std::string_view keys)
+{
+	base::writeAll(master, keys);
+	// The pty moves the bytes to the slave's input queue on its own
+	// schedule: wait for them there.
+	for (;;) {
+		int queued = 0;
+		if (::ioctl(slave, FIONREAD, &queued) < 0)
+			throw std::runtime_error("cannot look at the key terminal's input");
+		if (static_cast<std::size_t>(queued) >= keys.size())
+			return;
+		pollfd ready{slave, POLLIN, 0};
+		::poll(&ready, 1, 10);
+	}
 }
 
 } // namespace tlog::test

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,10 +32,29 @@ struct PlayRun {
 	std::string error; ///< what() of the exception run() threw, if any
 };
 
-/// Plays @p reader with its output in a temporary file and stderr
-/// captured; an exception from run() is caught into PlayRun::error.
+/// Something a test does at a time during playback (a key typed, a
+/// line appended, a signal): it runs in the player's event loop, so it
+/// happens exactly then on the virtual clock.
+struct Step {
+	std::chrono::milliseconds at; ///< after the start of the run
+	std::function<void()> act;
+};
+
+/// Plays @p reader with its output in a temporary file (or @p outFd) and
+/// stderr captured, on a VirtualClock: the player's waits take no real
+/// time, PlayRun::elapsed is virtual time, and @p steps happen at their
+/// times. An exception from run() is caught into PlayRun::error.
 PlayRun playCaptured(source::Reader &reader, const play::PlayerOptions &options,
-		     int keyFd = -1, int outFd = -1);
+		     int keyFd = -1, int outFd = -1, const std::vector<Step> &steps = {});
+/// The same for the text views (play/text_views.hpp): --list-matches and
+/// --export=text.
+PlayRun listCaptured(source::Reader &reader, const play::PlayerOptions &options);
+PlayRun exportCaptured(source::Reader &reader, const play::PlayerOptions &options);
+
+/// Types @p keys on the pty whose master is @p master and returns once
+/// its slave @p slave has them to read (so a loop round that polls it
+/// next sees them; no race with the clock).
+void typeKeys(int master, int slave, std::string_view keys);
 
 /// Redirects stderr into a temporary file while alive.
 class StderrToFile

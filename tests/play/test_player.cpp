@@ -5,10 +5,9 @@
 #include <chrono>
 #include <csignal>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <pty.h>
 #include <termios.h>
 #include <unistd.h>
@@ -322,21 +321,21 @@ BOOST_AUTO_TEST_CASE(follow_plays_what_is_appended)
 	FdReader reader(path.string(), true);
 	PlayerOptions options;
 	options.follow = true;
-	auto mainThread = ::pthread_self();
-	std::jthread writer([&] {
-		std::this_thread::sleep_for(150ms);
-		// Half a line first: it waits for its newline.
-		auto line = message("A", 2, 20, ">2", "a2") + "\n";
-		auto half = line.size() / 2;
-		auto fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-		(void)!::write(fd, line.data(), half);
-		std::this_thread::sleep_for(100ms);
-		(void)!::write(fd, line.data() + half, line.size() - half);
-		::close(fd);
-		std::this_thread::sleep_for(300ms);
-		::pthread_kill(mainThread, SIGTERM);
-	});
-	auto run = playCaptured(reader, options);
+	// Half a line first: it waits for its newline.
+	auto line = message("A", 2, 20, ">2", "a2") + "\n";
+	auto half = line.size() / 2;
+	auto append = [&](std::size_t from, std::size_t to) {
+		return [&, from, to] {
+			tlog::base::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+			tlog::base::writeAll(fd.get(), std::string_view(line).substr(from, to - from));
+		};
+	};
+	std::vector<tlog::test::Step> steps{
+	    {150ms, append(0, half)},
+	    {250ms, append(half, line.size())},
+	    {550ms, [] { ::raise(SIGTERM); }},
+	};
+	auto run = playCaptured(reader, options, -1, -1, steps);
 	BOOST_TEST(run.error == "");
 	BOOST_TEST(run.out == "a1a2");
 	BOOST_TEST(run.result.signal == SIGTERM);
@@ -348,12 +347,7 @@ BOOST_AUTO_TEST_CASE(signal_ends_paused_playback)
 	FdReader reader(delaysLog(), false);
 	PlayerOptions options;
 	options.paused = true;
-	auto mainThread = ::pthread_self();
-	std::jthread killer([&] {
-		std::this_thread::sleep_for(100ms);
-		::pthread_kill(mainThread, SIGHUP);
-	});
-	auto run = playCaptured(reader, options);
+	auto run = playCaptured(reader, options, -1, -1, {{100ms, [] { ::raise(SIGHUP); }}});
 	BOOST_TEST(run.result.signal == SIGHUP);
 	BOOST_TEST(run.out == "");
 	BOOST_TEST(run.elapsed.count() < 2000);
@@ -365,12 +359,7 @@ BOOST_AUTO_TEST_CASE(persist_ignores_keyboard_signals)
 	PlayerOptions options;
 	options.persist = true;
 	options.speed = 2;
-	auto mainThread = ::pthread_self();
-	std::jthread killer([&] {
-		std::this_thread::sleep_for(100ms);
-		::pthread_kill(mainThread, SIGINT);
-	});
-	auto run = playCaptured(reader, options);
+	auto run = playCaptured(reader, options, -1, -1, {{100ms, [] { ::raise(SIGINT); }}});
 	BOOST_TEST(run.result.signal == 0);
 	BOOST_TEST(run.out == delaysOut());
 	// The disposition is back: SIGINT is not ignored after run().

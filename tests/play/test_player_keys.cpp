@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <string>
-#include <thread>
 
 #include <pty.h>
 #include <termios.h>
@@ -34,13 +33,10 @@ struct KeyTerminal {
 		master.reset(m);
 		slave.reset(s);
 	}
-	/// Types @p keys after @p delay, once the player has made the terminal raw.
-	std::jthread typeLater(std::chrono::milliseconds delay, std::string keys)
+	/// Types @p keys at @p at of the playback (the terminal is raw then).
+	tlog::test::Step typeAt(std::chrono::milliseconds at, std::string keys)
 	{
-		return std::jthread([this, delay, keys] {
-			std::this_thread::sleep_for(delay);
-			(void)!::write(master.get(), keys.data(), keys.size());
-		});
+		return {at, [this, keys] { tlog::test::typeKeys(master.get(), slave.get(), keys); }};
 	}
 };
 
@@ -61,8 +57,8 @@ BOOST_AUTO_TEST_CASE(q_quits_and_terminal_is_restored)
 	termios before{};
 	BOOST_REQUIRE(::tcgetattr(term.slave.get(), &before) == 0);
 	FdReader reader(delaysLog(), false);
-	auto typist = term.typeLater(120ms, "q");
-	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get());
+	auto typist = term.typeAt(120ms, "q");
+	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.error == "");
 	BOOST_TEST(run.result.signal == 0);
 	BOOST_TEST(run.out == "one\n"); // the rest comes after 301 ms
@@ -80,8 +76,8 @@ BOOST_AUTO_TEST_CASE(persist_ignores_q)
 	FdReader reader(delaysLog(), false);
 	PlayerOptions options;
 	options.persist = true;
-	auto typist = term.typeLater(120ms, "q");
-	auto run = tlog::test::playCaptured(reader, options, term.slave.get());
+	auto typist = term.typeAt(120ms, "q");
+	auto run = tlog::test::playCaptured(reader, options, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 	BOOST_TEST(run.elapsed.count() >= 795);
 }
@@ -91,8 +87,8 @@ BOOST_AUTO_TEST_CASE(braces_change_the_speed)
 	KeyTerminal term;
 	FdReader reader(delaysLog(), false);
 	// Doubled three times (8x) at 100 ms: the remaining ~700 ms take ~90.
-	auto typist = term.typeLater(100ms, "}}}");
-	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get());
+	auto typist = term.typeAt(100ms, "}}}");
+	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 	BOOST_TEST(run.elapsed.count() >= 150);
 	BOOST_TEST(run.elapsed.count() < 600);
@@ -103,8 +99,8 @@ BOOST_AUTO_TEST_CASE(speed_keys_are_bounded_and_reset)
 	KeyTerminal term;
 	FdReader reader(delaysLog(), false);
 	// Halved far below 1/16 (stays 1/16), then backspace back to 1x.
-	auto typist = term.typeLater(100ms, std::string(10, '{') + "\x7f");
-	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get());
+	auto typist = term.typeAt(100ms, std::string(10, '{') + "\x7f");
+	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 	BOOST_TEST(run.elapsed.count() >= 795);
 	BOOST_TEST(run.elapsed.count() < 3000);
@@ -116,9 +112,9 @@ BOOST_AUTO_TEST_CASE(dot_steps_while_paused)
 	FdReader reader(delaysLog(), false);
 	PlayerOptions options;
 	options.paused = true;
-	auto typist = term.typeLater(100ms, ".");
-	auto quitter = term.typeLater(300ms, "q");
-	auto run = tlog::test::playCaptured(reader, options, term.slave.get());
+	auto typist = term.typeAt(100ms, ".");
+	auto quitter = term.typeAt(300ms, "q");
+	auto run = tlog::test::playCaptured(reader, options, term.slave.get(), -1, {typist, quitter});
 	BOOST_TEST(run.out == "one\n");
 }
 
@@ -128,8 +124,8 @@ BOOST_AUTO_TEST_CASE(space_resumes)
 	FdReader reader(delaysLog(), false);
 	PlayerOptions options;
 	options.paused = true;
-	auto typist = term.typeLater(200ms, " ");
-	auto run = tlog::test::playCaptured(reader, options, term.slave.get());
+	auto typist = term.typeAt(200ms, " ");
+	auto run = tlog::test::playCaptured(reader, options, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 	BOOST_TEST(run.elapsed.count() >= 995);
 }
@@ -139,8 +135,8 @@ BOOST_AUTO_TEST_CASE(typed_time_then_G_jumps)
 	KeyTerminal term;
 	FdReader reader(delaysLog(), false);
 	// "0.6G": to 600 ms; '.' after digits belongs to the time.
-	auto typist = term.typeLater(100ms, "0.6G");
-	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get());
+	auto typist = term.typeAt(100ms, "0.6G");
+	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 	BOOST_TEST(run.elapsed.count() >= 290);
 	BOOST_TEST(run.elapsed.count() < 700);
@@ -152,8 +148,8 @@ BOOST_AUTO_TEST_CASE(G_alone_goes_to_the_end_even_paused)
 	FdReader reader(delaysLog(), false);
 	PlayerOptions options;
 	options.paused = true;
-	auto typist = term.typeLater(100ms, "G");
-	auto run = tlog::test::playCaptured(reader, options, term.slave.get());
+	auto typist = term.typeAt(100ms, "G");
+	auto run = tlog::test::playCaptured(reader, options, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 	BOOST_TEST(run.elapsed.count() < 600);
 }
@@ -163,7 +159,7 @@ BOOST_AUTO_TEST_CASE(terminal_replies_are_not_keys)
 	KeyTerminal term;
 	FdReader reader(delaysLog(), false);
 	// A cursor position report holds no 'q' that counts.
-	auto typist = term.typeLater(100ms, "\x1b[12;1Rq");
-	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get());
+	auto typist = term.typeAt(100ms, "\x1b[12;1Rq");
+	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 }

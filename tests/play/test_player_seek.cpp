@@ -27,6 +27,7 @@
 #include "support/stderr_pty.hpp"
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/play/player.hpp"
+#include "tlog/play/text_views.hpp"
 #include "tlog/screen/virtual_screen.hpp"
 #include "tlog/source/mem_reader.hpp"
 
@@ -106,6 +107,23 @@ struct SeekRun {
 	std::string raw; ///< everything written to the terminal
 };
 
+// Everything the pty @p master has to read now. A poll of a pty master
+// first moves what the slave wrote into it, so nothing written before the
+// call is missed.
+void drainNow(int master, std::string &into)
+{
+	char buf[65536];
+	for (;;) {
+		pollfd p{master, POLLIN, 0};
+		if (::poll(&p, 1, 0) <= 0)
+			return;
+		auto n = ::read(master, buf, sizeof(buf));
+		if (n <= 0)
+			return;
+		into.append(buf, static_cast<std::size_t>(n));
+	}
+}
+
 SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> keys,
 		     const std::function<void(PlayerOptions &)> &tweak = {},
 		     unsigned short rows = 24, unsigned short cols = 80,
@@ -114,26 +132,25 @@ SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> ke
 	Pty out(rows, cols), keyboard;
 	std::string shown;
 	std::mutex lock;
+	// Reads the output terminal while the player writes, so that it
+	// never fills; polled in short turns to notice the stop.
 	std::jthread drain([&](std::stop_token stop) {
-		char buf[65536];
 		while (!stop.stop_requested()) {
 			pollfd p{out.master.get(), POLLIN, 0};
 			if (::poll(&p, 1, 50) <= 0)
 				continue;
-			auto n = ::read(out.master.get(), buf, sizeof(buf));
-			if (n <= 0)
-				break;
 			std::lock_guard guard(lock);
-			shown.append(buf, static_cast<std::size_t>(n));
+			drainNow(out.master.get(), shown);
 		}
 	});
 	keys.push_back("q");
-	std::jthread typist([&] {
-		for (auto &k : keys) {
-			std::this_thread::sleep_for(400ms);
-			(void)!::write(keyboard.master.get(), k.data(), k.size());
-		}
-	});
+	// A key every 400 ms of (virtual) playback time, each in the loop
+	// once the one before was handled.
+	std::vector<tlog::test::Step> steps;
+	for (std::size_t i = 0; i < keys.size(); i++)
+		steps.push_back({std::chrono::milliseconds(400 * (i + 1)), [&, i] {
+			tlog::test::typeKeys(keyboard.master.get(), keyboard.slave.get(), keys[i]);
+		}});
 	MemReader reader(std::move(messages));
 	PlayerOptions options;
 	options.paused = true;
@@ -141,21 +158,14 @@ SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> ke
 	options.search = "MARK";
 	if (tweak)
 		tweak(options);
-	SeekRun run;
-	{
-		tlog::test::StderrToFile err;
-		try {
-			Player player(reader, options, out.slave.get(), keyboard.slave.get());
-			player.run();
-		} catch (const std::exception &e) {
-			run.error = e.what();
-		}
-		run.err = err.text();
-	}
-	typist.join();
-	std::this_thread::sleep_for(200ms);
+	auto played = tlog::test::playCaptured(reader, options, keyboard.slave.get(), out.slave.get(),
+					       steps);
 	drain.request_stop();
 	drain.join();
+	drainNow(out.master.get(), shown);
+	SeekRun run;
+	run.err = played.err;
+	run.error = played.error;
 	VirtualScreen screen(cols, rows);
 	screen.feed(shown);
 	run.screen = screen.text();
@@ -230,8 +240,7 @@ BOOST_AUTO_TEST_CASE(list_matches_prints_times_without_playing)
 	MemReader reader(recording());
 	PlayerOptions options;
 	options.search = "MARK";
-	options.listMatches = true;
-	auto run = tlog::test::playCaptured(reader, options);
+	auto run = tlog::test::listCaptured(reader, options);
 	BOOST_TEST(run.error == "");
 	BOOST_TEST(run.result.matches == 2u);
 	BOOST_TEST(run.out == "0:00:20.000\tMARK at 0200\n0:00:40.000\tMARK at 0400\n");
@@ -247,7 +256,6 @@ BOOST_AUTO_TEST_CASE(list_matches_shows_progress_on_a_terminal)
 	MemReader reader(recording());
 	PlayerOptions options;
 	options.search = "MARK";
-	options.listMatches = true;
 	options.progressAfter = {};
 	tlog::test::TempDir dir;
 	std::string err;
@@ -255,8 +263,7 @@ BOOST_AUTO_TEST_CASE(list_matches_shows_progress_on_a_terminal)
 		tlog::base::UniqueFd out(::open((dir / "out").c_str(), O_WRONLY | O_CREAT, 0600));
 		BOOST_REQUIRE(out);
 		tlog::test::StderrOnPty pty;
-		Player player(reader, options, out.get(), -1);
-		BOOST_TEST(player.run().matches == 2u);
+		BOOST_TEST(tlog::play::listMatches(reader, options, out.get()).matches == 2u);
 		err = pty.take();
 	}
 	BOOST_TEST(tlog::test::readFile(dir / "out") ==
@@ -270,8 +277,7 @@ BOOST_AUTO_TEST_CASE(export_text_writes_scrollback_and_screen)
 {
 	MemReader reader(recording());
 	PlayerOptions options;
-	options.exportText = true;
-	auto run = tlog::test::playCaptured(reader, options);
+	auto run = tlog::test::exportCaptured(reader, options);
 	BOOST_TEST(run.error == "");
 	std::string want;
 	for (int i = 0; i < kLines; i++) {
@@ -305,6 +311,8 @@ BOOST_AUTO_TEST_CASE(snapshots_stay_bounded)
 	BOOST_TEST(player.snapshots() <= 1024u);
 	drain.request_stop();
 }
+
+namespace {
 
 // A shell, then a full-screen program on the alternate screen (4-9 s),
 // then the shell again, with a scroll region keeping row 24 from 12 s on.
@@ -344,6 +352,8 @@ std::string fullScreenAt(int second)
 		screen.feed(fullScreenText(s));
 	return screen.text();
 }
+
+} // namespace
 
 BOOST_AUTO_TEST_CASE(seeking_back_keeps_the_alternate_screen_and_scroll_region)
 {
