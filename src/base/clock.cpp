@@ -26,6 +26,17 @@ Timestamp realtimeNow() noexcept
 	return read(CLOCK_REALTIME);
 }
 
+void Clock::sleepUntil(Timestamp deadline) noexcept
+{
+	for (auto left = waitFor(deadline); left > Timestamp::zero(); left = waitFor(deadline)) {
+		auto whole = std::chrono::duration_cast<std::chrono::seconds>(left);
+		timespec ts{static_cast<time_t>(whole.count()),
+			    static_cast<long>(std::chrono::nanoseconds(left - whole).count())};
+		::nanosleep(&ts, nullptr); // a signal may end it early: asked again
+	}
+	waited(deadline);
+}
+
 Clock &systemClock() noexcept
 {
 	static SystemClock clock;

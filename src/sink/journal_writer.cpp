@@ -42,13 +42,6 @@ bool isTransient(int error) noexcept
 	}
 }
 
-void sleepUntil(base::Timestamp deadline)
-{
-	auto left = deadline - base::monotonicNow();
-	if (left.count() > 0)
-		std::this_thread::sleep_for(left);
-}
-
 std::string seconds(base::Timestamp t)
 {
 	char buf[32];
@@ -66,8 +59,8 @@ std::string lostMessages(std::uint64_t first, std::uint64_t last)
 
 } // namespace
 
-JournalWriter::JournalWriter(Options options, SendFn send)
-    : options_(std::move(options)), send_(std::move(send)),
+JournalWriter::JournalWriter(Options options, SendFn send, base::Clock &clock)
+    : clock_(clock), options_(std::move(options)), send_(std::move(send)),
       priorityField_("PRIORITY=" + std::to_string(syslogPriority(options_.priority))),
       identifierField_("SYSLOG_IDENTIFIER=" + options_.identifier)
 {
@@ -145,7 +138,7 @@ bool JournalWriter::mayPace(base::Timestamp now)
 bool JournalWriter::drain()
 {
 	while (!held_.empty()) {
-		auto now = base::monotonicNow();
+		auto now = clock_.monotonic();
 		if (!mayPace(now))
 			return false;
 		int r = send(held_.front());
@@ -154,7 +147,7 @@ bool JournalWriter::drain()
 				base::throwSystem(-r, "sending to the journal");
 			// Held for pacing when journald went away: say so now.
 			noteOutage(-r);
-			nextRetry_ = base::monotonicNow() + backoff_;
+			nextRetry_ = clock_.monotonic() + backoff_;
 			backoff_ = std::min(backoff_ * 2, kMaxBackoff);
 			return false;
 		}
@@ -165,7 +158,7 @@ bool JournalWriter::drain()
 		if (held_.empty()) {
 			if (lastError_ != 0)
 				base::logLine("the journal is back after " +
-					      seconds(base::monotonicNow() - failingSince_) +
+					      seconds(clock_.monotonic() - failingSince_) +
 					      "; every held message is delivered");
 			backoff_ = std::chrono::milliseconds(50);
 			lastError_ = 0;
@@ -187,9 +180,9 @@ void JournalWriter::noteOutage(int error)
 void JournalWriter::hold(std::string_view message, const MessageFields &fields, int error)
 {
 	if (held_.empty())
-		failingSince_ = base::monotonicNow();
+		failingSince_ = clock_.monotonic();
 	if (error != 0 && lastError_ == 0)
-		nextRetry_ = base::monotonicNow() + backoff_;
+		nextRetry_ = clock_.monotonic() + backoff_;
 	if (error == 0 && !pacingSaid_)
 		base::logLine("pacing messages to stay within journald's rate limit (" +
 			      std::to_string(options_.rateBurst) + " entries per " +
@@ -209,7 +202,7 @@ void JournalWriter::waitForRoom()
 		return;
 	std::string state =
 	    std::to_string(held_.size()) + " messages (" + std::to_string(heldBytes_) +
-	    " bytes) held for " + seconds(base::monotonicNow() - failingSince_) + " (" +
+	    " bytes) held for " + seconds(clock_.monotonic() - failingSince_) + " (" +
 	    (lastError_ != 0 ? std::strerror(lastError_) : "journald's rate limit") + ")";
 	if (options_.failOnOverflow) {
 		// The held messages end with the recording: name them here, once,
@@ -228,7 +221,7 @@ void JournalWriter::waitForRoom()
 			      ": the session waits for the journal (journal.overflow=delay)");
 	waiting_ = true;
 	while (heldBytes_ > options_.bufferBytes) {
-		sleepUntil(nextRetry_);
+		clock_.sleepUntil(nextRetry_);
 		drain();
 	}
 }
@@ -237,7 +230,7 @@ void JournalWriter::write(std::string_view message, const MessageFields &fields)
 {
 	// Order matters: while anything is held, new messages queue behind it.
 	if (held_.empty()) {
-		auto now = base::monotonicNow();
+		auto now = clock_.monotonic();
 		if (!mayPace(now)) {
 			hold(message, fields, 0);
 			waitForRoom();
@@ -257,7 +250,7 @@ void JournalWriter::write(std::string_view message, const MessageFields &fields)
 		failingSince_ = now;
 	} else {
 		hold(message, fields, lastError_);
-		if (base::monotonicNow() >= nextRetry_)
+		if (clock_.monotonic() >= nextRetry_)
 			drain();
 	}
 	waitForRoom();
@@ -282,21 +275,21 @@ void JournalWriter::flush()
 	// many windows that takes: journald takes them, and dropping them
 	// is what the pacing is there to avoid. A journal that is away gets
 	// exitWait, counted again each time it takes some.
-	auto giveUp = base::monotonicNow() + options_.exitWait;
+	auto giveUp = clock_.monotonic() + options_.exitWait;
 	while (!held_.empty()) {
-		if (!mayPace(base::monotonicNow())) {
-			sleepUntil(nextRetry_);
+		if (!mayPace(clock_.monotonic())) {
+			clock_.sleepUntil(nextRetry_);
 			drain();
-			giveUp = base::monotonicNow() + options_.exitWait;
+			giveUp = clock_.monotonic() + options_.exitWait;
 			continue;
 		}
-		if (base::monotonicNow() >= giveUp)
+		if (clock_.monotonic() >= giveUp)
 			break;
-		sleepUntil(std::min(nextRetry_, giveUp));
+		clock_.sleepUntil(std::min(nextRetry_, giveUp));
 		auto before = held_.size();
 		drain();
 		if (held_.size() < before)
-			giveUp = base::monotonicNow() + options_.exitWait;
+			giveUp = clock_.monotonic() + options_.exitWait;
 	}
 	if (!held_.empty()) {
 		// Only an outage gets here: the pacing is waited out.

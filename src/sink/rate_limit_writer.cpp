@@ -24,21 +24,11 @@ LimitAction parseLimitAction(std::string_view name)
 				    "' (pass, delay or drop)");
 }
 
-LimitClock LimitClock::system()
-{
-	return LimitClock{base::monotonicNow, [](base::Timestamp d) {
-				  timespec ts{static_cast<time_t>(d.count() / 1000000000),
-					      static_cast<long>(d.count() % 1000000000)};
-				  while (::nanosleep(&ts, &ts) < 0) {
-				  }
-			  }};
-}
-
 RateLimitWriter::RateLimitWriter(std::unique_ptr<Writer> below, std::uint64_t rate,
-				 std::uint64_t burst, LimitAction action, LimitClock clock)
+				 std::uint64_t burst, LimitAction action, base::Clock &clock)
     : ForwardingWriter(std::move(below)), rate_(static_cast<double>(rate)),
-      capacity_(static_cast<double>(burst)), action_(action), clock_(std::move(clock)),
-      tokens_(capacity_), last_(clock_.now())
+      capacity_(static_cast<double>(burst)), action_(action), clock_(clock),
+      tokens_(capacity_), last_(clock_.monotonic())
 {
 	if (action_ == LimitAction::Delay && rate == 0)
 		throw std::invalid_argument("a rate limit of 0 with action \"delay\" would stop "
@@ -52,7 +42,7 @@ RateLimitWriter::~RateLimitWriter()
 
 void RateLimitWriter::refill()
 {
-	auto now = clock_.now();
+	auto now = clock_.monotonic();
 	if (now > last_) {
 		double seconds = std::chrono::duration<double>(now - last_).count();
 		tokens_ = std::min(capacity_, tokens_ + seconds * rate_);
@@ -79,8 +69,8 @@ void RateLimitWriter::write(std::string_view message, const MessageFields &field
 			return;
 		}
 		double seconds = (needed - tokens_) / rate_;
-		clock_.sleep(
-		    std::chrono::ceil<base::Timestamp>(std::chrono::duration<double>(seconds)));
+		clock_.sleepUntil(clock_.monotonic() + std::chrono::ceil<base::Timestamp>(
+								std::chrono::duration<double>(seconds)));
 		refill();
 		// A sleep that came back early still owes the difference.
 		tokens_ = std::max(tokens_, needed);

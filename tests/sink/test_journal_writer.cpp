@@ -6,7 +6,6 @@
 #include <chrono>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <vector>
 
 #include <sys/uio.h>
@@ -15,6 +14,7 @@
 #include <systemd/sd-journal.h>
 
 #include "stderr_capture.hpp"
+#include "support/virtual_clock.hpp"
 #include "support/skip.hpp"
 #include "tlog/base/c_free.hpp"
 #include "tlog/sink/journal_writer.hpp"
@@ -53,8 +53,10 @@ std::unique_ptr<tlog::sink::Writer> makeJournal(bool augment)
 
 } // namespace
 
-// A journal that refuses while `down` is set, and records what it took.
+// A journal that refuses while `down` is set, and records what it took;
+// the writer given fn() waits on `clock`, so its waits take no real time.
 struct FakeJournal {
+	tlog::test::VirtualClock clock;
 	bool down = false;
 	int error = ECONNREFUSED;
 	int calls = 0;
@@ -86,6 +88,8 @@ struct FakeJournal {
 	}
 };
 
+namespace {
+
 tlog::sink::JournalWriter::Options smallOptions()
 {
 	tlog::sink::JournalWriter::Options o;
@@ -100,10 +104,12 @@ tlog::sink::MessageFields fieldsFor(std::uint64_t id)
 	return {"h", "r", "u", 1, id};
 }
 
+} // namespace
+
 BOOST_AUTO_TEST_CASE(held_while_away_then_delivered_in_order_once)
 {
 	FakeJournal fake;
-	tlog::sink::JournalWriter w(smallOptions(), fake.fn());
+	tlog::sink::JournalWriter w(smallOptions(), fake.fn(), fake.clock);
 	w.write("m1", fieldsFor(1));
 	fake.down = true;
 	w.write("m2", fieldsFor(2));
@@ -127,7 +133,7 @@ BOOST_AUTO_TEST_CASE(overflow_fails_closed_when_asked)
 	FakeJournal fake;
 	auto o = smallOptions();
 	o.failOnOverflow = true;
-	tlog::sink::JournalWriter w(o, fake.fn());
+	tlog::sink::JournalWriter w(o, fake.fn(), fake.clock);
 	fake.down = true;
 	std::string big(60, 'x');
 	w.write(big, fieldsFor(1));
@@ -141,7 +147,7 @@ BOOST_AUTO_TEST_CASE(overflow_fails_closed_when_asked)
 BOOST_AUTO_TEST_CASE(overflow_delays_until_the_journal_is_back)
 {
 	FakeJournal fake;
-	tlog::sink::JournalWriter w(smallOptions(), fake.fn());
+	tlog::sink::JournalWriter w(smallOptions(), fake.fn(), fake.clock);
 	fake.down = true;
 	fake.upAfter = 3; // back after three more refusals
 	std::string big(60, 'x');
@@ -154,7 +160,7 @@ BOOST_AUTO_TEST_CASE(overflow_delays_until_the_journal_is_back)
 BOOST_AUTO_TEST_CASE(flush_reports_what_never_went_out)
 {
 	FakeJournal fake;
-	tlog::sink::JournalWriter w(smallOptions(), fake.fn());
+	tlog::sink::JournalWriter w(smallOptions(), fake.fn(), fake.clock);
 	fake.down = true;
 	w.write("m1", fieldsFor(7));
 	w.write("m2", fieldsFor(8));
@@ -170,7 +176,7 @@ BOOST_AUTO_TEST_CASE(a_rejected_message_is_an_error_at_once)
 	FakeJournal fake;
 	fake.down = true;
 	fake.error = EMSGSIZE;
-	tlog::sink::JournalWriter w(smallOptions(), fake.fn());
+	tlog::sink::JournalWriter w(smallOptions(), fake.fn(), fake.clock);
 	BOOST_CHECK_THROW(w.write("m", fieldsFor(1)), std::system_error);
 	BOOST_TEST(w.heldCount() == 0u);
 }
@@ -180,7 +186,7 @@ BOOST_AUTO_TEST_CASE(without_augment_only_message_and_priority)
 	FakeJournal fake;
 	auto o = smallOptions();
 	o.augment = false;
-	tlog::sink::JournalWriter w(o, fake.fn());
+	tlog::sink::JournalWriter w(o, fake.fn(), fake.clock);
 	w.write("m", fieldsFor(1));
 	std::vector<std::string> want{"MESSAGE=m", "PRIORITY=6"};
 	BOOST_TEST(fake.entries.at(0) == want, boost::test_tools::per_element());
@@ -206,7 +212,7 @@ BOOST_AUTO_TEST_CASE(round_trip_through_the_journal)
 		if (sd_journal_next(j.get()) > 0)
 			found = true;
 		else
-			std::this_thread::sleep_for(std::chrono::milliseconds(100));
+			sd_journal_wait(j.get(), 100000); // woken by the journal, or in 0.1 s
 	}
 	BOOST_REQUIRE_MESSAGE(found, "the entry did not reach the journal");
 	BOOST_TEST(field(j.get(), "MESSAGE") == R"({"ver":"2.3","id":5})");
@@ -226,17 +232,17 @@ BOOST_AUTO_TEST_CASE(pacing_keeps_within_the_rate_limit_and_loses_nothing)
 	o.bufferBytes = 1 << 20;
 	o.rateBurst = 3;
 	o.rateInterval = std::chrono::seconds(1);
-	tlog::sink::JournalWriter w(o, fake.fn());
+	tlog::sink::JournalWriter w(o, fake.fn(), fake.clock);
 	for (std::uint64_t id = 1; id <= 5; id++)
 		w.write("m" + std::to_string(id), fieldsFor(id));
 	BOOST_TEST(err.text().find("pacing messages") != std::string::npos);
 	BOOST_TEST(fake.entries.size() == 3u); // the budget of this second
 	BOOST_TEST(w.heldCount() == 2u);
 	BOOST_REQUIRE(w.retryDeadline().has_value());
-	auto wait = *w.retryDeadline() - tlog::base::monotonicNow();
+	auto wait = *w.retryDeadline() - fake.clock.monotonic();
 	BOOST_TEST(wait.count() > 0);
 	BOOST_TEST(wait <= std::chrono::seconds(1));
-	std::this_thread::sleep_for(wait);
+	fake.clock.sleepUntil(*w.retryDeadline());
 	w.retry();
 	std::vector<std::string> want{"MESSAGE=m1", "MESSAGE=m2", "MESSAGE=m3", "MESSAGE=m4",
 				      "MESSAGE=m5"};
@@ -262,7 +268,7 @@ BOOST_AUTO_TEST_CASE(flush_waits_out_every_pacing_window)
 	o.bufferBytes = 1 << 20;
 	o.rateBurst = 3;
 	o.rateInterval = std::chrono::seconds(1);
-	tlog::sink::JournalWriter w(o, fake.fn());
+	tlog::sink::JournalWriter w(o, fake.fn(), fake.clock);
 	std::vector<std::string> want;
 	for (std::uint64_t id = 1; id <= 8; id++) {
 		w.write("m" + std::to_string(id), fieldsFor(id));
@@ -279,7 +285,7 @@ BOOST_AUTO_TEST_CASE(messages_stay_below_journalctls_null)
 	// journalctl -o json shows "MESSAGE=" plus 4088 bytes as null (the
 	// journal_cockpit test checks that against journalctl itself).
 	FakeJournal fake;
-	tlog::sink::JournalWriter w(smallOptions(), fake.fn());
+	tlog::sink::JournalWriter w(smallOptions(), fake.fn(), fake.clock);
 	BOOST_TEST(w.maxMessageSize() == 4087u);
 }
 
@@ -293,21 +299,21 @@ BOOST_AUTO_TEST_CASE(an_outage_while_pacing_is_said_too)
 	o.bufferBytes = 1 << 20;
 	o.rateBurst = 2;
 	o.rateInterval = std::chrono::seconds(1);
-	tlog::sink::JournalWriter w(o, fake.fn());
+	tlog::sink::JournalWriter w(o, fake.fn(), fake.clock);
 	for (std::uint64_t id = 1; id <= 4; id++)
 		w.write("m" + std::to_string(id), fieldsFor(id));
 	BOOST_TEST(w.heldCount() == 2u);
 	BOOST_TEST(err.text().find("does not accept") == std::string::npos);
 	fake.down = true;
 	BOOST_REQUIRE(w.retryDeadline().has_value());
-	std::this_thread::sleep_for(*w.retryDeadline() - tlog::base::monotonicNow());
+	fake.clock.sleepUntil(*w.retryDeadline());
 	w.retry();
 	BOOST_TEST(w.heldCount() == 2u);
 	BOOST_TEST(err.text().find("the journal does not accept messages") != std::string::npos,
 		   err.text());
 	fake.down = false;
 	BOOST_REQUIRE(w.retryDeadline().has_value());
-	std::this_thread::sleep_for(*w.retryDeadline() - tlog::base::monotonicNow());
+	fake.clock.sleepUntil(*w.retryDeadline());
 	w.retry();
 	BOOST_TEST(w.heldCount() == 0u);
 	BOOST_TEST(err.text().find("the journal is back") != std::string::npos, err.text());

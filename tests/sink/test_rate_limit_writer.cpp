@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define BOOST_TEST_MODULE rate_limit_writer
 #include <boost/test/unit_test.hpp>
 
 #include <memory>
@@ -14,23 +15,24 @@
 using namespace std::chrono_literals;
 using tlog::base::Timestamp;
 using tlog::sink::LimitAction;
-using tlog::sink::LimitClock;
 using tlog::sink::MemWriter;
 using tlog::sink::RateLimitWriter;
 
 namespace {
 
 /// A clock that moves only when told to, or when the writer sleeps.
-struct FakeClock {
+struct FakeClock final : tlog::base::Clock {
 	Timestamp now{1s};
 	Timestamp slept{0};
-	LimitClock clock()
+	Timestamp monotonic() const noexcept override { return now; }
+	Timestamp realtime() const noexcept override { return now; }
+	Timestamp waitFor(Timestamp) const noexcept override { return {}; }
+	void waited(Timestamp deadline) noexcept override
 	{
-		return LimitClock{[this] { return now; },
-				  [this](Timestamp d) {
-					  slept += d;
-					  now += d;
-				  }};
+		if (deadline > now) {
+			slept += deadline - now;
+			now = deadline;
+		}
 	}
 };
 
@@ -43,7 +45,7 @@ struct Fixture {
 		auto below = std::make_unique<MemWriter>();
 		mem = below.get();
 		return std::make_unique<RateLimitWriter>(std::move(below), rate, burst, action,
-							 time.clock());
+							 time);
 	}
 };
 

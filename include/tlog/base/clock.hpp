@@ -39,6 +39,10 @@ public:
 	/// A loop waited for @p deadline and nothing else happened: a virtual
 	/// clock moves there; real time got there by itself.
 	virtual void waited(Timestamp deadline) noexcept { (void)deadline; }
+	/// Blocks until @p deadline (monotonic) outside any loop (a writer
+	/// waiting out a rate limit): sleeps waitFor(), then waited(). A
+	/// virtual clock just moves there.
+	void sleepUntil(Timestamp deadline) noexcept;
 };
 
 /// CLOCK_MONOTONIC and CLOCK_REALTIME.

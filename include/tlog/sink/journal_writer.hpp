@@ -11,6 +11,7 @@
 
 #include <sys/uio.h>
 
+#include "tlog/base/clock.hpp"
 #include "tlog/sink/writer.hpp"
 
 namespace tlog::sink {
@@ -58,8 +59,11 @@ public:
 	/// test passes its own. Returns 0 or a negative errno.
 	using SendFn = std::function<int(const iovec *, int)>;
 
+	/// @p clock (borrowed) is what the pacing and the retries count and
+	/// wait by.
 	/// Throws: std::invalid_argument for an unknown priority.
-	explicit JournalWriter(Options options, SendFn send = {});
+	explicit JournalWriter(Options options, SendFn send = {},
+			       base::Clock &clock = base::systemClock());
 	~JournalWriter() override;
 
 	/// Throws: std::system_error for an error retrying cannot cure (a
@@ -86,6 +90,7 @@ public:
 	std::size_t heldCount() const noexcept { return held_.size(); }
 
 private:
+	base::Clock &clock_;
 	struct Held {
 		std::string message;
 		std::string rec, user, host;

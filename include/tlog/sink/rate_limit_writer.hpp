@@ -22,15 +22,6 @@ enum class LimitAction {
 /// Throws: std::invalid_argument for anything else.
 LimitAction parseLimitAction(std::string_view name);
 
-/// The time source of a RateLimitWriter, replaceable in tests.
-struct LimitClock {
-	std::function<base::Timestamp()> now;	    ///< monotonic time
-	std::function<void(base::Timestamp)> sleep; ///< waits that long
-
-	/// CLOCK_MONOTONIC and nanosleep(2).
-	static LimitClock system();
-};
-
 /// Limits the message bytes passed to the writer below to a token
 /// bucket: @p rate bytes per second on average, with up to @p burst bytes
 /// above that at once. The bucket starts full. A message bigger than the
@@ -41,11 +32,12 @@ struct LimitClock {
 /// "dropped N messages (M bytes)" at flush() and destruction.
 class RateLimitWriter final : public ForwardingWriter {
 public:
-	/// Takes ownership of @p below.
+	/// Takes ownership of @p below; @p clock (borrowed) is the time it
+	/// counts and waits by.
 	/// Throws: std::invalid_argument for Delay with a rate of 0 (it would
 	/// wait forever).
 	RateLimitWriter(std::unique_ptr<Writer> below, std::uint64_t rate, std::uint64_t burst,
-			LimitAction action, LimitClock clock = LimitClock::system());
+			LimitAction action, base::Clock &clock = base::systemClock());
 	~RateLimitWriter() override;
 
 	/// Throws: whatever the writer below throws.
@@ -66,7 +58,7 @@ private:
 	double rate_;
 	double capacity_;
 	LimitAction action_;
-	LimitClock clock_;
+	base::Clock &clock_;
 	double tokens_;
 	base::Timestamp last_;
 	std::uint64_t droppedMessages_ = 0;
