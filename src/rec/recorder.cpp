@@ -132,9 +132,9 @@ base::UniqueFd duplicate(int fd)
 /// in the buffer and `from` is not read: back-pressure instead of
 /// unbounded memory or blocking.
 struct Relay {
-	Relay(term::EventLoop &loop, const char *name, codec::PacketType type,
+	Relay(term::EventLoop &loop, const char *relayName, codec::PacketType packetType,
 	      term::FdWatch::Handler onReadable, term::FdWatch::Handler onWritable)
-	    : name(name), type(type), reading(loop, std::move(onReadable)),
+	    : name(relayName), type(packetType), reading(loop, std::move(onReadable)),
 	      writing(loop, std::move(onWritable))
 	{
 	}

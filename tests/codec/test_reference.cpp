@@ -3,6 +3,7 @@
 // tlog 12.1; tests/data/README): fed the same bytes at the same times, it
 // must produce messages that decode to the same bytes, and where the
 // reference's own output is unambiguous, the very same JSON text.
+#define BOOST_TEST_MODULE reference
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>

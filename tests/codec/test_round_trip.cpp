@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // decode(encode(x)) == x for random packet streams, after the normalisation
 // the format implies (see model() in codec_util.hpp).
+#define BOOST_TEST_MODULE round_trip
 #include <boost/test/unit_test.hpp>
 
 #include <random>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define BOOST_TEST_MODULE envelope
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Each reader translates the neutral selection into its own query.
+#define BOOST_TEST_MODULE selection
 #include <boost/test/unit_test.hpp>
 
 #include <string>
