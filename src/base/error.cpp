@@ -30,7 +30,8 @@ std::string printable(std::string_view text)
 		auto unit = utf8::next(p + i, text.size() - i);
 		bool valid = unit.kind == utf8::Kind::Valid;
 		// C0 and DEL, and the C1 controls (U+0080-U+009F) too.
-		bool control = p[i] < 0x20 || p[i] == 0x7f || (valid && p[i] == 0xc2 && p[i + 1] < 0xa0);
+		bool control =
+		    p[i] < 0x20 || p[i] == 0x7f || (valid && p[i] == 0xc2 && p[i + 1] < 0xa0);
 		std::size_t n = valid ? unit.length : 1;
 		if (valid && !control) {
 			out.append(text, i, n);

@@ -84,9 +84,10 @@ void requireSpareFds(int count, std::string_view forWhat)
 		std::string text = "only " + std::to_string(i) + " more files can be opened";
 		if (err == EMFILE)
 			text += " (the open-file limit, ulimit -n, is " +
-				std::to_string(static_cast<unsigned long long>(limit.rlim_cur)) + ")";
+				std::to_string(static_cast<unsigned long long>(limit.rlim_cur)) +
+				")";
 		throwSystem(err, text + ", and " + std::string(forWhat) + " needs " +
-					 std::to_string(count));
+				     std::to_string(count));
 	}
 }
 

@@ -19,15 +19,14 @@ namespace {
 // Packets carry nanoseconds in an int64: a time past this many ms (about
 // 292 years) cannot be one. parseMessage() lets pos and delays go to 2^53.
 constexpr std::uint64_t kMaxMs = static_cast<std::uint64_t>(
-	std::chrono::duration_cast<std::chrono::milliseconds>(base::Timestamp::max()).count());
+    std::chrono::duration_cast<std::chrono::milliseconds>(base::Timestamp::max()).count());
 
 // Walks one text field and its bin array as the timing records consume them.
-class StreamCursor
-{
+class StreamCursor {
 public:
 	StreamCursor(std::string_view txt, std::string_view bin, const char *txtName,
 		     const char *binName)
-		: txt_(txt), bin_(bin), txtName_(txtName), binName_(binName)
+	    : txt_(txt), bin_(bin), txtName_(txtName), binName_(binName)
 	{
 	}
 
@@ -39,7 +38,8 @@ public:
 			if (txtPos_ >= txt_.size()) {
 				error = std::string(txtName_) + " has " +
 					std::to_string(base::utf8::countChars(txt_.substr(start))) +
-					" characters left, the record needs " + std::to_string(chars);
+					" characters left, the record needs " +
+					std::to_string(chars);
 				return {};
 			}
 			txtPos_++;
@@ -55,7 +55,8 @@ public:
 		if (text(chars, error).data() == nullptr && chars != 0)
 			return {};
 		if (bytes > bin_.size() - binPos_) {
-			error = std::string(binName_) + " has " + std::to_string(bin_.size() - binPos_) +
+			error = std::string(binName_) + " has " +
+				std::to_string(bin_.size() - binPos_) +
 				" bytes left, the record needs " + std::to_string(bytes);
 			return {};
 		}
@@ -72,7 +73,8 @@ public:
 			       std::to_string(base::utf8::countChars(txt_.substr(txtPos_))) +
 			       " characters that no timing record uses";
 		if (binPos_ < bin_.size())
-			return std::string(binName_) + " has " + std::to_string(bin_.size() - binPos_) +
+			return std::string(binName_) + " has " +
+			       std::to_string(bin_.size() - binPos_) +
 			       " bytes that no timing record uses";
 		return {};
 	}
@@ -125,21 +127,22 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 	std::optional<Gap> gap;
 	if (started_ || !anyId_) {
 		if (message.id <= lastId_)
-			fail("id", "message " + std::to_string(message.id) + " comes after message " +
-					   std::to_string(lastId_) + " (repeated or out of order)");
+			fail("id", "message " + std::to_string(message.id) +
+				       " comes after message " + std::to_string(lastId_) +
+				       " (repeated or out of order)");
 		if (message.id > lastId_ + 1) {
 			gap = Gap{lastId_ + 1, message.id - 1};
 			if (!lax_)
 				fail("id", std::to_string(message.id) + " follows " +
-						   std::to_string(lastId_) + ": messages " +
-						   std::to_string(gap->firstMissing) + "-" +
-						   std::to_string(gap->lastMissing) +
-						   " are missing (use --lax to play on)");
+					       std::to_string(lastId_) + ": messages " +
+					       std::to_string(gap->firstMissing) + "-" +
+					       std::to_string(gap->lastMissing) +
+					       " are missing (use --lax to play on)");
 		}
 	}
 	if (message.pos > kMaxMs)
 		fail("pos", std::to_string(message.pos) + " ms is beyond the longest recording (" +
-				    std::to_string(kMaxMs) + " ms)");
+				std::to_string(kMaxMs) + " ms)");
 
 	std::vector<TimingRecord> records;
 	try {
@@ -175,8 +178,8 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 			ms += r.a;
 			if (ms > kMaxMs)
 				fail("timing", "the delays reach " + std::to_string(ms) +
-						       " ms, beyond the longest recording (" +
-						       std::to_string(kMaxMs) + " ms)");
+						   " ms, beyond the longest recording (" +
+						   std::to_string(kMaxMs) + " ms)");
 			break;
 		case Kind::Window:
 			if (!firstEvent)
@@ -193,7 +196,9 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 			if (!error.empty())
 				fail("timing", error);
 			if (!text.empty())
-				emit(r.kind == Kind::InText ? PacketType::Input : PacketType::Output, text);
+				emit(r.kind == Kind::InText ? PacketType::Input
+							    : PacketType::Output,
+				     text);
 			break;
 		}
 		case Kind::InBinary:
@@ -203,7 +208,8 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 			if (!error.empty())
 				fail("timing", error);
 			if (!bytes.empty())
-				emit(r.kind == Kind::InBinary ? PacketType::Input : PacketType::Output,
+				emit(r.kind == Kind::InBinary ? PacketType::Input
+							      : PacketType::Output,
 				     bytes);
 			break;
 		}

@@ -99,8 +99,8 @@ ChunkEncoder::ChunkEncoder(Envelope envelope, std::size_t payload, base::Timesta
 	  std::chrono::duration_cast<std::chrono::milliseconds>(startRealtime).count()))
 {
 	if (payload < kMinPayload)
-		throw std::invalid_argument("payload must be at least " + std::to_string(kMinPayload) +
-					    " bytes");
+		throw std::invalid_argument("payload must be at least " +
+					    std::to_string(kMinPayload) + " bytes");
 }
 
 std::uint64_t ChunkEncoder::msOf(base::Timestamp ts) const noexcept
@@ -113,11 +113,14 @@ std::uint64_t ChunkEncoder::msOf(base::Timestamp ts) const noexcept
 std::size_t ChunkEncoder::openRunSize() const noexcept
 {
 	switch (run_) {
-	case Run::None: return 0;
+	case Run::None:
+		return 0;
 	case Run::InText:
-	case Run::OutText: return 1 + digits(runChars_);
+	case Run::OutText:
+		return 1 + digits(runChars_);
 	case Run::InBinary:
-	case Run::OutBinary: return 2 + digits(runChars_) + digits(runBytes_);
+	case Run::OutBinary:
+		return 2 + digits(runChars_) + digits(runBytes_);
 	}
 	return 0;
 }
@@ -157,11 +160,20 @@ bool ChunkEncoder::fits(std::uint64_t ms, std::size_t extra, Run run) const noex
 void ChunkEncoder::closeRun()
 {
 	switch (run_) {
-	case Run::None: return;
-	case Run::InText: timing_ += '<'; break;
-	case Run::OutText: timing_ += '>'; break;
-	case Run::InBinary: timing_ += '['; break;
-	case Run::OutBinary: timing_ += ']'; break;
+	case Run::None:
+		return;
+	case Run::InText:
+		timing_ += '<';
+		break;
+	case Run::OutText:
+		timing_ += '>';
+		break;
+	case Run::InBinary:
+		timing_ += '[';
+		break;
+	case Run::OutBinary:
+		timing_ += ']';
+		break;
 	}
 	appendNumber(timing_, runChars_);
 	if (run_ == Run::InBinary || run_ == Run::OutBinary) {
@@ -342,8 +354,12 @@ void ChunkEncoder::writeBytes(base::Timestamp ts, bool output, std::string_view 
 		base::utf8::Unit u = base::utf8::next(p + i, n - i);
 		std::string_view unit(bytes.data() + i, u.length);
 		switch (u.kind) {
-		case base::utf8::Kind::Valid: addText(ts, output, unit); break;
-		case base::utf8::Kind::Invalid: addBinary(ts, output, unit); break;
+		case base::utf8::Kind::Valid:
+			addText(ts, output, unit);
+			break;
+		case base::utf8::Kind::Invalid:
+			addBinary(ts, output, unit);
+			break;
 		case base::utf8::Kind::Incomplete:
 			held.assign(unit);
 			heldTs_[output ? 1 : 0] = ts;

@@ -18,8 +18,7 @@ namespace {
 using json::JsonRef;
 using json::JsonType;
 
-class Fields
-{
+class Fields {
 public:
 	Fields(const JsonRef &root, std::string_view location) : root_(root), location_(location) {}
 
@@ -38,7 +37,7 @@ public:
 		bool ok = t == type || (type == JsonType::Double && t == JsonType::Int);
 		if (!ok)
 			fail(field, "expected " + std::string(json::typeName(type)) + ", found " +
-					    std::string(json::typeName(t)));
+					std::string(json::typeName(t)));
 		return value;
 	}
 

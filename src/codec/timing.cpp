@@ -19,8 +19,7 @@ constexpr std::uint64_t kMaxNumber = 1ull << 53;
 	throw base::FormatError(std::string(what) + " at offset " + std::to_string(offset));
 }
 
-class Parser
-{
+class Parser {
 public:
 	explicit Parser(std::string_view text) : text_(text) {}
 
@@ -71,9 +70,15 @@ std::vector<TimingRecord> parseTiming(std::string_view timing)
 		char c = p.take();
 		TimingRecord r{Kind::Delay};
 		switch (c) {
-		case '+': r = {Kind::Delay, p.number()}; break;
-		case '<': r = {Kind::InText, p.number()}; break;
-		case '>': r = {Kind::OutText, p.number()}; break;
+		case '+':
+			r = {Kind::Delay, p.number()};
+			break;
+		case '<':
+			r = {Kind::InText, p.number()};
+			break;
+		case '>':
+			r = {Kind::OutText, p.number()};
+			break;
 		case '[':
 		case ']': {
 			auto chars = p.number();
@@ -93,8 +98,9 @@ std::vector<TimingRecord> parseTiming(std::string_view timing)
 		default: {
 			static constexpr char kHex[] = "0123456789abcdef";
 			auto u = static_cast<unsigned char>(c);
-			std::string shown = std::isprint(u) ? std::string(1, c)
-							    : std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
+			std::string shown = std::isprint(u)
+						? std::string(1, c)
+						: std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
 			bad("unexpected character '" + shown + "'", at);
 		}
 		}

@@ -16,8 +16,7 @@ namespace {
 
 using TokenerPtr = std::unique_ptr<json_tokener, base::CFree<json_tokener_free>>;
 
-class JsonCategory : public std::error_category
-{
+class JsonCategory : public std::error_category {
 public:
 	const char *name() const noexcept override { return "json"; }
 	std::string message(int code) const override
@@ -72,13 +71,20 @@ const std::error_category &jsonCategory() noexcept
 std::string_view typeName(JsonType type) noexcept
 {
 	switch (type) {
-	case JsonType::Null: return "null";
-	case JsonType::Boolean: return "boolean";
-	case JsonType::Double: return "number";
-	case JsonType::Int: return "integer";
-	case JsonType::Object: return "object";
-	case JsonType::Array: return "array";
-	case JsonType::String: return "string";
+	case JsonType::Null:
+		return "null";
+	case JsonType::Boolean:
+		return "boolean";
+	case JsonType::Double:
+		return "number";
+	case JsonType::Int:
+		return "integer";
+	case JsonType::Object:
+		return "object";
+	case JsonType::Array:
+		return "array";
+	case JsonType::String:
+		return "string";
 	}
 	return "unknown";
 }
@@ -113,7 +119,8 @@ JsonRef JsonRef::parse(std::string_view text)
 	TokenerPtr tok(json_tokener_new());
 	if (!tok)
 		throw std::bad_alloc();
-	json_object *obj = json_tokener_parse_ex(tok.get(), text.data(), static_cast<int>(text.size()));
+	json_object *obj =
+	    json_tokener_parse_ex(tok.get(), text.data(), static_cast<int>(text.size()));
 	json_tokener_error err = json_tokener_get_error(tok.get());
 	std::size_t used = static_cast<std::size_t>(tok->char_offset);
 	if (err == json_tokener_continue) {
@@ -172,13 +179,20 @@ JsonRef JsonRef::makeBool(bool value)
 JsonType JsonRef::type() const noexcept
 {
 	switch (json_object_get_type(obj_)) {
-	case json_type_null: return JsonType::Null;
-	case json_type_boolean: return JsonType::Boolean;
-	case json_type_double: return JsonType::Double;
-	case json_type_int: return JsonType::Int;
-	case json_type_object: return JsonType::Object;
-	case json_type_array: return JsonType::Array;
-	case json_type_string: return JsonType::String;
+	case json_type_null:
+		return JsonType::Null;
+	case json_type_boolean:
+		return JsonType::Boolean;
+	case json_type_double:
+		return JsonType::Double;
+	case json_type_int:
+		return JsonType::Int;
+	case json_type_object:
+		return JsonType::Object;
+	case json_type_array:
+		return JsonType::Array;
+	case json_type_string:
+		return JsonType::String;
 	}
 	return JsonType::Null;
 }
@@ -250,8 +264,9 @@ bool JsonRef::asBool() const noexcept
 
 std::string JsonRef::toString(bool pretty) const
 {
-	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
-		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN);
+	int flags =
+	    JSON_C_TO_STRING_NOSLASHESCAPE |
+	    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN);
 	// The returned buffer belongs to the object: copy it out.
 	return json_object_to_json_string_ext(obj_, flags);
 }

@@ -113,11 +113,11 @@ std::int64_t parseTimeSpec(std::string_view text, std::time_t now)
 			std::int64_t seconds;
 		};
 		static constexpr Unit kUnits[] = {
-			{{"s", "sec", "second", "seconds"}, 1},
-			{{"m", "min", "minute", "minutes"}, 60},
-			{{"h", "hour", "hours", "hr"}, 3600},
-			{{"d", "day", "days", nullptr}, 86400},
-			{{"w", "week", "weeks", nullptr}, 604800},
+		    {{"s", "sec", "second", "seconds"}, 1},
+		    {{"m", "min", "minute", "minutes"}, 60},
+		    {{"h", "hour", "hours", "hr"}, 3600},
+		    {{"d", "day", "days", nullptr}, 86400},
+		    {{"w", "week", "weeks", nullptr}, 604800},
 		};
 		for (const auto &u : kUnits)
 			for (const char *name : u.names)
@@ -125,8 +125,8 @@ std::int64_t parseTimeSpec(std::string_view text, std::time_t now)
 					// Far beyond any journal, and past int64 (found by
 					// tests/fuzz): refuse, do not overflow.
 					std::int64_t offset = 0, t = 0;
-					if (__builtin_mul_overflow(text[0] == '-' ? -v : v, u.seconds,
-								   &offset) ||
+					if (__builtin_mul_overflow(text[0] == '-' ? -v : v,
+								   u.seconds, &offset) ||
 					    __builtin_add_overflow(std::int64_t(now), offset, &t))
 						return bad();
 					return t;
@@ -234,8 +234,10 @@ std::string usageText()
 	       "      --idle-limit=SECONDS  play (and export) every longer pause as SECONDS\n"
 	       "      --export=FORMAT      write the recording as FORMAT instead of playing it:\n"
 	       "                           asciicast (asciinema's v2 file format) or text (the\n"
-	       "                           lines that scrolled off the screen, then the last screen)\n"
-	       "  -o, --output=FILE        with --export: write to FILE (default: standard output)\n"
+	       "                           lines that scrolled off the screen, then the last "
+	       "screen)\n"
+	       "  -o, --output=FILE        with --export: write to FILE (default: standard "
+	       "output)\n"
 	       "      --status             show position, length, speed and gaps on the last row\n"
 	       "                           (the s key shows and hides it)\n"
 	       "      --resize             ask the terminal (xterm's CSI 8 t) for the recorded\n"
@@ -266,14 +268,16 @@ std::string usageText()
 	       "      --since=TIME         entries from TIME on (\"2026-11-28 10:00\", \"-1h\",\n"
 	       "                           \"yesterday\", @EPOCH)\n"
 	       "      --until=TIME         entries up to TIME\n"
-	       "  -S, --journal-since=SECONDS, -U, --journal-until=SECONDS  the same, in epoch seconds\n"
+	       "  -S, --journal-since=SECONDS, -U, --journal-until=SECONDS  the same, in epoch "
+	       "seconds\n"
 	       "  -M, --journal-match=FIELD=VALUE  add a journal match (\"+\" for OR)\n"
 	       "  -N, --journal-namespace=NAME     read the journal namespace NAME\n"
 	       "  -D, --directory=DIR      read the journal files in DIR (e.g. a remote host's)\n"
 	       "      --file=FILE          read the journal file FILE (repeatable)\n"
 	       "      --cursor=CURSOR      start at the entry CURSOR\n"
 	       "      --after-cursor=CURSOR  start after the entry CURSOR\n"
-	       "      --cursor-file=FILE   start after the cursor in FILE; store the last one there\n"
+	       "      --cursor-file=FILE   start after the cursor in FILE; store the last one "
+	       "there\n"
 	       "      --trusted-uid=USER   ignore entries not written by USER (uid or name)\n"
 	       "\n"
 	       "Elasticsearch reader options:\n"

@@ -26,8 +26,8 @@ void KeyMap::onKey(const term::Key &key, std::vector<Command> &commands)
 		return;
 	typed_.clear();
 	using std::chrono::seconds;
-	base::Timestamp by = key.kind == Kind::Up	? -seconds(60)
-			     : key.kind == Kind::Down	? seconds(60)
+	base::Timestamp by = key.kind == Kind::Up      ? -seconds(60)
+			     : key.kind == Kind::Down  ? seconds(60)
 			     : key.kind == Kind::Right ? seconds(5)
 						       : -seconds(5);
 	commands.push_back(Command{Command::Kind::SeekBy, by});
@@ -88,7 +88,8 @@ void KeyMap::onByte(char c, std::vector<Command> &commands)
 		break;
 	case 'G':
 		try {
-			auto position = typed.empty() ? PlayPosition{true, {}} : parsePosition(typed);
+			auto position =
+			    typed.empty() ? PlayPosition{true, {}} : parsePosition(typed);
 			commands.push_back(Command{K::GoTo, {}, position});
 		} catch (const base::UsageError &) {
 			// A mistyped time does nothing, as a key should.

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <system_error>
 #include <charconv>
 #include <cstring>
 #include <fstream>
@@ -11,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 #include <fcntl.h>
@@ -215,7 +215,8 @@ void exportRecording(const PlaybackRequest &request, const source::ReaderSpec &s
 		}
 		exportAsciicast(*reader,
 				ExportOptions{options.match, options.select, options.lax,
-					      options.fromMiddle, options.idleLimit, options.rawOutput},
+					      options.fromMiddle, options.idleLimit,
+					      options.rawOutput},
 				fd);
 	} catch (const std::system_error &e) {
 		// Errors only writing gives: name the file (a reader names its
@@ -262,7 +263,8 @@ source::ReaderSpec readerSpec(const conf::PlayConfig &config)
 	int cursors = !config.journalCursor.empty() + !config.journalAfterCursor.empty() +
 		      !config.journalCursorFile.empty();
 	if (cursors > 1)
-		throw base::UsageError("give only one of --cursor, --after-cursor and --cursor-file");
+		throw base::UsageError(
+		    "give only one of --cursor, --after-cursor and --cursor-file");
 	if (!config.journalCursor.empty()) {
 		j.cursor = config.journalCursor;
 	} else if (!config.journalAfterCursor.empty()) {
@@ -345,12 +347,14 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 			// selection (the set-id session recorder run by hand makes
 			// one of the user's own audit session): never pick one
 			// without showing all of them first.
-			std::string text = std::to_string(list.size()) + " recordings match" +
-					   (select.any() ? " " + select.describe() : std::string()) +
-					   ":\n" + formatTable(list);
+			std::string text =
+			    std::to_string(list.size()) + " recordings match" +
+			    (select.any() ? " " + select.describe() : std::string()) + ":\n" +
+			    formatTable(list);
 			if (!config.newest)
-				throw std::runtime_error(text + "choose one with --rec=ID (or play the "
-								"newest with --newest)");
+				throw std::runtime_error(text +
+							 "choose one with --rec=ID (or play the "
+							 "newest with --newest)");
 			base::logLine(text + "playing the newest (--newest): " + list.back().rec);
 		}
 		spec.select.rec = list.back().rec;
@@ -373,7 +377,7 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	// Started at a cursor or a time, the first message is not id 1.
 	options.fromMiddle = !spec.journal.cursor.empty() || spec.select.sinceUsec.has_value();
 	options.idleLimit = std::chrono::duration_cast<base::Timestamp>(
-		std::chrono::duration<double>(config.idleLimit));
+	    std::chrono::duration<double>(config.idleLimit));
 	options.search = request.search;
 	options.status = config.status;
 	// Known ahead for an ended recording played at its own times.
@@ -397,12 +401,14 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	};
 	if (request.listMatches) {
 		if (spec.follow)
-			throw base::UsageError("--list-matches reads a whole recording: it cannot --follow");
+			throw base::UsageError(
+			    "--list-matches reads a whole recording: it cannot --follow");
 		auto reader = source::makeReader(spec);
 		takeIdleLimit(*reader);
 		auto result = listMatches(*reader, options, request.outFd);
 		if (result.signal == 0 && result.matches == 0)
-			throw std::runtime_error("\"" + request.search + "\" never shows on the screen");
+			throw std::runtime_error("\"" + request.search +
+						 "\" never shows on the screen");
 		return result.signal;
 	}
 

@@ -12,7 +12,8 @@ std::optional<term::IgnoredSignals> keyboardIgnored(bool persist)
 {
 	if (!persist)
 		return std::nullopt;
-	return std::optional<term::IgnoredSignals>(std::in_place, std::initializer_list<int>{SIGINT, SIGQUIT, SIGTSTP});
+	return std::optional<term::IgnoredSignals>(
+	    std::in_place, std::initializer_list<int>{SIGINT, SIGQUIT, SIGTSTP});
 }
 
 } // namespace

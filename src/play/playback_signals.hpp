@@ -12,8 +12,7 @@ namespace tlog::play {
 /// SIGTERM and SIGHUP read in the loop (the first one stops it), or with
 /// persist SIGTERM and SIGHUP only, the keyboard's (SIGINT, SIGQUIT,
 /// SIGTSTP) ignored. Everything is put back at the end.
-class PlaybackSignals
-{
+class PlaybackSignals {
 public:
 	/// Throws: std::system_error.
 	PlaybackSignals(term::EventLoop &loop, bool persist);

@@ -40,21 +40,22 @@ Player::Player(source::Reader &reader, PlayerOptions options, int outFd, int key
 	       term::EventLoop *loop, std::unique_ptr<term::EventLoop> ownLoop)
     : ownLoop_(std::move(ownLoop)), loop_(loop != nullptr ? *loop : *ownLoop_),
       options_(std::move(options)), keyFd_(keyFd), stream_(reader, options_.stream(), loop_),
-      pacer_(options_.speed, options_.paused),
-      output_(outFd, options_.rawOutput, options_.inputFd), keyMap_(output_.isTerminal()),
-      sizing_(options_.resize, options_.status), jumpNote_(options_.progressAfter),
-      playTimer_(loop_, [this] { return nextDue(); }, [this] { playDue(); }),
-      statusTimer_(loop_, [this] { return status_.refreshAt(); }, [this] { refreshStatus(); }),
-      escapeTimer_(loop_,
-		   [this] {
-			   // Nothing followed a lone ESC in time: the Escape key.
-			   keys_.clear();
-			   keyInput_.flush(keys_);
-			   auto at = now();
-			   for (const auto &key : keys_)
-				   onKey(key, at);
-			   flushOutput();
-		   })
+      pacer_(options_.speed, options_.paused), output_(outFd, options_.rawOutput, options_.inputFd),
+      keyMap_(output_.isTerminal()), sizing_(options_.resize, options_.status),
+      jumpNote_(options_.progressAfter),
+      playTimer_(
+	  loop_, [this] { return nextDue(); }, [this] { playDue(); }),
+      statusTimer_(
+	  loop_, [this] { return status_.refreshAt(); }, [this] { refreshStatus(); }),
+      escapeTimer_(loop_, [this] {
+	      // Nothing followed a lone ESC in time: the Escape key.
+	      keys_.clear();
+	      keyInput_.flush(keys_);
+	      auto at = now();
+	      for (const auto &key : keys_)
+		      onKey(key, at);
+	      flushOutput();
+      })
 {
 	if (output_.isTerminal()) {
 		screen_.emplace(0, options_.search);
@@ -194,8 +195,8 @@ void Player::playDue()
 			}
 			// With a screen, a seek is put on it, not printed (but for
 			// the command line's --goto).
-			playPacket(packet,
-				   !fast || !screen_ || printingCatchUp_ ? Seen::Shown : Seen::Unseen);
+			playPacket(packet, !fast || !screen_ || printingCatchUp_ ? Seen::Shown
+										 : Seen::Unseen);
 			stream_.pop();
 			budget--;
 			if (output_.full())

@@ -15,7 +15,7 @@ namespace {
 
 // The last whole second whose fractions all fit a Timestamp.
 constexpr std::int64_t kMaxSeconds =
-	std::chrono::duration_cast<std::chrono::seconds>(base::Timestamp::max()).count() - 1;
+    std::chrono::duration_cast<std::chrono::seconds>(base::Timestamp::max()).count() - 1;
 
 // Digits of one part; more than 9 would only ever be a typo or an overflow.
 bool parseDigits(std::string_view text, std::int64_t &value) noexcept
@@ -90,9 +90,9 @@ std::string formatPosition(base::Timestamp ts)
 {
 	auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ts).count();
 	char buf[48];
-	std::snprintf(buf, sizeof(buf), "%lld:%02lld:%02lld.%03lld", static_cast<long long>(ms / 3600000),
-		      static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
-		      static_cast<long long>(ms % 1000));
+	std::snprintf(buf, sizeof(buf), "%lld:%02lld:%02lld.%03lld",
+		      static_cast<long long>(ms / 3600000), static_cast<long long>(ms / 60000 % 60),
+		      static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
 	return buf;
 }
 

@@ -113,12 +113,13 @@ std::string formatDuration(std::uint64_t ms)
 std::string formatTable(const std::vector<RecordingInfo> &list)
 {
 	std::vector<std::vector<std::string>> rows;
-	rows.push_back({"REC", "USER", "HOST", "SESSION", "START", "DURATION", "MESSAGES", "STATE",
-			"WRITER"});
+	rows.push_back(
+	    {"REC", "USER", "HOST", "SESSION", "START", "DURATION", "MESSAGES", "STATE", "WRITER"});
 	for (const auto &r : list)
-		rows.push_back({r.rec, r.user, r.host, std::to_string(r.session), formatTime(r.start),
-				formatDuration(r.durationMs), std::to_string(r.messages),
-				r.live ? "live" : "ended", r.writer.empty() ? "-" : r.writer});
+		rows.push_back({r.rec, r.user, r.host, std::to_string(r.session),
+				formatTime(r.start), formatDuration(r.durationMs),
+				std::to_string(r.messages), r.live ? "live" : "ended",
+				r.writer.empty() ? "-" : r.writer});
 	std::vector<std::size_t> width(rows[0].size(), 0);
 	for (const auto &row : rows)
 		for (std::size_t i = 0; i < row.size(); i++)
@@ -146,7 +147,8 @@ json::JsonRef toJson(const std::vector<RecordingInfo> &list)
 		o.set("host", json::JsonRef::makeString(r.host));
 		o.set("session", json::JsonRef::makeInt(r.session));
 		o.set("start", json::JsonRef::makeDouble(r.start));
-		o.set("duration_ms", json::JsonRef::makeInt(static_cast<std::int64_t>(r.durationMs)));
+		o.set("duration_ms",
+		      json::JsonRef::makeInt(static_cast<std::int64_t>(r.durationMs)));
 		o.set("messages", json::JsonRef::makeInt(static_cast<std::int64_t>(r.messages)));
 		o.set("live", json::JsonRef::makeBool(r.live));
 		if (!r.writer.empty())

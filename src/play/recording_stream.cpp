@@ -16,10 +16,10 @@ RecordingStream::RecordingStream(source::Reader &reader, StreamOptions options,
 				 term::EventLoop &loop)
     : reader_(reader), options_(std::move(options)), loop_(loop), decoder_(freshDecoder()),
       idle_(options_.idleLimit), readerWatch_(loop,
-					     [this](short) {
-						     reader_.onWaitFdReady();
-						     setAtReaderEnd(false);
-					     }),
+					      [this](short) {
+						      reader_.onWaitFdReady();
+						      setAtReaderEnd(false);
+					      }),
       retry_(loop, [this] { setAtReaderEnd(false); })
 {
 }
@@ -36,7 +36,8 @@ bool RecordingStream::finished() const noexcept
 
 bool RecordingStream::ended() const noexcept
 {
-	return atReaderEnd_ && (reader_.finished() || (reader_.waitFd() < 0 && !retry_.scheduled()));
+	return atReaderEnd_ &&
+	       (reader_.finished() || (reader_.waitFd() < 0 && !retry_.scheduled()));
 }
 
 void RecordingStream::setAtReaderEnd(bool atEnd)
@@ -88,15 +89,17 @@ bool RecordingStream::readMessage()
 	if (gap) {
 		gaps_.push_back(gap->firstMissing);
 		if (gap->firstMissing == gap->lastMissing)
-			base::logLine(raw->location + ": message " + std::to_string(gap->firstMissing) +
-				      " missing");
+			base::logLine(raw->location + ": message " +
+				      std::to_string(gap->firstMissing) + " missing");
 		else
-			base::logLine(raw->location + ": messages " + std::to_string(gap->firstMissing) +
-				      "-" + std::to_string(gap->lastMissing) + " missing");
+			base::logLine(raw->location + ": messages " +
+				      std::to_string(gap->firstMissing) + "-" +
+				      std::to_string(gap->lastMissing) + " missing");
 	}
 	// Out of order (lax): played on, reported once as well.
 	const auto &overlap = decoder_.overlap();
-	if (overlap && std::find(overlaps_.begin(), overlaps_.end(), overlap->id) == overlaps_.end()) {
+	if (overlap &&
+	    std::find(overlaps_.begin(), overlaps_.end(), overlap->id) == overlaps_.end()) {
 		overlaps_.push_back(overlap->id);
 		base::logLine(raw->location + ": " + codec::describe(*overlap));
 	}
@@ -126,7 +129,7 @@ std::optional<base::Timestamp> RecordingStream::liveEdge() const
 	if (!lastTime_)
 		return std::nullopt;
 	auto since = loop_.clock().realtime() - std::chrono::duration_cast<base::Timestamp>(
-						       std::chrono::duration<double>(*lastTime_));
+						    std::chrono::duration<double>(*lastTime_));
 	return base::Timestamp(std::chrono::milliseconds(lastPos_)) + since;
 }
 
@@ -145,7 +148,8 @@ std::optional<RecordingStream::Mark> RecordingStream::mark() const
 void RecordingStream::rewind(const Mark &mark, base::Timestamp reached)
 {
 	reader_.rewind(mark.reader);
-	decoder_ = mark.lastId ? codec::ChunkDecoder(options_.lax, *mark.lastId + 1) : freshDecoder();
+	decoder_ =
+	    mark.lastId ? codec::ChunkDecoder(options_.lax, *mark.lastId + 1) : freshDecoder();
 	idle_ = mark.idle;
 	queue_.clear();
 	reached_ = reached;

@@ -76,9 +76,10 @@ void ScreenPass::readSome()
 		}
 		flush();
 		if (!done_ && progress_.due(now))
-			progress_.show("reading the recording: at " + formatSeconds(stream_.reached()) +
-				       (options_.duration ? " of " + formatSeconds(*options_.duration)
-							  : std::string()));
+			progress_.show(
+			    "reading the recording: at " + formatSeconds(stream_.reached()) +
+			    (options_.duration ? " of " + formatSeconds(*options_.duration)
+					       : std::string()));
 	} catch (...) {
 		// Output that came before the failure still goes out.
 		try {

@@ -20,8 +20,7 @@ namespace tlog::play {
 /// in pieces; once the work takes options.progressAfter it says how far
 /// it got on a progress line on stderr (when that is a terminal). The
 /// reader, the fd and the loop are borrowed.
-class ScreenPass
-{
+class ScreenPass {
 public:
 	/// Called with each place the search pattern newly shows: the
 	/// recording time and the row's text.

@@ -24,7 +24,8 @@ void SnapshotStore::take(base::Timestamp reached, RecordingStream::Mark mark,
 			 const RecordingScreen &screen)
 {
 	const auto &shown = screen.screen();
-	snapshots_.push_back(Snapshot{reached, std::move(mark), shown.cols(), shown.rows(), shown.paint()});
+	snapshots_.push_back(
+	    Snapshot{reached, std::move(mark), shown.cols(), shown.rows(), shown.paint()});
 	bytes_ += snapshots_.back().bytes();
 	if (snapshots_.size() < kMaxSnapshots && bytes_ <= kMaxBytes)
 		return;

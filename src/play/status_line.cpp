@@ -42,7 +42,8 @@ std::string StatusLine::text(const StatusFacts &facts) const
 		text += "  /" + *facts.pattern;
 	if (!lastKeys_.empty()) {
 		// The last keys typed (the end of UTF-8 text may be cut).
-		std::size_t from = lastKeys_.size() > kKeysShown ? lastKeys_.size() - kKeysShown : 0;
+		std::size_t from =
+		    lastKeys_.size() > kKeysShown ? lastKeys_.size() - kKeysShown : 0;
 		while (from < lastKeys_.size() && (lastKeys_[from] & 0xc0) == 0x80)
 			from++; // not in the middle of a character
 		text += "  keys: " + lastKeys_.substr(from);

@@ -23,8 +23,8 @@ TerminalSizing::Action TerminalSizing::onRecorded(term::WindowSize recorded,
 	// Asked for even during a seek: the terminal has the size on landing.
 	if (resize_) {
 		// One more row for the status line, under the recording.
-		term::WindowSize want{recorded.cols,
-				      static_cast<unsigned short>(recorded.rows + (statusRow_ ? 1 : 0))};
+		term::WindowSize want{recorded.cols, static_cast<unsigned short>(
+							 recorded.rows + (statusRow_ ? 1 : 0))};
 		if (want == terminal)
 			return {};
 		if (!own_)

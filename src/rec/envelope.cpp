@@ -62,7 +62,8 @@ std::string recordingId()
 	auto self = base::processStat(0);
 	if (!self)
 		throw std::runtime_error("cannot read /proc/self/stat: no start time");
-	return boot + "-" + hex(static_cast<std::uint64_t>(::getpid())) + "-" + hex(self->startTime);
+	return boot + "-" + hex(static_cast<std::uint64_t>(::getpid())) + "-" +
+	       hex(self->startTime);
 }
 
 std::optional<std::uint32_t> auditSession() noexcept

@@ -84,8 +84,8 @@ std::string setupLocale(const std::vector<std::string> &files)
 	}
 	std::string_view charset = ::nl_langinfo(CODESET);
 	if (charset != "UTF-8")
-		return "warning: locale " + std::string(name) + " (charset " + std::string(charset) +
-		       ")" + kept;
+		return "warning: locale " + std::string(name) + " (charset " +
+		       std::string(charset) + ")" + kept;
 	return {};
 }
 

@@ -24,14 +24,14 @@
 #include "tlog/base/clock.hpp"
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
-#include "tlog/base/utf8.hpp"
 #include "tlog/base/unique_fd.hpp"
+#include "tlog/base/utf8.hpp"
 #include "tlog/codec/chunk_encoder.hpp"
 #include "tlog/sink/writer.hpp"
 #include "tlog/term/child.hpp"
 #include "tlog/term/event_loop.hpp"
-#include "tlog/term/signal_set.hpp"
 #include "tlog/term/raw_terminal.hpp"
+#include "tlog/term/signal_set.hpp"
 #include "tlog/term/window.hpp"
 
 namespace tlog::rec {
@@ -209,8 +209,8 @@ private:
 	term::IgnoredSignals ignored_{SIGPIPE, SIGXFSZ};
 	base::UniqueFd in_, out_, err_;
 	std::optional<term::RawTerminal> raw_; // the user's terminal, when input is one
-	int termFd_ = -1; // the user's terminal, for window sizes
-	bool leadsTerminal_ = false; // we lead the session termFd_ controls
+	int termFd_ = -1;		       // the user's terminal, for window sizes
+	bool leadsTerminal_ = false;	       // we lead the session termFd_ controls
 	std::optional<term::WindowSize> window_;
 	term::Child child_;
 	bool reaped_ = false;
@@ -219,29 +219,31 @@ private:
 	term::EventLoop loop_;
 	term::FdWatch signalWatch_{loop_, [this](short) { onSignal(); }};
 	Relay input_{loop_, "input", codec::PacketType::Input,
-		     [this](short ev) { onReadable(input_, ev); }, [this](short) { onWritable(input_); }};
+		     [this](short ev) { onReadable(input_, ev); },
+		     [this](short) { onWritable(input_); }};
 	Relay output_{loop_, "output", codec::PacketType::Output,
 		      [this](short ev) { onReadable(output_, ev); },
 		      [this](short) { onWritable(output_); }};
 	Relay error_{loop_, "error", codec::PacketType::Output,
-		     [this](short ev) { onReadable(error_, ev); }, [this](short) { onWritable(error_); }};
+		     [this](short ev) { onReadable(error_, ev); },
+		     [this](short) { onWritable(error_); }};
 	RecordResult result_;
 	bool writerFailed_ = false; // the error said what is lost
 	// After a signal: the program's time to end.
 	term::Timer signalGrace_{loop_, [this] { finish(); }};
 	// The oldest data recorded waits no longer than the latency.
-	term::Timer latencyFlush_{loop_,
-				  [this]() -> std::optional<base::Timestamp> {
-					  auto first = encoder_->firstRecordTime();
-					  if (!first)
-						  return std::nullopt;
-					  return *first + std::chrono::duration_cast<base::Timestamp>(
-							      options_.latency);
-				  },
-				  [this] {
-					  encoder_->flush();
-					  deliver();
-				  }};
+	term::Timer latencyFlush_{
+	    loop_,
+	    [this]() -> std::optional<base::Timestamp> {
+		    auto first = encoder_->firstRecordTime();
+		    if (!first)
+			    return std::nullopt;
+		    return *first + std::chrono::duration_cast<base::Timestamp>(options_.latency);
+	    },
+	    [this] {
+		    encoder_->flush();
+		    deliver();
+	    }};
 	// A writer whose service is away (journald restarting) holds messages
 	// and says when to try again.
 	term::Timer writerRetry_{loop_, [this] { return writer_.retryDeadline(); },
@@ -255,8 +257,8 @@ Session::Session(const RecorderOptions &options, const codec::Envelope &envelope
       // Blocked before the child exists, so its exit cannot be missed.
       // The ones that would end us unannounced end the recording instead,
       // saved (a terminal's ^\ too: the user may set isig on it).
-      signals_({SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2,
-		SIGXCPU})
+      signals_(
+	  {SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU})
 {
 	// Own copies: distinct fd numbers for the loop even when the caller
 	// passes one terminal fd for both directions.
@@ -282,8 +284,8 @@ Session::Session(const RecorderOptions &options, const codec::Envelope &envelope
 		if (inTty) {
 			raw_.emplace(in_.get());
 		}
-		child_ = term::spawnOnPty(argv, raw_ ? &raw_->saved() : nullptr, window_,
-					  options.exec0);
+		child_ =
+		    term::spawnOnPty(argv, raw_ ? &raw_->saved() : nullptr, window_, options.exec0);
 	} else {
 		child_ = term::spawnOnPipes(argv, options.exec0);
 	}
@@ -525,7 +527,8 @@ void Session::flushToTerminal(Relay &relay)
 		if (deadline) {
 			auto left = *deadline - base::monotonicNow();
 			timeout = static_cast<int>(std::max<std::int64_t>(
-			    0, std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1));
+			    0, std::chrono::duration_cast<std::chrono::milliseconds>(left).count() +
+				   1));
 		}
 		pollfd fds[2] = {{relay.to, POLLOUT, 0}, {signals_.fd(), POLLIN, 0}};
 		int r = ::poll(fds, 2, timeout);

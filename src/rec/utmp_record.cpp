@@ -42,7 +42,8 @@ void UtmpRecord::add(int ptyMaster, const std::string &host) noexcept
 UtmpRecord::~UtmpRecord()
 {
 	if (added_) {
-		auto removeFn = reinterpret_cast<RemoveFn>(::dlsym(library_, "utempter_remove_record"));
+		auto removeFn =
+		    reinterpret_cast<RemoveFn>(::dlsym(library_, "utempter_remove_record"));
 		if (removeFn == nullptr || removeFn(master_.get()) == 0)
 			base::logLine("warning: failed removing the utmp record");
 	}

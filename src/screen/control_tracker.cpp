@@ -21,7 +21,8 @@ void ControlTracker::reset() noexcept
 ControlTracker::Event ControlTracker::scan(std::string_view bytes, std::size_t from) noexcept
 {
 	for (std::size_t i = from; i < bytes.size(); i++)
-		if (auto action = step(static_cast<unsigned char>(bytes[i])); action != Action::None)
+		if (auto action = step(static_cast<unsigned char>(bytes[i]));
+		    action != Action::None)
 			return Event{action, i};
 	return Event{Action::None, bytes.size()};
 }

@@ -36,7 +36,8 @@ std::vector<std::string> ScreenSearch::update(VirtualScreen &screen)
 		// A matching line edited at its end (typed on, erased back) is
 		// the same match.
 		const std::string &was = rows[row];
-		if (!was.empty() && !text.empty() && (text.starts_with(was) || was.starts_with(text))) {
+		if (!was.empty() && !text.empty() &&
+		    (text.starts_with(was) || was.starts_with(text))) {
 			rows[row] = std::move(text);
 			continue;
 		}

@@ -137,25 +137,25 @@ namespace {
 // Without a scrollback, libvterm is not asked to hand over each line that
 // scrolls off (it reads every cell of it to do so).
 const VTermScreenCallbacks kCallbacksNoScrollback = {
-	VirtualScreenCallbacks::onDamage,
-	nullptr,
-	nullptr,
-	VirtualScreenCallbacks::onTermProp,
-	nullptr,
-	nullptr,
-	nullptr,
-	nullptr,
+    VirtualScreenCallbacks::onDamage,
+    nullptr,
+    nullptr,
+    VirtualScreenCallbacks::onTermProp,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
 };
 
 const VTermScreenCallbacks kCallbacks = {
-	VirtualScreenCallbacks::onDamage, // damage
-	nullptr,                          // moverect: damage the moved area instead
-	nullptr,                          // movecursor
-	VirtualScreenCallbacks::onTermProp,
-	nullptr,                          // bell
-	nullptr,                          // resize
-	VirtualScreenCallbacks::onPushLine,
-	nullptr, // sb_popline
+    VirtualScreenCallbacks::onDamage, // damage
+    nullptr,			      // moverect: damage the moved area instead
+    nullptr,			      // movecursor
+    VirtualScreenCallbacks::onTermProp,
+    nullptr, // bell
+    nullptr, // resize
+    VirtualScreenCallbacks::onPushLine,
+    nullptr, // sb_popline
 };
 
 } // namespace
@@ -180,8 +180,8 @@ void VirtualScreen::setUp()
 		throw std::bad_alloc();
 	vterm_set_utf8(vt_.get(), 1);
 	screen_ = vterm_obtain_screen(vt_.get());
-	vterm_screen_set_callbacks(screen_, scrollbackLines_ > 0 ? &kCallbacks : &kCallbacksNoScrollback,
-				   this);
+	vterm_screen_set_callbacks(
+	    screen_, scrollbackLines_ > 0 ? &kCallbacks : &kCallbacksNoScrollback, this);
 	// Full-screen programs (editors, top) draw on the alternate screen
 	// and leave the normal one, with its scrollback, as it was.
 	vterm_screen_enable_altscreen(screen_, 1);
@@ -196,7 +196,8 @@ void VirtualScreen::setUp()
 	// A DECRC with nothing saved restores libvterm's zeroed pen (black
 	// on black, not the default colours): save the initial state, as
 	// terminals start with.
-	constexpr std::string_view kStart = "\x1b" "7";
+	constexpr std::string_view kStart = "\x1b"
+					    "7";
 	vterm_input_write(vt_.get(), kStart.data(), kStart.size());
 	if (newlineMode_)
 		feed("\x1b[20h");
@@ -277,7 +278,8 @@ void VirtualScreen::repeatLastCharacter()
 	for (char c : tracker_.params()) {
 		if (c < '0' || c > '9')
 			break;
-		count = std::min<std::uint64_t>(count * 10 + static_cast<unsigned>(c - '0'), 1u << 30);
+		count =
+		    std::min<std::uint64_t>(count * 10 + static_cast<unsigned>(c - '0'), 1u << 30);
 	}
 	count = std::max<std::uint64_t>(count, 1);
 	// Millions of repeats would take the player seconds each, and a
@@ -339,7 +341,8 @@ void VirtualScreen::onScrollRegion()
 		for (char c : text) {
 			if (c < '0' || c > '9')
 				return std::uint64_t{0}; // ':' sub-parameters: not a number
-			n = std::min<std::uint64_t>(n * 10 + static_cast<unsigned>(c - '0'), 1u << 20);
+			n = std::min<std::uint64_t>(n * 10 + static_cast<unsigned>(c - '0'),
+						    1u << 20);
 		}
 		return n;
 	};
@@ -388,7 +391,8 @@ std::string VirtualScreen::rowPaint(unsigned row, std::string &look) const
 	std::size_t drawnUpTo = 0; // line's length up to its last non-blank
 	VTermScreenCell cell;
 	for (unsigned col = 0; col < cols_; col++) {
-		vterm_screen_get_cell(screen_, VTermPos{static_cast<int>(row), static_cast<int>(col)}, &cell);
+		vterm_screen_get_cell(
+		    screen_, VTermPos{static_cast<int>(row), static_cast<int>(col)}, &cell);
 		if (cell.chars[0] == kWideTail)
 			continue;
 		std::string sgr = sgrFor(cell);
@@ -424,14 +428,16 @@ std::string VirtualScreen::paint() const
 		out += line;
 	}
 	if (region_)
-		out += "\x1b[" + std::to_string(region_->first) + ";" + std::to_string(region_->second) +
-		       "r";
+		out += "\x1b[" + std::to_string(region_->first) + ";" +
+		       std::to_string(region_->second) + "r";
 	// The saved cursor (DECSC, which a later DECRC or leaving the
 	// alternate screen goes back to), over what the switch in
 	// primaryPaint_ saved.
 	if (savedCursor_)
 		out += "\x1b[" + std::to_string(savedCursor_->first + 1) + ";" +
-		       std::to_string(savedCursor_->second + 1) + "H\x1b" "7";
+		       std::to_string(savedCursor_->second + 1) +
+		       "H\x1b"
+		       "7";
 	return out + cursorAndPen();
 }
 
@@ -487,7 +493,10 @@ std::string VirtualScreen::cursorAndPen() const
 	// control sequence (libvterm bounds the cursor after each one). So
 	// the look first, then the cursor by a DECRC (the saved cursor
 	// becomes this one).
-	return modes() + look + moveTo(cursor.row, cursor.col) + "\x1b" "7\x1b[?6h\x1b" "8";
+	return modes() + look + moveTo(cursor.row, cursor.col) +
+	       "\x1b"
+	       "7\x1b[?6h\x1b"
+	       "8";
 }
 
 std::string VirtualScreen::rowText(unsigned row) const
@@ -497,7 +506,8 @@ std::string VirtualScreen::rowText(unsigned row) const
 		return text;
 	VTermScreenCell cell;
 	for (unsigned col = 0; col < cols_; col++) {
-		vterm_screen_get_cell(screen_, VTermPos{static_cast<int>(row), static_cast<int>(col)}, &cell);
+		vterm_screen_get_cell(
+		    screen_, VTermPos{static_cast<int>(row), static_cast<int>(col)}, &cell);
 		if (cell.chars[0] != kWideTail)
 			appendCell(text, cell);
 	}

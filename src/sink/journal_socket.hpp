@@ -18,8 +18,7 @@ namespace tlog::sink {
 /// with poll() for a bounded time (2 s; 20 ms after a wait ran out, until
 /// a send gets through), then reported as EAGAIN, never a session frozen
 /// for good.
-class JournalSocket
-{
+class JournalSocket {
 public:
 	explicit JournalSocket(std::string path = "/run/systemd/journal/socket");
 

@@ -11,9 +11,9 @@
 #include <thread>
 #include <utility>
 
+#include "journal_socket.hpp"
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
-#include "journal_socket.hpp"
 #include "tlog/sink/syslog_writer.hpp"
 
 namespace tlog::sink {
@@ -172,7 +172,8 @@ void JournalWriter::noteOutage(int error)
 {
 	if (lastError_ == 0)
 		base::logLine("the journal does not accept messages (" +
-			      std::string(std::strerror(error)) + "); holding them in memory, up to " +
+			      std::string(std::strerror(error)) +
+			      "); holding them in memory, up to " +
 			      std::to_string(options_.bufferBytes) + " bytes, and retrying");
 	lastError_ = error;
 }
@@ -191,8 +192,9 @@ void JournalWriter::hold(std::string_view message, const MessageFields &fields, 
 	pacingSaid_ = pacingSaid_ || error == 0;
 	if (error != 0)
 		noteOutage(error);
-	held_.push_back(Held{std::string(message), std::string(fields.rec), std::string(fields.user),
-			     std::string(fields.host), fields.session, fields.id});
+	held_.push_back(Held{std::string(message), std::string(fields.rec),
+			     std::string(fields.user), std::string(fields.host), fields.session,
+			     fields.id});
 	heldBytes_ += message.size();
 }
 

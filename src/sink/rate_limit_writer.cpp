@@ -27,8 +27,8 @@ LimitAction parseLimitAction(std::string_view name)
 RateLimitWriter::RateLimitWriter(std::unique_ptr<Writer> below, std::uint64_t rate,
 				 std::uint64_t burst, LimitAction action, base::Clock &clock)
     : ForwardingWriter(std::move(below)), rate_(static_cast<double>(rate)),
-      capacity_(static_cast<double>(burst)), action_(action), clock_(clock),
-      tokens_(capacity_), last_(clock_.monotonic())
+      capacity_(static_cast<double>(burst)), action_(action), clock_(clock), tokens_(capacity_),
+      last_(clock_.monotonic())
 {
 	if (action_ == LimitAction::Delay && rate == 0)
 		throw std::invalid_argument("a rate limit of 0 with action \"delay\" would stop "
@@ -70,7 +70,7 @@ void RateLimitWriter::write(std::string_view message, const MessageFields &field
 		}
 		double seconds = (needed - tokens_) / rate_;
 		clock_.sleepUntil(clock_.monotonic() + std::chrono::ceil<base::Timestamp>(
-								std::chrono::duration<double>(seconds)));
+							   std::chrono::duration<double>(seconds)));
 		refill();
 		// A sleep that came back early still owes the difference.
 		tokens_ = std::max(tokens_, needed);

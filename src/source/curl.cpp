@@ -8,8 +8,7 @@ namespace tlog::source {
 
 namespace {
 
-class CurlCategory : public std::error_category
-{
+class CurlCategory : public std::error_category {
 public:
 	const char *name() const noexcept override { return "curl"; }
 	std::string message(int code) const override
@@ -108,8 +107,9 @@ HttpResponse CurlEasy::postJson(const std::string &url, std::string_view body)
 	check(curl_easy_setopt(h, CURLOPT_URL, url.c_str()), "curl URL");
 	check(curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get()), "curl headers");
 	check(curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data()), "curl body");
-	check(curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size())),
-	      "curl body size");
+	check(
+	    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size())),
+	    "curl body size");
 	check(curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body), "curl write data");
 	error_[0] = '\0';
 	CURLcode code = curl_easy_perform(h);
@@ -125,7 +125,8 @@ HttpResponse CurlEasy::postJson(const std::string &url, std::string_view body)
 			while (!detail.empty() && (detail.back() == ' ' || detail.back() == ':'))
 				detail.pop_back();
 		}
-		throw std::system_error(code, curlCategory(), detail.empty() ? url : url + ": " + detail);
+		throw std::system_error(code, curlCategory(),
+					detail.empty() ? url : url + ": " + detail);
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
 	return response;

@@ -196,9 +196,11 @@ void ElasticReader::fetchPage()
 		auto source = hit.member("_source");
 		auto sort = hit.member("sort");
 		if (!source || source->type() != JsonType::Object)
-			throw base::FormatError(where + "hit " + std::to_string(i) + " has no _source object");
+			throw base::FormatError(where + "hit " + std::to_string(i) +
+						" has no _source object");
 		if (!sort || sort->type() != JsonType::Array)
-			throw base::FormatError(where + "hit " + std::to_string(i) + " has no sort values");
+			throw base::FormatError(where + "hit " + std::to_string(i) +
+						" has no sort values");
 		// A message indexed twice (a bulk request retried by rsyslog)
 		// has the same id and text: played once. The same id with other
 		// text is left for the decoder to refuse.
@@ -248,7 +250,8 @@ std::vector<RecordingEdges> listElasticRecordings(const ReaderSpec &readerSpec)
 	auto byRec = agg ? agg->member("recs") : std::nullopt;
 	auto buckets = byRec ? byRec->member("buckets") : std::nullopt;
 	if (!buckets || buckets->type() != JsonType::Array)
-		throw base::FormatError(spec.baseUrl + ": malformed answer: no aggregations.recs.buckets");
+		throw base::FormatError(spec.baseUrl +
+					": malformed answer: no aggregations.recs.buckets");
 
 	std::vector<RecordingEdges> list;
 	for (std::size_t i = 0; i < buckets->arrayLength(); i++) {

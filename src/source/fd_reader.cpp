@@ -28,7 +28,7 @@ bool isBlank(std::string_view line) noexcept
 } // namespace
 
 FdReader::FdReader(std::string path, bool follow, std::size_t maxLine)
-	: path_(std::move(path)), follow_(follow), maxLine_(maxLine)
+    : path_(std::move(path)), follow_(follow), maxLine_(maxLine)
 {
 	std::string watchPath = path_;
 	if (path_ == "-") {
@@ -126,9 +126,9 @@ bool FdReader::fill()
 			if (::fstat(readFd_, &st) < 0)
 				base::throwErrno(displayName_);
 			if (static_cast<std::uint64_t>(st.st_size) < offset_)
-				throw std::runtime_error(displayName_ +
-							 ": the file was truncated while following it; "
-							 "stopping");
+				throw std::runtime_error(
+				    displayName_ + ": the file was truncated while following it; "
+						   "stopping");
 		} else {
 			eof_ = true;
 		}
@@ -142,7 +142,8 @@ std::optional<RawMessage> FdReader::takeLine(std::size_t end, std::size_t next)
 	std::string_view line(buffer_.data() + start_, end - start_);
 	if (line.size() > maxLine_)
 		throw base::FormatError(displayName_ + ":" + std::to_string(line_) +
-					": line longer than " + std::to_string(maxLine_) + " bytes");
+					": line longer than " + std::to_string(maxLine_) +
+					" bytes");
 	std::optional<RawMessage> message;
 	if (!isBlank(line))
 		message = RawMessage{std::string(line), displayName_ + ":" + std::to_string(line_)};

@@ -9,7 +9,7 @@
 namespace tlog::source {
 
 MemReader::MemReader(std::vector<std::string> messages, std::string name, bool live)
-	: messages_(std::move(messages)), name_(std::move(name)), live_(live)
+    : messages_(std::move(messages)), name_(std::move(name)), live_(live)
 {
 	if (!live_)
 		return;

@@ -27,7 +27,7 @@ TermiosGuard::TermiosGuard(int fd, bool raw) : fd_(fd)
 }
 
 TermiosGuard::TermiosGuard(TermiosGuard &&other) noexcept
-	: fd_(std::exchange(other.fd_, -1)), saved_(other.saved_)
+    : fd_(std::exchange(other.fd_, -1)), saved_(other.saved_)
 {
 }
 

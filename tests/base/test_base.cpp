@@ -113,7 +113,8 @@ BOOST_AUTO_TEST_CASE(printable_shows_what_would_cut_or_act)
 	// terminal; bytes that are not UTF-8 are shown as they are.
 	BOOST_TEST(printable("a\0b"s) == "a\\x00b");
 	BOOST_TEST(printable("\x1b[2J\x7f") == "\\x1b[2J\\x7f");
-	BOOST_TEST(printable("\xc2\x9b" "31m") == "\\xc2\\x9b31m");
+	BOOST_TEST(printable("\xc2\x9b"
+			     "31m") == "\\xc2\\x9b31m");
 	BOOST_TEST(printable("\xff\xc3") == "\\xff\\xc3");
 	// Long values are cut.
 	auto shown = printable(std::string(1000, 'x'));
@@ -125,10 +126,10 @@ BOOST_AUTO_TEST_CASE(utf8_incomplete_tail_is_a_cut_character_only)
 	using tlog::base::utf8::incompleteTail;
 	BOOST_TEST(incompleteTail("") == 0u);
 	BOOST_TEST(incompleteTail("abc") == 0u);
-	BOOST_TEST(incompleteTail("a\xc3\xa9") == 0u);      // é, whole
-	BOOST_TEST(incompleteTail("a\xc3") == 1u);           // é cut
-	BOOST_TEST(incompleteTail("\xe2\x82") == 2u);        // € cut
-	BOOST_TEST(incompleteTail("x\xf0\x9f\x98") == 3u);   // an emoji cut
+	BOOST_TEST(incompleteTail("a\xc3\xa9") == 0u);	      // é, whole
+	BOOST_TEST(incompleteTail("a\xc3") == 1u);	      // é cut
+	BOOST_TEST(incompleteTail("\xe2\x82") == 2u);	      // € cut
+	BOOST_TEST(incompleteTail("x\xf0\x9f\x98") == 3u);    // an emoji cut
 	BOOST_TEST(incompleteTail("\xf0\x9f\x98\x80") == 0u); // whole
 	// Not the start of anything valid: nothing to wait for.
 	BOOST_TEST(incompleteTail("a\xa9") == 0u);
@@ -203,9 +204,9 @@ BOOST_AUTO_TEST_CASE(progress_line_stays_under_log_lines)
 		tlog::test::StderrOnPty err;
 		showProgress("at 0:01");
 		showProgress("at 0:02"); // rewritten in place
-		logLine("a warning");    // above it, the progress line again under it
-		showProgress("");        // taken away
-		showProgress("");        // nothing more to take away
+		logLine("a warning");	 // above it, the progress line again under it
+		showProgress("");	 // taken away
+		showProgress("");	 // nothing more to take away
 		logLine("after");
 		logUsageHint();
 		BOOST_TEST(err.take() == "\r\x1b[Kprog: at 0:01"

@@ -46,11 +46,11 @@ void checkAccepted(std::string_view line, const Message &m)
 	require(m.verMajor <= 2, "accepted a major version above 2");
 	auto id = root.member("id");
 	require(id && id->type() == tlog::json::JsonType::Int && id->asInt() >= 0 &&
-			static_cast<std::uint64_t>(id->asInt()) == m.id,
+		    static_cast<std::uint64_t>(id->asInt()) == m.id,
 		"id differs from the JSON");
 	auto pos = root.member("pos");
 	require(pos && pos->type() == tlog::json::JsonType::Int && pos->asInt() >= 0 &&
-			static_cast<std::uint64_t>(pos->asInt()) == m.pos,
+		    static_cast<std::uint64_t>(pos->asInt()) == m.pos,
 		"pos differs from the JSON");
 }
 
@@ -87,8 +87,8 @@ void checkReencode(const Message &m, const std::vector<Packet> &packets)
 	std::vector<Packet> again;
 	for (const auto &e : encoder.takeMessages()) {
 		try {
-			decoder.decode(tlog::codec::parseMessage(e.text, "re-encoded"), "re-encoded",
-				       again);
+			decoder.decode(tlog::codec::parseMessage(e.text, "re-encoded"),
+				       "re-encoded", again);
 		} catch (const FormatError &err) {
 			fail(std::string("re-encoded message does not decode: ") + err.what());
 		}
@@ -106,9 +106,9 @@ void checkReencode(const Message &m, const std::vector<Packet> &packets)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
 	std::string_view input(reinterpret_cast<const char *>(data), size);
-	ChunkDecoder strict;                 // a whole recording, ids from 1
-	ChunkDecoder lax(true, 0);           // --lax, starting anywhere
-	bool strictAlive = true;             // the strict player stops at an error
+	ChunkDecoder strict;	   // a whole recording, ids from 1
+	ChunkDecoder lax(true, 0); // --lax, starting anywhere
+	bool strictAlive = true;   // the strict player stops at an error
 	// The latest packet time each decoder gave.
 	auto strictLast = tlog::base::Timestamp::min();
 	auto laxLast = tlog::base::Timestamp::min();

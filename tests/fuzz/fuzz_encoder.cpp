@@ -21,11 +21,11 @@
 
 #include "fuzz_util.hpp"
 #include "tlog/base/error.hpp"
+#include "tlog/base/utf8.hpp" // the encoder's own UTF-8 rules, for the envelope
 #include "tlog/codec/chunk_decoder.hpp"
 #include "tlog/codec/chunk_encoder.hpp"
 #include "tlog/codec/message.hpp"
 #include "tlog/json/escape.hpp"
-#include "tlog/base/utf8.hpp" // the encoder's own UTF-8 rules, for the envelope
 
 using tlog::base::Timestamp;
 using tlog::codec::ChunkEncoder;
@@ -40,8 +40,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // Reads the input from the front; past its end every read is zero.
-class Input
-{
+class Input {
 public:
 	Input(const std::uint8_t *data, std::size_t size) : data_(data), size_(size) {}
 	bool atEnd() const { return pos_ >= size_; }
@@ -76,14 +75,20 @@ Timestamp readStep(Input &in)
 	std::uint8_t kind = in.byte();
 	std::uint16_t n = in.u16();
 	switch (kind % 8) {
-	case 0: return Timestamp(n);                      // nanoseconds
+	case 0:
+		return Timestamp(n); // nanoseconds
 	case 1:
-	case 2: return std::chrono::microseconds(n);
+	case 2:
+		return std::chrono::microseconds(n);
 	case 3:
-	case 4: return std::chrono::milliseconds(n % 2000);
-	case 5: return std::chrono::seconds(n);           // up to 18 hours
-	case 6: return -Timestamp(n) * 100;                // the clock went back a little
-	default: return -std::chrono::milliseconds(n % 5000);
+	case 4:
+		return std::chrono::milliseconds(n % 2000);
+	case 5:
+		return std::chrono::seconds(n); // up to 18 hours
+	case 6:
+		return -Timestamp(n) * 100; // the clock went back a little
+	default:
+		return -std::chrono::milliseconds(n % 5000);
 	}
 }
 
@@ -120,8 +125,8 @@ std::size_t binLength(std::string_view bytes)
 void checkLayout(std::string_view text)
 {
 	static constexpr std::string_view kKeys[] = {
-	    "\"ver\":\"2.3\"", "\"host\":", "\"rec\":",    "\"user\":",	"\"term\":",
-	    "\"session\":",    "\"id\":",   "\"pos\":",    "\"time\":",	"\"timing\":\"",
+	    "\"ver\":\"2.3\"", "\"host\":",    "\"rec\":",	 "\"user\":",	  "\"term\":",
+	    "\"session\":",    "\"id\":",      "\"pos\":",	 "\"time\":",	  "\"timing\":\"",
 	    "\"in_txt\":\"",   "\"in_bin\":[", "\"out_txt\":\"", "\"out_bin\":[",
 	};
 	require(text.substr(0, 1) == "{" && text.substr(text.size() - 2) == "]}",
@@ -155,11 +160,12 @@ void checkLayout(std::string_view text)
 				require(i + 4 < text.size() && text.substr(i + 1, 2) == "00",
 					"\\u beyond 00XX");
 				auto hi = kHex.find(text[i + 3]), lo = kHex.find(text[i + 4]);
-				require(hi != std::string_view::npos && lo != std::string_view::npos,
+				require(hi != std::string_view::npos &&
+					    lo != std::string_view::npos,
 					"\\u00XX not in lower-case hex");
 				auto v = hi * 16 + lo;
-				require((v < 0x20 || v == 0x7f) && v != '\b' && v != '\f' && v != '\n' &&
-						v != '\r' && v != '\t',
+				require((v < 0x20 || v == 0x7f) && v != '\b' && v != '\f' &&
+					    v != '\n' && v != '\r' && v != '\t',
 					"\\u00XX where a raw byte or a short escape belongs");
 				i += 4;
 			} else {
@@ -171,9 +177,11 @@ void checkLayout(std::string_view text)
 	require(!inString, "unterminated string");
 }
 
-void checkMessages(const std::vector<EncodedMessage> &messages, const tlog::codec::Envelope &envelope,
-		   std::uint64_t startRealtimeMs, std::size_t payloadBound, std::uint64_t &nextId,
-		   tlog::codec::ChunkDecoder &decoder, std::vector<Packet> &decoded, bool &windowKnown)
+void checkMessages(const std::vector<EncodedMessage> &messages,
+		   const tlog::codec::Envelope &envelope, std::uint64_t startRealtimeMs,
+		   std::size_t payloadBound, std::uint64_t &nextId,
+		   tlog::codec::ChunkDecoder &decoder, std::vector<Packet> &decoded,
+		   bool &windowKnown)
 {
 	for (const auto &e : messages) {
 		require(e.id == nextId++, "ids do not count up from 1");
@@ -184,16 +192,17 @@ void checkMessages(const std::vector<EncodedMessage> &messages, const tlog::code
 		try {
 			m = tlog::codec::parseMessage(e.text, location);
 		} catch (const tlog::base::FormatError &err) {
-			fail(std::string("parseMessage refuses the encoder's message: ") + err.what());
+			fail(std::string("parseMessage refuses the encoder's message: ") +
+			     err.what());
 		}
 		require(m.verMajor == 2 && m.verMinor == 3, "ver is not 2.3");
 		require(m.id == e.id, "id field differs");
 		using tlog::base::utf8::sanitize;
 		require(m.envelope.host == sanitize(envelope.host) &&
-				m.envelope.rec == sanitize(envelope.rec) &&
-				m.envelope.user == sanitize(envelope.user) &&
-				m.envelope.term == sanitize(envelope.term) &&
-				m.envelope.session == envelope.session,
+			    m.envelope.rec == sanitize(envelope.rec) &&
+			    m.envelope.user == sanitize(envelope.user) &&
+			    m.envelope.term == sanitize(envelope.term) &&
+			    m.envelope.session == envelope.session,
 			"envelope differs");
 		require(m.time && std::llround(*m.time * 1000) ==
 				      static_cast<long long>(startRealtimeMs + m.pos),
@@ -213,8 +222,9 @@ void checkMessages(const std::vector<EncodedMessage> &messages, const tlog::code
 			fail(std::string("the encoder's messages do not decode: ") + err.what());
 		}
 		if (windowKnown)
-			require(decoded.size() > first && decoded[first].type == PacketType::Window &&
-					decoded[first].ts == std::chrono::milliseconds(m.pos),
+			require(decoded.size() > first &&
+				    decoded[first].type == PacketType::Window &&
+				    decoded[first].ts == std::chrono::milliseconds(m.pos),
 				"a message does not start with the window size");
 		for (std::size_t i = first; i < decoded.size(); i++)
 			windowKnown = windowKnown || decoded[i].type == PacketType::Window;
@@ -248,8 +258,9 @@ void checkRoundTrip(const Fed &fed, const std::vector<Packet> &decoded)
 								  fed.arrival[d].begin() + hi + 1);
 				auto latest = b + 3 < n ? fed.reached[d][b + 3] : fed.finalReached;
 				if (ms < earliest || ms > latest)
-					fail("byte " + std::to_string(b) + " at " + std::to_string(ms) +
-					     " ms, outside " + std::to_string(earliest) + ".." +
+					fail("byte " + std::to_string(b) + " at " +
+					     std::to_string(ms) + " ms, outside " +
+					     std::to_string(earliest) + ".." +
 					     std::to_string(latest));
 			}
 		}
@@ -277,7 +288,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	auto msOf = [&](Timestamp ts) -> std::uint64_t {
 		return ts <= start ? 0 : static_cast<std::uint64_t>((ts - start) / 1ms);
 	};
-	std::uint64_t reached = 0; // latest ms of any event so far
+	std::uint64_t reached = 0;   // latest ms of any event so far
 	std::size_t bound = payload; // largest payload in force while the open message was
 	std::uint64_t nextId = 1;
 	tlog::codec::ChunkDecoder decoder;
@@ -306,7 +317,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 				fed.reached[d].push_back(reached);
 			}
 			fed.bytes[d] += bytes;
-			encoder.writeIo(now, d == 0 ? PacketType::Input : PacketType::Output, bytes);
+			encoder.writeIo(now, d == 0 ? PacketType::Input : PacketType::Output,
+					bytes);
 			break;
 		}
 		case 4: {
@@ -317,8 +329,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 			encoder.writeWindow(now, cols, rows);
 			break;
 		}
-		case 5: now += readStep(in); break;
-		case 6: encoder.flush(); break; // latency expired
+		case 5:
+			now += readStep(in);
+			break;
+		case 6:
+			encoder.flush();
+			break; // latency expired
 		case 7:
 			encoder.setPayload(readPayload(in));
 			bound = std::max(bound, encoder.payload());

@@ -43,43 +43,117 @@ constexpr std::string_view kAfter =
 std::string terminalOutput(const std::uint8_t *data, std::size_t size)
 {
 	static constexpr std::string_view kText[] = {
-	    "a", "ab", "word ", "caf\xc3\xa9", "\xe4\xb8\xad", "e\xcc\x81", "\xf0\x9f\x98\x80", "-"};
+	    "a", "ab", "word ", "caf\xc3\xa9", "\xe4\xb8\xad", "e\xcc\x81", "\xf0\x9f\x98\x80",
+	    "-"};
 	std::string out;
 	for (std::size_t i = 0; i < size; i++) {
 		unsigned p = i + 1 < size ? data[i + 1] % 30 : 1;
 		std::string n = std::to_string(p);
 		switch (data[i] % 28) {
-		case 0: case 1: case 2: case 3: out += kText[data[i] / 28 % 8]; break;
-		case 4: out += "\r\n"; break;
-		case 5: out += '\r'; break;
-		case 6: out += '\n'; break;
-		case 7: out += '\b'; break;
-		case 8: out += '\t'; break;
-		case 9: out += "\x1b[" + n + ";" + std::to_string(p % 7 + 30) + "m"; i++; break;
-		case 10: out += "\x1b[" + n + ";" + std::to_string(p * 3 % 40 + 1) + "H"; i++; break;
-		case 11: out += "\x1b[" + std::to_string(p % 3) + "J"; i++; break;
-		case 12: out += "\x1b[" + std::to_string(p % 3) + "K"; i++; break;
-		case 13: out += "\x1b[" + n + ";" + std::to_string(p + 1 + data[i] % 9) + "r"; i++; break;
-		case 14: out += "\x1b[r"; break;
-		case 15: out += "\x1b" "7"; break;
-		case 16: out += "\x1b" "8"; break;
-		case 17: out += "\x1b[?1049h"; break;
-		case 18: out += "\x1b[?1049l"; break;
-		case 19: out += p % 2 ? "\x1b[?25l" : "\x1b[?25h"; i++; break;
-		case 20: out += "\x1b" "D"; break; // IND
-		case 21: out += "\x1b" "M"; break; // RI
-		case 22: out += "\x1b[" + n + (p % 2 ? "L" : "M"); i++; break;
-		case 24: out += p % 2 ? "\x1b[?7l" : "\x1b[?7h"; i++; break; // DECAWM
-		case 25: out += p % 2 ? "\x1b[4h" : "\x1b[4l"; i++; break;   // IRM
-		case 26: out += p % 2 ? "\x1b[?6h" : "\x1b[?6l"; i++; break; // DECOM
+		case 0:
+		case 1:
+		case 2:
+		case 3:
+			out += kText[data[i] / 28 % 8];
+			break;
+		case 4:
+			out += "\r\n";
+			break;
+		case 5:
+			out += '\r';
+			break;
+		case 6:
+			out += '\n';
+			break;
+		case 7:
+			out += '\b';
+			break;
+		case 8:
+			out += '\t';
+			break;
+		case 9:
+			out += "\x1b[" + n + ";" + std::to_string(p % 7 + 30) + "m";
+			i++;
+			break;
+		case 10:
+			out += "\x1b[" + n + ";" + std::to_string(p * 3 % 40 + 1) + "H";
+			i++;
+			break;
+		case 11:
+			out += "\x1b[" + std::to_string(p % 3) + "J";
+			i++;
+			break;
+		case 12:
+			out += "\x1b[" + std::to_string(p % 3) + "K";
+			i++;
+			break;
+		case 13:
+			out += "\x1b[" + n + ";" + std::to_string(p + 1 + data[i] % 9) + "r";
+			i++;
+			break;
+		case 14:
+			out += "\x1b[r";
+			break;
+		case 15:
+			out += "\x1b"
+			       "7";
+			break;
+		case 16:
+			out += "\x1b"
+			       "8";
+			break;
+		case 17:
+			out += "\x1b[?1049h";
+			break;
+		case 18:
+			out += "\x1b[?1049l";
+			break;
+		case 19:
+			out += p % 2 ? "\x1b[?25l" : "\x1b[?25h";
+			i++;
+			break;
+		case 20:
+			out += "\x1b"
+			       "D";
+			break; // IND
+		case 21:
+			out += "\x1b"
+			       "M";
+			break; // RI
+		case 22:
+			out += "\x1b[" + n + (p % 2 ? "L" : "M");
+			i++;
+			break;
+		case 24:
+			out += p % 2 ? "\x1b[?7l" : "\x1b[?7h";
+			i++;
+			break; // DECAWM
+		case 25:
+			out += p % 2 ? "\x1b[4h" : "\x1b[4l";
+			i++;
+			break; // IRM
+		case 26:
+			out += p % 2 ? "\x1b[?6h" : "\x1b[?6l";
+			i++;
+			break; // DECOM
 		case 27: {
-			static constexpr std::string_view kSets[] = {
-			    "\x1b(0", "\x1b(B", "\x1b)0", "\x1b)B", "\x0e", "\x0f", "\x1b*0\x1bn", "\x1b" "c"};
+			static constexpr std::string_view kSets[] = {"\x1b(0",
+								     "\x1b(B",
+								     "\x1b)0",
+								     "\x1b)B",
+								     "\x0e",
+								     "\x0f",
+								     "\x1b*0\x1bn",
+								     "\x1b"
+								     "c"};
 			out += kSets[p % 8];
 			i++;
 			break;
 		}
-		default: out += "\x1b[" + n + (p % 2 ? "A" : "C"); i++; break;
+		default:
+			out += "\x1b[" + n + (p % 2 ? "A" : "C");
+			i++;
+			break;
 		}
 	}
 	return out;
@@ -154,8 +228,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	screen.feed(kAfter);
 	copy.feed(kAfter);
 	require(copy.text() == screen.text(), "after paint(), later output lands elsewhere:\n" +
-						      screen.text() + "--- but ---\n" + copy.text() +
-						      "--- output: " + visible(out) + "\n--- paint: " +
-						      visible(paint) + "\n");
+						  screen.text() + "--- but ---\n" + copy.text() +
+						  "--- output: " + visible(out) +
+						  "\n--- paint: " + visible(paint) + "\n");
 	return 0;
 }

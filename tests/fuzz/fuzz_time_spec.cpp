@@ -55,7 +55,8 @@ void fuzzPosition(std::string_view text)
 			    digits;
 	try {
 		if (tlog::play::parsePosition(again) != pos)
-			fail("\"" + again + "\" is not the position of \"" + std::string(text) + "\"");
+			fail("\"" + again + "\" is not the position of \"" + std::string(text) +
+			     "\"");
 	} catch (const UsageError &e) {
 		fail("\"" + again + "\" does not parse: " + e.what());
 	}

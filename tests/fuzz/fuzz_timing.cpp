@@ -26,12 +26,24 @@ std::string canonical(const std::vector<TimingRecord> &records)
 	std::string out;
 	for (const auto &r : records) {
 		switch (r.kind) {
-		case Kind::Delay: out += '+' + std::to_string(r.a); break;
-		case Kind::InText: out += '<' + std::to_string(r.a); break;
-		case Kind::OutText: out += '>' + std::to_string(r.a); break;
-		case Kind::InBinary: out += '[' + std::to_string(r.a) + '/' + std::to_string(r.b); break;
-		case Kind::OutBinary: out += ']' + std::to_string(r.a) + '/' + std::to_string(r.b); break;
-		case Kind::Window: out += '=' + std::to_string(r.a) + 'x' + std::to_string(r.b); break;
+		case Kind::Delay:
+			out += '+' + std::to_string(r.a);
+			break;
+		case Kind::InText:
+			out += '<' + std::to_string(r.a);
+			break;
+		case Kind::OutText:
+			out += '>' + std::to_string(r.a);
+			break;
+		case Kind::InBinary:
+			out += '[' + std::to_string(r.a) + '/' + std::to_string(r.b);
+			break;
+		case Kind::OutBinary:
+			out += ']' + std::to_string(r.a) + '/' + std::to_string(r.b);
+			break;
+		case Kind::Window:
+			out += '=' + std::to_string(r.a) + 'x' + std::to_string(r.b);
+			break;
 		}
 	}
 	return out;

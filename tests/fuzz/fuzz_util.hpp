@@ -36,7 +36,8 @@ inline void requireLocated(const std::exception &e, std::string_view where)
 	std::string_view text = e.what();
 	if (text.size() <= where.size() + 2 || text.substr(0, where.size()) != where ||
 	    text.substr(where.size(), 2) != ": ")
-		fail("error does not start with \"" + std::string(where) + ": \": " + std::string(text));
+		fail("error does not start with \"" + std::string(where) +
+		     ": \": " + std::string(text));
 }
 
 /// The bytes of the I/O packets of one direction, in order.

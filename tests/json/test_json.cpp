@@ -192,7 +192,8 @@ BOOST_AUTO_TEST_CASE(a_key_with_nul_is_refused)
 			JsonRef::parse(bad);
 			BOOST_ERROR("accepted " << bad);
 		} catch (const std::system_error &e) {
-			BOOST_TEST(std::string(e.what()).find("NUL") != std::string::npos, e.what());
+			BOOST_TEST(std::string(e.what()).find("NUL") != std::string::npos,
+				   e.what());
 		}
 	}
 	// In values the NUL is kept (the length says where the string ends),

@@ -7,17 +7,17 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/ioctl.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "support/files.hpp"
+#include "support/virtual_clock.hpp"
 #include "tlog/base/clock.hpp"
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/json/escape.hpp"
 #include "tlog/play/text_views.hpp"
 #include "tlog/term/event_loop.hpp"
-#include "support/virtual_clock.hpp"
 
 namespace tlog::test {
 
@@ -26,8 +26,9 @@ std::string message(std::string_view rec, std::uint64_t id, std::uint64_t pos,
 {
 	std::string m = R"({"ver":"2.3","host":"h","rec":")" + std::string(rec) +
 			R"(","user":"u","term":"xterm","session":1,"id":)" + std::to_string(id) +
-			R"(,"pos":)" + std::to_string(pos) + R"(,"time":1700000000.000,"timing":")" +
-			std::string(timing) + R"(","in_txt":")";
+			R"(,"pos":)" + std::to_string(pos) +
+			R"(,"time":1700000000.000,"timing":")" + std::string(timing) +
+			R"(","in_txt":")";
 	json::appendEscaped(m, inTxt);
 	m += R"(","in_bin":[],"out_txt":")";
 	json::appendEscaped(m, outTxt);
@@ -120,9 +121,11 @@ PlayRun playCaptured(source::Reader &reader, const play::PlayerOptions &options,
 
 PlayRun listCaptured(source::Reader &reader, const play::PlayerOptions &options)
 {
-	return captureRun([&](int fd, term::EventLoop &loop) {
-		return play::listMatches(reader, options, fd, loop);
-	}, -1, {});
+	return captureRun(
+	    [&](int fd, term::EventLoop &loop) {
+		    return play::listMatches(reader, options, fd, loop);
+	    },
+	    -1, {});
 }
 
 PlayRun exportCaptured(source::Reader &reader, const play::PlayerOptions &options)

@@ -44,8 +44,8 @@ struct Step {
 /// stderr captured, on a VirtualClock: the player's waits take no real
 /// time, PlayRun::elapsed is virtual time, and @p steps happen at their
 /// times. An exception from run() is caught into PlayRun::error.
-PlayRun playCaptured(source::Reader &reader, const play::PlayerOptions &options,
-		     int keyFd = -1, int outFd = -1, const std::vector<Step> &steps = {});
+PlayRun playCaptured(source::Reader &reader, const play::PlayerOptions &options, int keyFd = -1,
+		     int outFd = -1, const std::vector<Step> &steps = {});
 /// The same for the text views (play/text_views.hpp): --list-matches and
 /// --export=text.
 PlayRun listCaptured(source::Reader &reader, const play::PlayerOptions &options);
@@ -57,8 +57,7 @@ PlayRun exportCaptured(source::Reader &reader, const play::PlayerOptions &option
 void typeKeys(int master, int slave, std::string_view keys);
 
 /// Redirects stderr into a temporary file while alive.
-class StderrToFile
-{
+class StderrToFile {
 public:
 	StderrToFile();
 	StderrToFile(const StderrToFile &) = delete;

@@ -46,10 +46,10 @@ BOOST_AUTO_TEST_CASE(config_defaults)
 	BOOST_TEST(config.goTo == "start");
 	BOOST_TEST(!config.follow);
 	auto json = config.toJson().toString();
-	for (auto key : {"\"reader\"", "\"file\"", "\"path\"", "\"match\"", "\"es\"", "\"baseurl\"",
-			 "\"query\"", "\"verbose\"", "\"journal\"", "\"since\"", "\"until\"",
-			 "\"namespace\"", "\"persist\"", "\"lax\"", "\"follow\"", "\"paused\"",
-			 "\"speed\"", "\"goto\""})
+	for (auto key :
+	     {"\"reader\"", "\"file\"", "\"path\"", "\"match\"", "\"es\"", "\"baseurl\"",
+	      "\"query\"", "\"verbose\"", "\"journal\"", "\"since\"", "\"until\"", "\"namespace\"",
+	      "\"persist\"", "\"lax\"", "\"follow\"", "\"paused\"", "\"speed\"", "\"goto\""})
 		BOOST_TEST(json.find(key) != std::string::npos, key);
 }
 
@@ -171,11 +171,11 @@ BOOST_AUTO_TEST_CASE(command_line)
 	});
 	BOOST_TEST(what.find("command line: speed") == 0, what);
 	BOOST_CHECK_THROW(
-		[] {
-			PlayConfig c;
-			tlog::play::applyCommandLine(parse({"-r", "tape"}), c);
-		}(),
-		tlog::base::UsageError);
+	    [] {
+		    PlayConfig c;
+		    tlog::play::applyCommandLine(parse({"-r", "tape"}), c);
+	    }(),
+	    tlog::base::UsageError);
 }
 
 BOOST_AUTO_TEST_CASE(time_specs)
@@ -198,9 +198,10 @@ BOOST_AUTO_TEST_CASE(time_specs)
 	tm.tm_isdst = -1;
 	BOOST_TEST(parseTimeSpec("2026-11-28 10:00", now) == std::mktime(&tm));
 	BOOST_TEST(parseTimeSpec("2026-11-28 10:00:00", now) == std::mktime(&tm));
-	for (const char *bad : {"", "-", "-1parsec", "2026-13-45", "@x", "tomorrowish",
-				// Offsets past int64 seconds (found by tests/fuzz).
-				"+9223372036854775807w", "-3000004598055157h", "+9223372036854775000s"})
+	for (const char *bad :
+	     {"", "-", "-1parsec", "2026-13-45", "@x", "tomorrowish",
+	      // Offsets past int64 seconds (found by tests/fuzz).
+	      "+9223372036854775807w", "-3000004598055157h", "+9223372036854775000s"})
 		BOOST_CHECK_THROW(parseTimeSpec(bad, now), tlog::base::UsageError);
 	BOOST_TEST(parseTimeSpec("-1000000000000w", now) == now - 604800000000000000);
 }

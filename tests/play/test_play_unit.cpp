@@ -72,6 +72,6 @@ BOOST_AUTO_TEST_CASE(positions)
 			 "999999999::", "999999999:0", "2562048::", "2562047:47:16"})
 		BOOST_CHECK_THROW(parsePosition(bad), tlog::base::UsageError);
 	// The last second that fits, with every fraction.
-	BOOST_TEST((parsePosition("2562047:47:15.999999999").time ==
-		    Timestamp(9223372035999999999)));
+	BOOST_TEST(
+	    (parsePosition("2562047:47:15.999999999").time == Timestamp(9223372035999999999)));
 }

@@ -128,11 +128,11 @@ BOOST_AUTO_TEST_CASE(input_goes_to_its_own_stream)
 BOOST_AUTO_TEST_CASE(first_recording_is_played_others_named)
 {
 	MemReader reader({
-		message("A", 1, 0, ">2", "a1"),
-		message("B", 1, 0, ">2", "b1"),
-		message("A", 2, 10, ">2", "a2"),
-		message("C", 1, 0, ">2", "c1"),
-		message("B", 2, 10, ">2", "b2"),
+	    message("A", 1, 0, ">2", "a1"),
+	    message("B", 1, 0, ">2", "b1"),
+	    message("A", 2, 10, ">2", "a2"),
+	    message("C", 1, 0, ">2", "c1"),
+	    message("B", 2, 10, ">2", "b2"),
 	});
 	auto run = playCaptured(reader, PlayerOptions{});
 	BOOST_TEST(run.error == "");
@@ -145,10 +145,10 @@ BOOST_AUTO_TEST_CASE(first_recording_is_played_others_named)
 BOOST_AUTO_TEST_CASE(match_picks_a_recording)
 {
 	MemReader reader({
-		message("A", 1, 0, ">2", "a1"),
-		message("B", 1, 0, ">2", "b1"),
-		message("A", 2, 10, ">2", "a2"),
-		message("B", 2, 10, ">2", "b2"),
+	    message("A", 1, 0, ">2", "a1"),
+	    message("B", 1, 0, ">2", "b1"),
+	    message("A", 2, 10, ">2", "a2"),
+	    message("B", 2, 10, ">2", "b2"),
 	});
 	PlayerOptions options;
 	options.match = "B";
@@ -250,8 +250,8 @@ BOOST_AUTO_TEST_CASE(user_host_and_session_select_in_a_file)
 BOOST_AUTO_TEST_CASE(gap_stops_without_lax)
 {
 	MemReader reader({
-		message("A", 1, 0, ">2", "a1"),
-		message("A", 3, 10, ">2", "a3"),
+	    message("A", 1, 0, ">2", "a1"),
+	    message("A", 3, 10, ">2", "a3"),
 	});
 	auto run = playCaptured(reader, PlayerOptions{});
 	// What came before the gap was played.
@@ -263,9 +263,9 @@ BOOST_AUTO_TEST_CASE(gap_stops_without_lax)
 BOOST_AUTO_TEST_CASE(gap_is_reported_with_lax)
 {
 	MemReader reader({
-		message("A", 1, 0, ">2", "a1"),
-		message("A", 3, 10, ">2", "a3"),
-		message("A", 7, 20, ">2", "a7"),
+	    message("A", 1, 0, ">2", "a1"),
+	    message("A", 3, 10, ">2", "a3"),
+	    message("A", 7, 20, ">2", "a7"),
 	});
 	PlayerOptions options;
 	options.lax = true;
@@ -326,8 +326,10 @@ BOOST_AUTO_TEST_CASE(follow_plays_what_is_appended)
 	auto half = line.size() / 2;
 	auto append = [&](std::size_t from, std::size_t to) {
 		return [&, from, to] {
-			tlog::base::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
-			tlog::base::writeAll(fd.get(), std::string_view(line).substr(from, to - from));
+			tlog::base::UniqueFd fd(
+			    ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+			tlog::base::writeAll(fd.get(),
+					     std::string_view(line).substr(from, to - from));
 		};
 	};
 	std::vector<tlog::test::Step> steps{
@@ -375,16 +377,18 @@ BOOST_AUTO_TEST_CASE(window_size_difference_is_reported_once_per_change)
 	BOOST_REQUIRE(::openpty(&master, &slave, nullptr, nullptr, &size) == 0);
 	tlog::base::UniqueFd masterFd(master), slaveFd(slave);
 	MemReader reader({
-		message("A", 1, 0, "=100x40>2", "a1"),
-		message("A", 2, 10, "=100x40>2", "a2"),
-		message("A", 3, 20, "=80x24>2", "a3"),
-		message("A", 4, 30, "=100x40>2=120x50>2", "a4b4"),
+	    message("A", 1, 0, "=100x40>2", "a1"),
+	    message("A", 2, 10, "=100x40>2", "a2"),
+	    message("A", 3, 20, "=80x24>2", "a3"),
+	    message("A", 4, 30, "=100x40>2=120x50>2", "a4b4"),
 	});
 	auto run = playCaptured(reader, PlayerOptions{}, -1, slave);
 	BOOST_TEST(run.error == "");
 	const std::string hint = " (--resize asks the terminal for the recorded size)\n";
-	BOOST_TEST(count(run.err, "recorded at 100x40, this terminal is 80x24" + hint) == 2u, run.err);
-	BOOST_TEST(count(run.err, "recorded at 120x50, this terminal is 80x24" + hint) == 1u, run.err);
+	BOOST_TEST(count(run.err, "recorded at 100x40, this terminal is 80x24" + hint) == 2u,
+		   run.err);
+	BOOST_TEST(count(run.err, "recorded at 120x50, this terminal is 80x24" + hint) == 1u,
+		   run.err);
 	BOOST_TEST(count(run.err, "\n") == 3u, run.err);
 	char buf[64];
 	auto n = ::read(master, buf, sizeof(buf));

@@ -36,7 +36,8 @@ struct KeyTerminal {
 	/// Types @p keys at @p at of the playback (the terminal is raw then).
 	tlog::test::Step typeAt(std::chrono::milliseconds at, std::string keys)
 	{
-		return {at, [this, keys] { tlog::test::typeKeys(master.get(), slave.get(), keys); }};
+		return {at,
+			[this, keys] { tlog::test::typeKeys(master.get(), slave.get(), keys); }};
 	}
 };
 
@@ -58,7 +59,8 @@ BOOST_AUTO_TEST_CASE(q_quits_and_terminal_is_restored)
 	BOOST_REQUIRE(::tcgetattr(term.slave.get(), &before) == 0);
 	FdReader reader(delaysLog(), false);
 	auto typist = term.typeAt(120ms, "q");
-	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
+	auto run =
+	    tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.error == "");
 	BOOST_TEST(run.result.signal == 0);
 	BOOST_TEST(run.out == "one\n"); // the rest comes after 301 ms
@@ -88,7 +90,8 @@ BOOST_AUTO_TEST_CASE(braces_change_the_speed)
 	FdReader reader(delaysLog(), false);
 	// Doubled three times (8x) at 100 ms: the remaining ~700 ms take ~90.
 	auto typist = term.typeAt(100ms, "}}}");
-	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
+	auto run =
+	    tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 	BOOST_TEST(run.elapsed.count() >= 150);
 	BOOST_TEST(run.elapsed.count() < 600);
@@ -100,7 +103,8 @@ BOOST_AUTO_TEST_CASE(speed_keys_are_bounded_and_reset)
 	FdReader reader(delaysLog(), false);
 	// Halved far below 1/16 (stays 1/16), then backspace back to 1x.
 	auto typist = term.typeAt(100ms, std::string(10, '{') + "\x7f");
-	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
+	auto run =
+	    tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 	BOOST_TEST(run.elapsed.count() >= 795);
 	BOOST_TEST(run.elapsed.count() < 3000);
@@ -114,7 +118,8 @@ BOOST_AUTO_TEST_CASE(dot_steps_while_paused)
 	options.paused = true;
 	auto typist = term.typeAt(100ms, ".");
 	auto quitter = term.typeAt(300ms, "q");
-	auto run = tlog::test::playCaptured(reader, options, term.slave.get(), -1, {typist, quitter});
+	auto run =
+	    tlog::test::playCaptured(reader, options, term.slave.get(), -1, {typist, quitter});
 	BOOST_TEST(run.out == "one\n");
 }
 
@@ -136,7 +141,8 @@ BOOST_AUTO_TEST_CASE(typed_time_then_G_jumps)
 	FdReader reader(delaysLog(), false);
 	// "0.6G": to 600 ms; '.' after digits belongs to the time.
 	auto typist = term.typeAt(100ms, "0.6G");
-	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
+	auto run =
+	    tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 	BOOST_TEST(run.elapsed.count() >= 290);
 	BOOST_TEST(run.elapsed.count() < 700);
@@ -160,6 +166,7 @@ BOOST_AUTO_TEST_CASE(terminal_replies_are_not_keys)
 	FdReader reader(delaysLog(), false);
 	// A cursor position report holds no 'q' that counts.
 	auto typist = term.typeAt(100ms, "\x1b[12;1Rq");
-	auto run = tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
+	auto run =
+	    tlog::test::playCaptured(reader, PlayerOptions{}, term.slave.get(), -1, {typist});
 	BOOST_TEST(run.out == delaysOut());
 }

@@ -67,7 +67,8 @@ std::vector<std::string> recording(int seconds = kLines / 10)
 			text += lineText(i);
 		}
 		messages.push_back(tlog::test::message("r1", static_cast<std::uint64_t>(second + 1),
-						       static_cast<std::uint64_t>(second * 1000), timing, text));
+						       static_cast<std::uint64_t>(second * 1000),
+						       timing, text));
 	}
 	return messages;
 }
@@ -149,8 +150,9 @@ SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> ke
 	std::vector<tlog::test::Step> steps;
 	for (std::size_t i = 0; i < keys.size(); i++)
 		steps.push_back({std::chrono::milliseconds(400 * (i + 1)), [&, i] {
-			tlog::test::typeKeys(keyboard.master.get(), keyboard.slave.get(), keys[i]);
-		}});
+					 tlog::test::typeKeys(keyboard.master.get(),
+							      keyboard.slave.get(), keys[i]);
+				 }});
 	MemReader reader(std::move(messages));
 	PlayerOptions options;
 	options.paused = true;
@@ -158,8 +160,8 @@ SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> ke
 	options.search = "MARK";
 	if (tweak)
 		tweak(options);
-	auto played = tlog::test::playCaptured(reader, options, keyboard.slave.get(), out.slave.get(),
-					       steps);
+	auto played =
+	    tlog::test::playCaptured(reader, options, keyboard.slave.get(), out.slave.get(), steps);
 	drain.request_stop();
 	drain.join();
 	drainNow(out.master.get(), shown);
@@ -203,7 +205,8 @@ BOOST_AUTO_TEST_CASE(a_long_jump_says_how_far_it_got)
 	// far the jump got in between; the landing paints over it.
 	auto run = playWithKeys(1s, {"G"}, [](PlayerOptions &o) { o.progressAfter = {}; });
 	BOOST_TEST(run.error == "");
-	BOOST_TEST(run.raw.find("\x1b[24;1H\x1b[0;7m\x1b[2K seeking: at 0:00:") != std::string::npos);
+	BOOST_TEST(run.raw.find("\x1b[24;1H\x1b[0;7m\x1b[2K seeking: at 0:00:") !=
+		   std::string::npos);
 	BOOST_TEST(run.screen == screenAt(kLines * 100));
 	// Not before progressAfter (a second by default).
 	BOOST_TEST(playWithKeys(1s, {"G"}).raw.find("seeking") == std::string::npos);
@@ -297,7 +300,8 @@ BOOST_AUTO_TEST_CASE(snapshots_stay_bounded)
 		char buf[65536];
 		while (!stop.stop_requested()) {
 			pollfd p{out.master.get(), POLLIN, 0};
-			if (::poll(&p, 1, 50) > 0 && ::read(out.master.get(), buf, sizeof(buf)) <= 0)
+			if (::poll(&p, 1, 50) > 0 &&
+			    ::read(out.master.get(), buf, sizeof(buf)) <= 0)
 				break;
 		}
 	});
@@ -340,7 +344,8 @@ std::vector<std::string> fullScreenRecording()
 		auto text = fullScreenText(second);
 		std::string timing = (second == 0 ? "=80x24>" : ">") + std::to_string(text.size());
 		messages.push_back(tlog::test::message("r1", static_cast<std::uint64_t>(second + 1),
-						       static_cast<std::uint64_t>(second * 1000), timing, text));
+						       static_cast<std::uint64_t>(second * 1000),
+						       timing, text));
 	}
 	return messages;
 }
@@ -363,7 +368,8 @@ BOOST_AUTO_TEST_CASE(seeking_back_keeps_the_alternate_screen_and_scroll_region)
 	// whether they carried the normal screen and the region.
 	auto often = [](PlayerOptions &o) { o.snapshotEvery = 3s; };
 	auto back = [&](std::chrono::milliseconds from, std::vector<std::string> keys) {
-		return playWithKeys(from, std::move(keys), often, 24, 80, fullScreenRecording()).screen;
+		return playWithKeys(from, std::move(keys), often, 24, 80, fullScreenRecording())
+		    .screen;
 	};
 	// Into the program, out of it, and across the region.
 	BOOST_TEST(back(20s, {"8G"}) == fullScreenAt(8));
@@ -424,7 +430,8 @@ BOOST_AUTO_TEST_CASE(status_line_in_plain_modes_whatever_the_recording_set)
 	BOOST_REQUIRE(drawn != std::string::npos);
 	VirtualScreen shown(80, 24);
 	shown.feed(run.raw.substr(0, drawn + 14));
-	BOOST_TEST(shown.rowText(23).find("(s hides this)") != std::string::npos, shown.rowText(23));
+	BOOST_TEST(shown.rowText(23).find("(s hides this)") != std::string::npos,
+		   shown.rowText(23));
 	// At the end (the status line gone): the recording's lines, drawn
 	// as lines both before and after the status line came.
 	BOOST_TEST(run.screen == "\u250c\u2500\u2500\u2510\n\u2502\n");
@@ -443,7 +450,7 @@ BOOST_AUTO_TEST_CASE(resize_asks_for_the_recorded_size_and_back)
 	BOOST_TEST(run.err.find("this terminal is") == std::string::npos, run.err);
 	// One more row for the status line.
 	auto withStatus = playWithKeys(
-		1s, {}, [](PlayerOptions &o) { o.resize = o.status = true; }, 30, 100);
+	    1s, {}, [](PlayerOptions &o) { o.resize = o.status = true; }, 30, 100);
 	BOOST_TEST(withStatus.raw.find("\x1b[8;25;80t") != std::string::npos);
 	// A terminal of the recorded size is left alone.
 	auto same = playWithKeys(1s, {}, resize).raw;

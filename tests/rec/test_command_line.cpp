@@ -39,7 +39,8 @@ BOOST_AUTO_TEST_SUITE(rec_command_line)
 BOOST_AUTO_TEST_CASE(options_become_settings_in_order)
 {
 	auto cl = parse({"--latency=3", "--log-input", "--journal-augment=no", "-w", "syslog"});
-	BOOST_TEST(settingsText(cl) == "latency=3;log.input=true;journal.augment=no;writer=syslog;");
+	BOOST_TEST(settingsText(cl) ==
+		   "latency=3;log.input=true;journal.augment=no;writer=syslog;");
 	BOOST_TEST(cl.command.empty());
 }
 
@@ -62,7 +63,8 @@ BOOST_AUTO_TEST_CASE(c_runs_a_shell_string_with_its_arguments)
 {
 	::setenv("SHELL", "/bin/bash", 1);
 	auto cl = parse({"-c", "echo $0 $1", "zero", "one"});
-	BOOST_TEST(cl.command == (std::vector<std::string>{"/bin/bash", "-c", "echo $0 $1", "zero", "one"}),
+	BOOST_TEST(cl.command ==
+		       (std::vector<std::string>{"/bin/bash", "-c", "echo $0 $1", "zero", "one"}),
 		   boost::test_tools::per_element());
 	::unsetenv("SHELL");
 	BOOST_TEST(parse({"-c", "true"}).command.front() == "/bin/sh");

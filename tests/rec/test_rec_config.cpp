@@ -98,11 +98,11 @@ BOOST_AUTO_TEST_CASE(layers_override_in_order)
 	::setenv(kFileVar, envFile.c_str(), 1);
 	::setenv(kTextVar, R"({"limit": {"rate": 3}, "writer": "syslog"})", 1);
 	auto c = loadRecConfig(origin, {{"limit.burst", "4"}, {"writer", "journal"}});
-	BOOST_TEST(c.latency == 2);	   // system file only
-	BOOST_TEST(c.logInput);		   // system file only
-	BOOST_TEST(c.payload == 200);	   // env file over system file
-	BOOST_TEST(c.limitRate == 3);	   // env text over env file
-	BOOST_TEST(c.limitBurst == 4);	   // command line over env file
+	BOOST_TEST(c.latency == 2);		// system file only
+	BOOST_TEST(c.logInput);			// system file only
+	BOOST_TEST(c.payload == 200);		// env file over system file
+	BOOST_TEST(c.limitRate == 3);		// env text over env file
+	BOOST_TEST(c.limitBurst == 4);		// command line over env file
 	BOOST_TEST(c.writer.type == "journal"); // command line over env text
 }
 

@@ -127,9 +127,8 @@ public:
 	bool waitFor(std::string_view text)
 	{
 		std::unique_lock guard(lock_);
-		return shown_.wait_for(guard, 60s, [&] {
-			return screen_.find(text) != std::string::npos;
-		});
+		return shown_.wait_for(guard, 60s,
+				       [&] { return screen_.find(text) != std::string::npos; });
 	}
 	/// Waits until the recorder has put the terminal in raw mode: from
 	/// then on what is typed goes to the program (typed before, the
@@ -336,7 +335,8 @@ BOOST_AUTO_TEST_CASE(latency_flushes_a_message_before_exit)
 	WatchedWriter writer;
 	// The program goes on ("late") only once the latency flushed "early"
 	// as a message of its own: nothing depends on how fast anything runs.
-	auto options = onTerminal(term, {"sh", "-c", "stty -echo; printf early; read x; printf late"});
+	auto options =
+	    onTerminal(term, {"sh", "-c", "stty -echo; printf early; read x; printf late"});
 	options.latency = std::chrono::seconds(1);
 	Recorder rec(options, testEnvelope(), writer);
 	std::thread typist([&] {

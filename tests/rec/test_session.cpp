@@ -46,7 +46,8 @@ conf::ConfigOrigin testOrigin()
 
 BOOST_AUTO_TEST_CASE(shell_from_program_name)
 {
-	BOOST_TEST(rec::shellFromProgramName("tlog-rec-session-shell-bin-zsh").value() == "/bin/zsh");
+	BOOST_TEST(rec::shellFromProgramName("tlog-rec-session-shell-bin-zsh").value() ==
+		   "/bin/zsh");
 	BOOST_TEST(rec::shellFromProgramName("tlog-rec-session-shell-opt-my\\-sh").value() ==
 		   "/opt/my-sh");
 	BOOST_TEST(!rec::shellFromProgramName("tlog-rec-session").has_value());
@@ -128,9 +129,9 @@ BOOST_AUTO_TEST_CASE(setid_environment_cannot_change_the_recording)
 	BOOST_TEST(setId.shell == "/bin/sh");
 	BOOST_TEST(setId.notice == "hello");
 	const std::vector<std::string> expected = {
-	    file.string() + ": journal", file.string() + ": latency",
+	    file.string() + ": journal",	   file.string() + ": latency",
 	    "TLOG_TEST_SESSION_CONF_TEXT: writer", "TLOG_TEST_SESSION_CONF_TEXT: file.path",
-	    "TLOG_TEST_SESSION_CONF_TEXT: log", "TLOG_TEST_SESSION_CONF_TEXT: limit"};
+	    "TLOG_TEST_SESSION_CONF_TEXT: log",	   "TLOG_TEST_SESSION_CONF_TEXT: limit"};
 	BOOST_TEST(ignored == expected, boost::test_tools::per_element());
 
 	ignored.clear();
@@ -197,7 +198,8 @@ BOOST_AUTO_TEST_CASE(lock_taken_busy_and_stale)
 	first.reset();
 	rec::SessionLock third(dir.path().string(), 42);
 	BOOST_TEST((third.state() == rec::SessionLock::State::Taken));
-	BOOST_CHECK_THROW(rec::SessionLock((dir.path() / "missing").string(), 1), std::system_error);
+	BOOST_CHECK_THROW(rec::SessionLock((dir.path() / "missing").string(), 1),
+			  std::system_error);
 }
 
 BOOST_AUTO_TEST_CASE(lock_replaces_what_a_previous_holder_wrote)
@@ -208,8 +210,8 @@ BOOST_AUTO_TEST_CASE(lock_replaces_what_a_previous_holder_wrote)
 	BOOST_REQUIRE((lock.state() == rec::SessionLock::State::Taken));
 	auto self = base::processStat(0);
 	BOOST_REQUIRE(self.has_value());
-	std::string mine = "pid " + std::to_string(::getpid()) + " start " +
-			   std::to_string(self->startTime);
+	std::string mine =
+	    "pid " + std::to_string(::getpid()) + " start " + std::to_string(self->startTime);
 	BOOST_TEST(test::readFile(dir.path() / "session.5.lock") == mine + "\n");
 	lock.noteTerminal(1234);
 	BOOST_TEST(test::readFile(dir.path() / "session.5.lock") == mine + " terminal 1234\n");
@@ -232,8 +234,7 @@ bool inChild(const std::function<bool()> &check)
 
 // While alive, this process carries the session recorder's name, which
 // holderRecords() looks for.
-class RecorderName
-{
+class RecorderName {
 public:
 	RecorderName()
 	{
@@ -256,8 +257,8 @@ BOOST_AUTO_TEST_CASE(lock_tells_a_nested_login_from_another_terminal)
 	std::string lockDir = dir.path().string();
 	base::UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
 	base::UniqueFd zero(::open("/dev/zero", O_RDONLY | O_CLOEXEC));
-	base::UniqueFd file(::open((dir.path() / "plain").c_str(),
-				   O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+	base::UniqueFd file(
+	    ::open((dir.path() / "plain").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
 	BOOST_REQUIRE(null && zero && file);
 	struct stat st {};
 	BOOST_REQUIRE(::fstat(null.get(), &st) == 0);
@@ -309,7 +310,8 @@ BOOST_AUTO_TEST_CASE(lock_tells_a_nested_login_from_another_terminal)
 	BOOST_REQUIRE(::pipe(ready) == 0 && ::pipe(done) == 0);
 	pid_t other = ::fork();
 	if (other == 0) {
-		base::UniqueFd fd(::open((dir.path() / "session.7.lock").c_str(), O_RDWR | O_CLOEXEC));
+		base::UniqueFd fd(
+		    ::open((dir.path() / "session.7.lock").c_str(), O_RDWR | O_CLOEXEC));
 		bool locked = fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0;
 		char c = locked ? '1' : '0';
 		(void)!::write(ready[1], &c, 1);

@@ -152,8 +152,10 @@ BOOST_AUTO_TEST_CASE(paint_carries_the_modes_later_output_lands_in)
 	    {"line drawing in G0", "\x1b(0", "lqqk", "\u250c\u2500\u2500\u2510"},
 	    {"line drawing in G1, shifted in", "\x1b)0\x0e", "x\x0fx", "\u2502x"},
 	    {"line drawing in G2, locked in (LS2)", "\x1b*0\x1bn", "q", "\u2500"},
-	    {"full reset (RIS) undoes them", "\x1b[?7l\x1b(0\x1b" "c", "abcdefghijkl",
-	     "abcdefghij"},
+	    {"full reset (RIS) undoes them",
+	     "\x1b[?7l\x1b(0\x1b"
+	     "c",
+	     "abcdefghijkl", "abcdefghij"},
 	    // libvterm 0.1.4 takes the first mode of a list only; so does
 	    // what paint() carries.
 	    {"a list of modes", "\x1b[?7;25l", "abcdefghijklmn", "abcdefghin"},
@@ -205,7 +207,8 @@ BOOST_AUTO_TEST_CASE(changed_rows_are_reported_once)
 	VirtualScreen screen(10, 3);
 	screen.takeChangedRows();
 	screen.feed("\x1b[2;1Habc");
-	BOOST_TEST(screen.takeChangedRows() == std::vector<unsigned>{1}, boost::test_tools::per_element());
+	BOOST_TEST(screen.takeChangedRows() == std::vector<unsigned>{1},
+		   boost::test_tools::per_element());
 	BOOST_TEST(screen.takeChangedRows().empty());
 	// Scrolling moves every row.
 	screen.feed("\r\n\r\n\r\n");
@@ -279,7 +282,8 @@ BOOST_AUTO_TEST_CASE(repeat_before_any_character_does_not_hang)
 	// found by fuzzing). Shown as U+FFFD, as invalid bytes are.
 	VirtualScreen c1(51, 4);
 	c1.feed("\x1a\xc2\x81\x1b[5X");
-	c1.feed("\xc2\x9b" "31m");
+	c1.feed("\xc2\x9b"
+		"31m");
 	BOOST_TEST(c1.rowText(0) == "\ufffd\ufffd31m");
 	// One column and a wide character: libvterm crashed there.
 	VirtualScreen narrow(1, 2);

@@ -14,8 +14,8 @@
 #include <systemd/sd-journal.h>
 
 #include "stderr_capture.hpp"
-#include "support/virtual_clock.hpp"
 #include "support/skip.hpp"
+#include "support/virtual_clock.hpp"
 #include "tlog/base/c_free.hpp"
 #include "tlog/sink/journal_writer.hpp"
 #include "tlog/sink/writer_factory.hpp"
@@ -74,7 +74,8 @@ struct FakeJournal {
 				return -error;
 			std::vector<std::string> fields;
 			for (int i = 0; i < n; i++)
-				fields.emplace_back(static_cast<const char *>(iov[i].iov_base), iov[i].iov_len);
+				fields.emplace_back(static_cast<const char *>(iov[i].iov_base),
+						    iov[i].iov_len);
 			entries.push_back(std::move(fields));
 			return 0;
 		};
@@ -137,11 +138,10 @@ BOOST_AUTO_TEST_CASE(overflow_fails_closed_when_asked)
 	fake.down = true;
 	std::string big(60, 'x');
 	w.write(big, fieldsFor(1));
-	BOOST_CHECK_EXCEPTION(w.write(big, fieldsFor(2)), std::runtime_error,
-			      [](const std::runtime_error &e) {
-				      return std::string(e.what()).find("journal.overflow=fail") !=
-					     std::string::npos;
-			      });
+	BOOST_CHECK_EXCEPTION(
+	    w.write(big, fieldsFor(2)), std::runtime_error, [](const std::runtime_error &e) {
+		    return std::string(e.what()).find("journal.overflow=fail") != std::string::npos;
+	    });
 }
 
 BOOST_AUTO_TEST_CASE(overflow_delays_until_the_journal_is_back)

@@ -19,8 +19,7 @@ Timestamp realtimeNow() noexcept;
 /// test moves in its tests. An event loop asks its clock how long to wait
 /// for a deadline, so on a virtual clock it jumps to the deadline instead
 /// of sleeping.
-class Clock
-{
+class Clock {
 public:
 	virtual ~Clock() = default;
 
@@ -46,8 +45,7 @@ public:
 };
 
 /// CLOCK_MONOTONIC and CLOCK_REALTIME.
-class SystemClock final : public Clock
-{
+class SystemClock final : public Clock {
 public:
 	Timestamp monotonic() const noexcept override { return monotonicNow(); }
 	Timestamp realtime() const noexcept override { return realtimeNow(); }

@@ -9,8 +9,7 @@
 namespace tlog::base {
 
 /// A recording that does not follow the format; what() names where.
-class FormatError : public std::runtime_error
-{
+class FormatError : public std::runtime_error {
 public:
 	using std::runtime_error::runtime_error;
 };
@@ -19,8 +18,7 @@ public:
 /// or a writer or reader this build cannot make; what() names the key and
 /// where it came from when that is known. Mains map it to exit status 1
 /// (runMain()).
-class ConfigError : public std::runtime_error
-{
+class ConfigError : public std::runtime_error {
 public:
 	using std::runtime_error::runtime_error;
 };
@@ -28,8 +26,7 @@ public:
 /// A bad command line: an unknown or incomplete option, or a bad value
 /// given there (conf::applyCommandLine() turns the ConfigError of a
 /// command-line setting into one). Mains map it to exit status 2.
-class UsageError : public ConfigError
-{
+class UsageError : public ConfigError {
 public:
 	using ConfigError::ConfigError;
 };

@@ -34,8 +34,7 @@ void showProgress(std::string_view message) noexcept;
 /// goes, by an exception too (an error then does not come out above a
 /// stale progress line). It also paces the lines: work that ends quickly
 /// shows none, long work a line every kEvery.
-class ProgressLine
-{
+class ProgressLine {
 public:
 	static constexpr Timestamp kFirstAfter = std::chrono::seconds(1);
 	static constexpr Timestamp kEvery = std::chrono::milliseconds(250);

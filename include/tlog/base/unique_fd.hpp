@@ -7,8 +7,7 @@
 namespace tlog::base {
 
 /// Move-only owner of a file descriptor; closes it on destruction.
-class UniqueFd
-{
+class UniqueFd {
 public:
 	UniqueFd() noexcept = default;
 	explicit UniqueFd(int fd) noexcept : fd_(fd) {}

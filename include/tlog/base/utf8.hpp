@@ -10,7 +10,7 @@ namespace tlog::base::utf8 {
 
 /// What the bytes at the start of a buffer are.
 enum class Kind : std::uint8_t {
-	Valid,      ///< one whole valid character of `length` bytes
+	Valid,	    ///< one whole valid character of `length` bytes
 	Invalid,    ///< `length` bytes that stand as one U+FFFD: a byte that
 		    ///< cannot start a character, or a valid prefix cut short
 	Incomplete, ///< every byte is a valid prefix, but too few of them

@@ -46,15 +46,14 @@ std::string describe(const Overlap &overlap);
 /// at the first message's pos).
 ///
 /// Pure: no I/O. One decoder per recording.
-class ChunkDecoder
-{
+class ChunkDecoder {
 public:
 	/// With @p lax a hole in the ids is reported, not thrown. @p firstId
 	/// is the id expected first (1 for a whole recording; another when
 	/// playback starts in the middle, e.g. from a journal cursor; 0 takes
 	/// whatever comes first).
 	explicit ChunkDecoder(bool lax = false, std::uint64_t firstId = 1) noexcept
-		: lax_(lax), lastId_(firstId == 0 ? 0 : firstId - 1), anyId_(firstId == 0)
+	    : lax_(lax), lastId_(firstId == 0 ? 0 : firstId - 1), anyId_(firstId == 0)
 	{
 	}
 
@@ -81,8 +80,8 @@ public:
 private:
 	bool lax_;
 	std::uint64_t lastId_;
-	bool anyId_;              // the first message may have any id
-	bool started_ = false;    // a message was decoded
+	bool anyId_;				   // the first message may have any id
+	bool started_ = false;			   // a message was decoded
 	std::optional<std::uint64_t> lastEventMs_; // the latest event decoded
 	std::optional<Overlap> overlap_;	   // of the last decode()
 };

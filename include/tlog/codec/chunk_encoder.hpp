@@ -40,8 +40,7 @@ std::size_t messageOverhead(const Envelope &envelope);
 ///
 /// Pure: no I/O, no clock. Time comes in with the packets. Finished
 /// messages queue up until takeMessages().
-class ChunkEncoder
-{
+class ChunkEncoder {
 public:
 	/// @p start is the monotonic time of the recording's start (pos 0),
 	/// @p startRealtime the wall-clock time (since the epoch) of the same
@@ -118,7 +117,7 @@ private:
 	std::string timing_;
 	std::string inTxt_, outTxt_; // escaped
 	std::string inBin_, outBin_; // "255,254"
-	Run run_ = Run::None;        // the open run, not yet in timing_
+	Run run_ = Run::None;	     // the open run, not yet in timing_
 	std::uint64_t runChars_ = 0;
 	std::uint64_t runBytes_ = 0;
 

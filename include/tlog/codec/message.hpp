@@ -29,11 +29,11 @@ struct Message {
 	unsigned verMinor = 3;
 	Envelope envelope;
 	std::uint64_t id = 0;
-	std::uint64_t pos = 0;           ///< ms since the start of the recording
-	std::optional<double> time;      ///< wall-clock seconds of pos (v2.3)
+	std::uint64_t pos = 0;	    ///< ms since the start of the recording
+	std::optional<double> time; ///< wall-clock seconds of pos (v2.3)
 	std::string timing;
-	std::string inTxt, outTxt;	 ///< UTF-8 text (empty when left out)
-	std::string inBin, outBin;       ///< raw bytes of the invalid sequences
+	std::string inTxt, outTxt; ///< UTF-8 text (empty when left out)
+	std::string inBin, outBin; ///< raw bytes of the invalid sequences
 };
 
 /// Parses and validates one JSON message (one line of a file, one

@@ -11,7 +11,7 @@ namespace tlog::codec {
 /// What a packet carries.
 enum class PacketType : std::uint8_t {
 	Window, ///< the terminal window size changed (cols, rows)
-	Input,  ///< bytes typed by the user (data)
+	Input,	///< bytes typed by the user (data)
 	Output, ///< bytes written by the program (data)
 };
 
@@ -21,7 +21,7 @@ enum class PacketType : std::uint8_t {
 struct Packet {
 	base::Timestamp ts{};
 	PacketType type = PacketType::Output;
-	std::string data;       ///< I/O bytes, any bytes (not necessarily UTF-8)
+	std::string data;	///< I/O bytes, any bytes (not necessarily UTF-8)
 	std::uint16_t cols = 0; ///< window width, Window packets only
 	std::uint16_t rows = 0; ///< window height, Window packets only
 

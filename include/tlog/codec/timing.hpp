@@ -10,12 +10,12 @@ namespace tlog::codec {
 /// One record of a message's timing script.
 struct TimingRecord {
 	enum class Kind : std::uint8_t {
-		Delay,     ///< "+N": a = milliseconds
-		InText,    ///< "<N": a = characters of in_txt
+		Delay,	   ///< "+N": a = milliseconds
+		InText,	   ///< "<N": a = characters of in_txt
 		InBinary,  ///< "[T/B": a = characters of in_txt, b = bytes of in_bin
 		OutText,   ///< ">N"
 		OutBinary, ///< "]T/B"
-		Window,    ///< "=CxR": a = cols, b = rows
+		Window,	   ///< "=CxR": a = cols, b = rows
 	};
 	Kind kind;
 	std::uint64_t a = 0;

@@ -24,8 +24,7 @@ std::string_view typeName(JsonType type) noexcept;
 /// A counted reference to a json-c object. Copying takes a reference
 /// (json_object_get), destruction drops one (json_object_put). A default
 /// constructed JsonRef is JSON null.
-class JsonRef
-{
+class JsonRef {
 public:
 	JsonRef() noexcept = default;
 	/// Adopts @p obj: takes over one reference the caller owned.

@@ -42,8 +42,7 @@ struct Command {
 /// the '/' prompt's line editing. Without a screen (the output is not a
 /// terminal) nothing seeks by the screen: no arrows, ',', 'g' or '/'.
 /// Pure.
-class KeyMap
-{
+class KeyMap {
 public:
 	/// Digits typed before 'G'.
 	static constexpr std::size_t kMaxTyped = 32;

@@ -14,8 +14,7 @@ namespace tlog::play {
 /// while fast-forwarding (to a time, or to the end: even paused) and for
 /// single steps ('.', output packet by output packet). Pure: the caller
 /// gives the monotonic time.
-class Pacer
-{
+class Pacer {
 public:
 	/// The most single steps waiting for a packet.
 	static constexpr int kMaxSteps = 16;

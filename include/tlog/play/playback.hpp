@@ -17,15 +17,15 @@ struct CommandLine;
 
 /// What tlog-play is asked to do besides its configuration.
 struct PlaybackRequest {
-	bool list = false; ///< list the recordings, play none
-	bool json = false; ///< the list as JSON
-	int outFd = 1;     ///< where output (or the list) goes
-	int keyFd = -1;    ///< a terminal to read keys from, or -1
+	bool list = false;	  ///< list the recordings, play none
+	bool json = false;	  ///< the list as JSON
+	int outFd = 1;		  ///< where output (or the list) goes
+	int keyFd = -1;		  ///< a terminal to read keys from, or -1
 	std::string exportFormat; ///< "asciicast", "text": write it there instead of playing
-	std::string exportPath;   ///< the export's file; empty or "-": outFd
-	std::string search;       ///< the pattern for n/N and listMatches
+	std::string exportPath;	  ///< the export's file; empty or "-": outFd
+	std::string search;	  ///< the pattern for n/N and listMatches
 	bool listMatches = false; ///< print where the pattern shows instead of playing
-	std::string inputPath;    ///< where recorded input is written; empty: nowhere
+	std::string inputPath;	  ///< where recorded input is written; empty: nowhere
 };
 
 /// The reader description @p config makes: the selection (rec or

@@ -11,11 +11,10 @@ namespace tlog::play {
 /// at speed() recording seconds per real second and stands still while
 /// paused. Pure: every call is given the current monotonic time, so tests
 /// drive it with made-up times.
-class PlaybackClock
-{
+class PlaybackClock {
 public:
 	explicit PlaybackClock(double speed = 1.0, bool paused = false) noexcept
-		: speed_(speed), paused_(paused)
+	    : speed_(speed), paused_(paused)
 	{
 	}
 

@@ -32,18 +32,18 @@ namespace tlog::play {
 
 /// How to play (filled from PlayConfig by the tool).
 struct PlayerOptions {
-	std::string match;     ///< recording id to play; empty: the first seen
-	Selection select;      ///< only messages it matches (a file's; see Selection)
-	bool follow = false;   ///< at the end, wait for more (the reader's waitFd)
-	bool lax = false;      ///< an id gap is one stderr line, not an error
-	bool paused = false;   ///< start paused
-	bool persist = false;  ///< ignore 'q' and keyboard signals
-	double speed = 1.0;    ///< positive multiplier
-	PlayPosition goTo;     ///< fast-forward to here first
-	bool handleSignals = true; ///< SIGINT/SIGTERM/SIGHUP end playback
-	bool fromMiddle = false;   ///< the first message may have any id (a cursor)
+	std::string match;	     ///< recording id to play; empty: the first seen
+	Selection select;	     ///< only messages it matches (a file's; see Selection)
+	bool follow = false;	     ///< at the end, wait for more (the reader's waitFd)
+	bool lax = false;	     ///< an id gap is one stderr line, not an error
+	bool paused = false;	     ///< start paused
+	bool persist = false;	     ///< ignore 'q' and keyboard signals
+	double speed = 1.0;	     ///< positive multiplier
+	PlayPosition goTo;	     ///< fast-forward to here first
+	bool handleSignals = true;   ///< SIGINT/SIGTERM/SIGHUP end playback
+	bool fromMiddle = false;     ///< the first message may have any id (a cursor)
 	base::Timestamp idleLimit{}; ///< longest pause played; zero keeps them all
-	std::string search;    ///< the pattern for 'n'/'N' and listMatches()
+	std::string search;	     ///< the pattern for 'n'/'N' and listMatches()
 	/// Recording time between two screen snapshots (seeking back).
 	base::Timestamp snapshotEvery = std::chrono::seconds(5);
 	/// Long work says where in the recording it is once it took this
@@ -68,8 +68,8 @@ struct PlayerOptions {
 	/// The recording these options select, for a RecordingStream.
 	StreamOptions stream() const
 	{
-		return StreamOptions{match,	 select,    lax, fromMiddle,
-				     idleLimit, inputFd >= 0 || status};
+		return StreamOptions{match,	 select,    lax,
+				     fromMiddle, idleLimit, inputFd >= 0 || status};
 	}
 };
 
@@ -79,7 +79,7 @@ inline constexpr double kMaxKeySpeed = 16.0;
 
 /// How playback ended.
 struct PlayResult {
-	int signal = 0; ///< the signal that ended it, 0 for the end or 'q'
+	int signal = 0;		 ///< the signal that ended it, 0 for the end or 'q'
 	std::size_t matches = 0; ///< places listed by listMatches()
 };
 
@@ -113,8 +113,7 @@ struct PlayResult {
 ///
 /// Malformed messages end playback with a base::FormatError naming the
 /// message's location; with lax only id gaps are forgiven.
-class Player
-{
+class Player {
 public:
 	/// @p reader is borrowed for the player's life. @p outFd receives the
 	/// output; @p keyFd is a terminal to read keys from, or -1. The player
@@ -227,18 +226,18 @@ private:
 	RecordingStream stream_;
 	Pacer pacer_;
 	TerminalOutput output_;
-	std::optional<RecordingScreen> screen_; // on a terminal
+	std::optional<RecordingScreen> screen_;	 // on a terminal
 	std::optional<SnapshotStore> snapshots_; // with a screen and a reader that goes back
 	SearchScan scan_;
 	KeyMap keyMap_;
-	term::KeyInput keyInput_;	     // what the key terminal sends
-	std::vector<term::Key> keys_;	     // the keys of one read
-	std::vector<Command> commands_;      // what one key asks
+	term::KeyInput keyInput_;	// what the key terminal sends
+	std::vector<term::Key> keys_;	// the keys of one read
+	std::vector<Command> commands_; // what one key asks
 	StatusLine status_;
 	TerminalSizing sizing_;
 	JumpNote jumpNote_;
 
-	bool started_ = false;	  // the clock runs from the first message
+	bool started_ = false; // the clock runs from the first message
 	bool done_ = false;
 	// A seek put output on the screen that the terminal has not been
 	// shown: the screen is painted when it lands.
@@ -249,9 +248,9 @@ private:
 	base::Timestamp shownTs_{}; // time of the last output packet played
 
 	std::optional<term::FdWatch> keyWatch_; // the key terminal, during run()
-	term::Timer playTimer_;	// the next packet's due time
-	term::Timer statusTimer_;	// the status line's clock moves while paused
-	term::Timer escapeTimer_;	// a lone ESC is the Escape key then
+	term::Timer playTimer_;			// the next packet's due time
+	term::Timer statusTimer_;		// the status line's clock moves while paused
+	term::Timer escapeTimer_;		// a lone ESC is the Escape key then
 };
 
 } // namespace tlog::play

@@ -20,11 +20,11 @@ struct RecordingInfo {
 	std::string user;
 	std::string host;
 	std::uint32_t session = 0;
-	double start = 0;             ///< wall-clock seconds of its first message
+	double start = 0;	      ///< wall-clock seconds of its first message
 	std::uint64_t durationMs = 0; ///< end of its last record
 	std::uint64_t messages = 0;   ///< id of its last message
-	bool live = false;            ///< its recorder is still running here
-	std::string lastCursor;       ///< where --follow would resume
+	bool live = false;	      ///< its recorder is still running here
+	std::string lastCursor;	      ///< where --follow would resume
 	/// Who wrote it, as the source vouches (the journal's trusted fields);
 	/// "" when the source cannot say.
 	std::string writer;
@@ -37,8 +37,8 @@ struct RecordingInfo {
 /// source::Selection); a file has no index, so its messages are checked
 /// one by one.
 struct Selection {
-	std::string user;                     ///< empty: any
-	std::string host;                     ///< empty: any
+	std::string user;		      ///< empty: any
+	std::string host;		      ///< empty: any
 	std::optional<std::uint32_t> session; ///< none: any
 
 	bool any() const noexcept { return user.empty() && host.empty() && !session; }

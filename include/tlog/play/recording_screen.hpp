@@ -17,8 +17,7 @@ namespace tlog::play {
 /// for a recording made on a pipe (output before any window size), with
 /// an optional screen::ScreenSearch that reports where its pattern newly
 /// shows. Pure: no I/O.
-class RecordingScreen
-{
+class RecordingScreen {
 public:
 	/// The screen's size until the recording gives its own.
 	static constexpr unsigned kDefaultCols = 80, kDefaultRows = 24;
@@ -41,7 +40,10 @@ public:
 	void restore(unsigned cols, unsigned rows, std::string_view paint);
 
 	/// The pattern searched for, or nullptr.
-	const std::string *pattern() const noexcept { return search_ ? &search_->pattern() : nullptr; }
+	const std::string *pattern() const noexcept
+	{
+		return search_ ? &search_->pattern() : nullptr;
+	}
 	/// Searches for @p pattern from now on (what shows now is not new).
 	/// Throws: std::bad_alloc.
 	void search(std::string pattern);

@@ -22,12 +22,12 @@ namespace tlog::play {
 
 /// Which recording a RecordingStream yields, and how.
 struct StreamOptions {
-	std::string match;   ///< recording id; empty: the first seen
-	Selection select;    ///< only messages it matches
-	bool lax = false;    ///< an id gap is one stderr line, not an error
-	bool fromMiddle = false; ///< the first message may have any id (a cursor)
+	std::string match;	     ///< recording id; empty: the first seen
+	Selection select;	     ///< only messages it matches
+	bool lax = false;	     ///< an id gap is one stderr line, not an error
+	bool fromMiddle = false;     ///< the first message may have any id (a cursor)
 	base::Timestamp idleLimit{}; ///< longest pause kept; zero keeps them all
-	bool keepInput = false;      ///< input packets are yielded too
+	bool keepInput = false;	     ///< input packets are yielded too
 };
 
 /// The playback's core: reads messages from a Reader, keeps those of one
@@ -42,8 +42,7 @@ struct StreamOptions {
 /// after its retryDelay(); the consumer's next deadline asks empty() and
 /// atReaderEnd() again. The reader and the loop are borrowed for the
 /// stream's life.
-class RecordingStream
-{
+class RecordingStream {
 public:
 	/// Throws: std::bad_alloc.
 	RecordingStream(source::Reader &reader, StreamOptions options, term::EventLoop &loop);

@@ -13,8 +13,7 @@ namespace tlog::play {
 /// after it; a scan back replays from the start up to its origin,
 /// remembering the last match before it, and then goes there. Pure: the
 /// player moves playback as it says.
-class SearchScan
-{
+class SearchScan {
 public:
 	/// A search from @p origin (where playback is): a scan under way
 	/// counts from there too.

@@ -18,8 +18,7 @@ class RecordingScreen;
 /// the stream's mark; memory stays bounded: past kMaxSnapshots (or
 /// kMaxBytes) every other one goes and the interval doubles, so an hour
 /// or a week of recording costs the same.
-class SnapshotStore
-{
+class SnapshotStore {
 public:
 	static constexpr std::size_t kMaxSnapshots = 1024;
 	static constexpr std::size_t kMaxBytes = 32 << 20;

@@ -17,11 +17,11 @@ namespace tlog::play {
 
 /// What the status line says.
 struct StatusFacts {
-	base::Timestamp position;	     ///< where playback is
+	base::Timestamp position;	       ///< where playback is
 	std::optional<base::Timestamp> length; ///< the recording's, when known
 	double speed = 1.0;
 	bool paused = false;
-	std::size_t gaps = 0;	     ///< messages found missing (lax)
+	std::size_t gaps = 0;		      ///< messages found missing (lax)
 	const std::string *pattern = nullptr; ///< the search pattern, or none
 };
 
@@ -31,8 +31,7 @@ struct StatusFacts {
 /// keeps what puts that row back, so output (which may scroll) goes to
 /// the terminal with the row restored first and the line drawn again
 /// after. Pure: the caller writes what it returns.
-class StatusLine
-{
+class StatusLine {
 public:
 	/// How often the line is drawn again while nothing else happens.
 	static constexpr base::Timestamp kRefresh = std::chrono::milliseconds(500);
@@ -80,16 +79,15 @@ public:
 
 private:
 	bool shown_ = false;
-	std::string restore_;	      // the row under the line, cursor, pen
+	std::string restore_;	    // the row under the line, cursor, pen
 	base::Timestamp drawnAt_{}; // monotonic
-	std::string lastKeys_;	      // the last typed input, printable
+	std::string lastKeys_;	    // the last typed input, printable
 };
 
 /// While a seek takes longer than a moment: "seeking: at H:MM:SS" on the
 /// terminal's last row, every base::ProgressLine::kEvery, until it lands
 /// (whose paint covers it). Pure: the caller writes what it returns.
-class JumpNote
-{
+class JumpNote {
 public:
 	/// Says after @p after of a seek.
 	explicit JumpNote(base::Timestamp after) noexcept : after_(after) {}

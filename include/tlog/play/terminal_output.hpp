@@ -16,8 +16,7 @@ namespace tlog::play {
 /// the filter so that restoreModes() puts back what either changed.
 /// Typed input goes to its own fd (--input) when there is one. The fds
 /// are borrowed.
-class TerminalOutput
-{
+class TerminalOutput {
 public:
 	/// Gathered output is written once it reaches this many bytes (a
 	/// burst of large packets played fast gathers no more).

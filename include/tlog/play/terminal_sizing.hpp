@@ -12,10 +12,10 @@ namespace tlog::play {
 /// --resize the terminal is asked (xterm's CSI 8 t) for the recorded size
 /// (one more row for a status line) and for its own back at the end;
 /// without, a difference is said once per change. Pure.
-class TerminalSizing
-{
+class TerminalSizing {
 public:
-	TerminalSizing(bool resize, bool statusRow) noexcept : resize_(resize), statusRow_(statusRow)
+	TerminalSizing(bool resize, bool statusRow) noexcept
+	    : resize_(resize), statusRow_(statusRow)
 	{
 	}
 

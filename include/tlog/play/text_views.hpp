@@ -14,8 +14,7 @@ namespace tlog::play {
 /// nothing is played. Returns the signal that ended it (with
 /// options.handleSignals), or 0. @p loop (borrowed) gives the clock.
 /// Throws: as Player::run().
-int exportText(source::Reader &reader, const PlayerOptions &options, int fd,
-	       term::EventLoop &loop);
+int exportText(source::Reader &reader, const PlayerOptions &options, int fd, term::EventLoop &loop);
 int exportText(source::Reader &reader, const PlayerOptions &options, int fd);
 
 /// --search ... --list-matches: writes "TIME<TAB>ROW TEXT" to @p fd for

@@ -28,8 +28,7 @@ Identity currentIdentity() noexcept;
 /// saved ids keep tlog's, so the destructor can switch back). Files made
 /// and read in the scope are made and read as the user. Does nothing
 /// when not set-id.
-class UserScope
-{
+class UserScope {
 public:
 	/// Throws: std::system_error.
 	explicit UserScope(const Identity &identity);

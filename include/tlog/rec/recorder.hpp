@@ -41,8 +41,8 @@ struct RecorderOptions {
 	/// Called in the parent right after the program started and before
 	/// anything is written, with the pty master (-1 on pipes, borrowed):
 	/// tlog-rec-session adds its utmp record and drops privileges here
-	/// (its writer was made and checked before). An exception ends the recording before it began
-	/// (the program is hung up).
+	/// (its writer was made and checked before). An exception ends the recording before it
+	/// began (the program is hung up).
 	std::function<void(int ptyMaster)> afterSpawn;
 };
 

@@ -11,8 +11,7 @@ namespace tlog::rec {
 /// libutempter's set-group-id helper when the library is installed (it
 /// is loaded at run time, so it stays optional). Every failure is a
 /// warning on stderr, never a reason to refuse the login.
-class UtmpRecord
-{
+class UtmpRecord {
 public:
 	UtmpRecord() noexcept = default;
 	UtmpRecord(const UtmpRecord &) = delete;

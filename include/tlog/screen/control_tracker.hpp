@@ -17,8 +17,7 @@ namespace tlog::screen {
 /// valid UTF-8 (Utf8Sanitizer's).
 ///
 /// Pure: no I/O.
-class ControlTracker
-{
+class ControlTracker {
 public:
 	/// The modes that decide how later output lands (paint() carries them).
 	struct Modes {
@@ -36,11 +35,13 @@ public:
 		SaveCursor,   ///< DECSC or SCOSC ends here: saved before libvterm sees it
 		AltScreen,    ///< the switch to the alternate screen ends here (params())
 		ScrollRegion, ///< DECSTBM ends here (params())
-		Cancel,	      ///< a CSI with more arguments than libvterm keeps: cancelled
-			      ///< (CAN) before this byte, which is not for libvterm
-		Drop,	      ///< a byte of a cancelled sequence: not for libvterm
-		Repeat,	      ///< REP ends here: not for libvterm (cancelled with CAN);
-			      ///< the screen repeats lastCharacter() itself (params())
+		/// A CSI with more arguments than libvterm keeps: cancelled (CAN)
+		/// before this byte, which is not for libvterm.
+		Cancel,
+		Drop, ///< a byte of a cancelled sequence: not for libvterm
+		/// REP ends here: not for libvterm (cancelled with CAN); the
+		/// screen repeats lastCharacter() itself (params()).
+		Repeat,
 	};
 	struct Event {
 		Action action;
@@ -64,7 +65,15 @@ public:
 	void reset() noexcept;
 
 private:
-	enum class Parse { Ground, Escape, EscapeIntermediate, Csi, CsiDropped, String, StringEscape };
+	enum class Parse {
+		Ground,
+		Escape,
+		EscapeIntermediate,
+		Csi,
+		CsiDropped,
+		String,
+		StringEscape
+	};
 	Action step(unsigned char c) noexcept;
 	Action onEscapeByte(unsigned char c) noexcept;
 	Action onCsiByte(unsigned char c) noexcept;

@@ -18,8 +18,7 @@ class VirtualScreen;
 /// text as the screen shows it (escape sequences interpreted).
 ///
 /// Pure: no I/O.
-class ScreenSearch
-{
+class ScreenSearch {
 public:
 	explicit ScreenSearch(std::string pattern) : pattern_(std::move(pattern)) {}
 

@@ -14,8 +14,7 @@ namespace tlog::screen {
 /// U+FFFD, as terminals show them.
 ///
 /// Pure: no I/O.
-class Utf8Sanitizer
-{
+class Utf8Sanitizer {
 public:
 	/// The sanitised text of @p input: @p input itself when it is ASCII
 	/// and nothing waits, otherwise built in @p buffer.

@@ -6,8 +6,8 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tlog/screen/control_tracker.hpp"
@@ -24,8 +24,7 @@ namespace tlog::screen {
 /// to search the text as it was shown, and to export the final screen.
 ///
 /// Pure: no I/O.
-class VirtualScreen
-{
+class VirtualScreen {
 public:
 	/// A screen of @p cols x @p rows (at least 2x1) that keeps up to
 	/// @p scrollbackLines lines that scroll off its top (0: none).
@@ -119,7 +118,7 @@ private:
 	bool newlineMode_ = false;
 	bool altScreen_ = false;
 	bool cursorVisible_ = true;
-	Utf8Sanitizer utf8_;	  // whole, valid characters for libvterm
+	Utf8Sanitizer utf8_;	 // whole, valid characters for libvterm
 	ControlTracker tracker_; // the sequences, and the modes libvterm keeps to itself
 	std::optional<std::pair<unsigned, unsigned>> region_; // DECSTBM, 1-based
 	std::string primaryPaint_; // the normal screen, while the alternate shows

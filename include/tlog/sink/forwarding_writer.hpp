@@ -17,8 +17,7 @@ namespace tlog::sink {
 /// later): every Writer call goes to the target unless the subclass
 /// overrides it. A virtual added to Writer gets its forwarding here, once,
 /// so no decorator can silently swallow it.
-class ForwardingWriter : public Writer
-{
+class ForwardingWriter : public Writer {
 public:
 	void write(std::string_view message, const MessageFields &fields) override
 	{

@@ -30,8 +30,7 @@ namespace tlog::sink {
 /// reported on stderr.
 ///
 /// Built only with the journal feature; ask the writer factory for one.
-class JournalWriter final : public Writer
-{
+class JournalWriter final : public Writer {
 public:
 	/// The longest MESSAGE that every reader gets whole: journalctl's
 	/// JSON output (without --all), which Cockpit's session player reads,
@@ -43,7 +42,7 @@ public:
 		bool augment = true;
 		std::string identifier = "tlog-rec"; ///< SYSLOG_IDENTIFIER
 		std::size_t bufferBytes = 16 << 20;  ///< held while the journal is away
-		bool failOnOverflow = false;          ///< else block (delay)
+		bool failOnOverflow = false;	     ///< else block (delay)
 		/// How long flush() at exit waits for the journal to come back.
 		std::chrono::milliseconds exitWait{10000};
 		/// journald drops what a unit (a service, a login session's
@@ -122,8 +121,8 @@ private:
 	base::Timestamp nextRetry_{};
 	std::chrono::milliseconds backoff_{50};
 	std::deque<base::Timestamp> sent_; // times of the entries of the last rateInterval
-	bool pacingSaid_ = false;          // said once a recording, not each window
-	bool waiting_ = false;             // the session waits for room, said once
+	bool pacingSaid_ = false;	   // said once a recording, not each window
+	bool waiting_ = false;		   // the session waits for room, said once
 };
 
 } // namespace tlog::sink

@@ -23,8 +23,7 @@ struct MessageFields {
 /// Where finished messages go. Writers receive whole messages only, at
 /// flush points, never partial ones. A new virtual here also needs its
 /// forwarding in ForwardingWriter, the base of every decorator.
-class Writer
-{
+class Writer {
 public:
 	virtual ~Writer() = default;
 
@@ -47,7 +46,10 @@ public:
 
 	/// When the writer holds messages it could not deliver yet (its
 	/// service is away): the monotonic time to call retry() at.
-	virtual std::optional<base::Timestamp> retryDeadline() const noexcept { return std::nullopt; }
+	virtual std::optional<base::Timestamp> retryDeadline() const noexcept
+	{
+		return std::nullopt;
+	}
 
 	/// Tries again to deliver held messages. Throws: as write().
 	virtual void retry() {}

@@ -20,8 +20,7 @@ using CurlPtr = std::unique_ptr<CURL, base::CFree<curl_easy_cleanup>>;
 using CurlListPtr = std::unique_ptr<curl_slist, base::CFree<curl_slist_free_all>>;
 
 /// Owns libcurl's global state; one in main(), before any CurlEasy.
-class CurlGlobal
-{
+class CurlGlobal {
 public:
 	/// Throws: std::system_error.
 	CurlGlobal();
@@ -38,8 +37,7 @@ struct HttpResponse {
 
 /// One easy handle with typed, throwing setters. The handle is reused
 /// between requests, so the connection stays open (HTTP keep-alive).
-class CurlEasy
-{
+class CurlEasy {
 public:
 	/// Throws: std::system_error.
 	CurlEasy();

@@ -21,8 +21,7 @@ namespace tlog::source {
 /// kept-alive connection. Retries 5xx answers and transport errors with
 /// backoff; a 4xx answer fails at once with the server's reason; a
 /// malformed answer fails, it is never played.
-class ElasticReader : public Reader
-{
+class ElasticReader : public Reader {
 public:
 	/// Reads what @p spec's query and @p select (as selectionQuery())
 	/// match. With @p follow the reader is never finished(): read() asks
@@ -51,8 +50,8 @@ private:
 	CurlEasy curl_;
 	std::deque<RawMessage> page_;
 	std::optional<json::JsonRef> searchAfter_; // the last hit's sort values
-	std::string lastText_;                      // and its _source
-	bool drained_ = false;                     // the last page came back empty
+	std::string lastText_;			   // and its _source
+	bool drained_ = false;			   // the last page came back empty
 	std::chrono::milliseconds idleDelay_{250};
 };
 

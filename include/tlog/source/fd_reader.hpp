@@ -29,8 +29,7 @@ inline constexpr std::size_t kMaxLineSize = 16 * 1024 * 1024;
 /// is held until its newline arrives, and a file that shrinks is an error.
 /// A pipe or terminal ("-") is read without blocking: waitFd() is the fd
 /// itself and the reader is finished() at its end of file.
-class FdReader final : public Reader
-{
+class FdReader final : public Reader {
 public:
 	/// Opens @p path ("-": standard input, borrowed, not closed).
 	/// @p maxLine bounds a line (tests use small bounds).
@@ -64,14 +63,14 @@ private:
 	std::string displayName_;
 	bool follow_;
 	std::size_t maxLine_;
-	base::UniqueFd fd_;     // owned unless reading stdin
-	int readFd_ = -1;       // fd_ or STDIN_FILENO
-	bool regular_ = false;  // a regular file (else a pipe or terminal)
+	base::UniqueFd fd_;    // owned unless reading stdin
+	int readFd_ = -1;      // fd_ or STDIN_FILENO
+	bool regular_ = false; // a regular file (else a pipe or terminal)
 	bool restoreBlocking_ = false;
 	base::UniqueFd inotify_;
 	std::string buffer_;
-	std::size_t start_ = 0; // first unconsumed byte of buffer_
-	std::size_t scan_ = 0;  // bytes of the current line known to hold no newline
+	std::size_t start_ = 0;	   // first unconsumed byte of buffer_
+	std::size_t scan_ = 0;	   // bytes of the current line known to hold no newline
 	std::uint64_t offset_ = 0; // bytes read from the file so far
 	std::uint64_t line_ = 0;   // number of the last line taken
 	bool eof_ = false;

@@ -15,8 +15,7 @@ namespace tlog::source {
 /// Message N (1-based) is located as "NAME:N". A live MemReader behaves
 /// like a followed file: it is not finished() at its end, append() adds
 /// messages and makes waitFd() readable, close() ends it.
-class MemReader final : public Reader
-{
+class MemReader final : public Reader {
 public:
 	/// Throws: std::system_error when a live reader cannot make its pipe.
 	explicit MemReader(std::vector<std::string> messages, std::string name = "mem",

@@ -15,8 +15,7 @@ struct RawMessage {
 };
 
 /// Where messages come from, oldest first.
-class Reader
-{
+class Reader {
 public:
 	virtual ~Reader() = default;
 

@@ -22,8 +22,7 @@ class Timer;
 /// serves reads it through clock()); on a virtual clock, a wait with
 /// nothing ready jumps to the earliest deadline instead of sleeping.
 /// The loop must outlive the watches and timers in it.
-class EventLoop
-{
+class EventLoop {
 public:
 	/// @p clock is borrowed for the loop's life.
 	explicit EventLoop(base::Clock &clock = base::systemClock()) noexcept : clock_(clock) {}
@@ -63,8 +62,7 @@ private:
 /// Watches one fd (borrowed: it must stay open while watched) in an
 /// EventLoop for as long as the object lives; the handler gets the poll
 /// revents. Neither copyable nor movable: the loop holds its address.
-class FdWatch
-{
+class FdWatch {
 public:
 	using Handler = std::function<void(short revents)>;
 
@@ -107,8 +105,7 @@ private:
 /// (schedule(), one-shot: cleared as it fires) or reported by a function
 /// asked on every round (the component's next deadline, which the
 /// handler must move on). Neither copyable nor movable.
-class Timer
-{
+class Timer {
 public:
 	/// Reports the next deadline (monotonic), or nullopt while idle.
 	using DeadlineFn = std::function<std::optional<base::Timestamp>()>;

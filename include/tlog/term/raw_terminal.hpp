@@ -12,8 +12,7 @@ namespace tlog::term {
 /// TermiosGuard), and base::logLine() told to end lines in "\r\n" while
 /// stderr is a terminal, so diagnostics do not staircase. The destructor
 /// puts both back, on every exit path, exceptions included.
-class RawTerminal
-{
+class RawTerminal {
 public:
 	/// Throws: std::system_error when @p fd is not a terminal.
 	explicit RawTerminal(int fd);

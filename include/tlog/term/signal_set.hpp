@@ -15,8 +15,7 @@ namespace tlog::term {
 /// Blocks a set of signals and delivers them through a signalfd, so they
 /// are read in the event loop and no work happens in a signal handler.
 /// The destructor unblocks them again.
-class SignalSet
-{
+class SignalSet {
 public:
 	/// Throws: std::system_error.
 	explicit SignalSet(std::initializer_list<int> signals);
@@ -45,8 +44,7 @@ private:
 
 /// Ignores signals while alive and then puts their old actions back
 /// (a child's resetInChild() gives it the defaults in any case).
-class IgnoredSignals
-{
+class IgnoredSignals {
 public:
 	/// Throws: std::bad_alloc (then nothing is changed).
 	explicit IgnoredSignals(std::initializer_list<int> signals);

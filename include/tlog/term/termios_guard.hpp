@@ -8,8 +8,7 @@ namespace tlog::term {
 /// Saves the attributes of terminal @p fd and switches it to raw mode;
 /// the destructor (or restore()) puts them back, so every exit path,
 /// exceptions included, leaves the user's terminal as it was. Move-only.
-class TermiosGuard
-{
+class TermiosGuard {
 public:
 	/// Throws: std::system_error when @p fd is not a terminal.
 	explicit TermiosGuard(int fd, bool raw = true);

@@ -13,8 +13,7 @@ namespace tlog::test {
 /// deadline instead of sleeping. So a test asserts times exactly, and a
 /// loaded machine changes none of them. Wall-clock time moves with it,
 /// from the real time at construction.
-class VirtualClock final : public base::Clock
-{
+class VirtualClock final : public base::Clock {
 public:
 	/// Monotonic time starts at @p start (not zero, which the player uses
 	/// for "due at once").
