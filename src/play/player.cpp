@@ -552,15 +552,14 @@ void Player::flushOutput()
 	if (output_.empty())
 		return;
 	if (!status_.shown()) {
-		output_.write(output_.take());
+		output_.flush();
 		return;
 	}
 	// The row under the status line back first, so the output (scrolling)
 	// moves what the recording had there, then the status line again.
-	std::string data = status_.takeRestore();
-	data += output_.take();
-	data += drawStatus();
-	output_.write(data);
+	std::string restore = status_.takeRestore();
+	std::string status = drawStatus();
+	output_.flush(restore, status);
 }
 
 void Player::restoreTerminal()
@@ -587,7 +586,7 @@ void Player::toggleStatus()
 	status_.show();
 	output_.append(drawStatus());
 	// Not through flushOutput(): nothing lies under it yet.
-	output_.write(output_.take());
+	output_.flush();
 }
 
 void Player::refreshStatus()

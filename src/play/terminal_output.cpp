@@ -36,11 +36,18 @@ void TerminalOutput::paint(std::string_view paint, bool jumped)
 	pending_ += paint;
 }
 
-std::string TerminalOutput::take() noexcept
+void TerminalOutput::flush(std::string_view before, std::string_view after)
 {
-	std::string data;
-	data.swap(pending_);
-	return data;
+	if (before.empty() && after.empty()) {
+		base::writeAll(fd_, pending_);
+	} else {
+		framed_.assign(before);
+		framed_ += pending_;
+		framed_ += after;
+		base::writeAll(fd_, framed_);
+		framed_.clear();
+	}
+	pending_.clear();
 }
 
 void TerminalOutput::write(std::string_view data)
@@ -52,9 +59,8 @@ void TerminalOutput::writeTyped()
 {
 	if (pendingInput_.empty())
 		return;
-	std::string input;
-	input.swap(pendingInput_);
-	base::writeAll(inputFd_, input);
+	base::writeAll(inputFd_, pendingInput_);
+	pendingInput_.clear();
 }
 
 std::string TerminalOutput::restoreModes() const
