@@ -8,6 +8,10 @@ bool isValid(std::string_view text) noexcept
 	auto p = reinterpret_cast<const unsigned char *>(text.data());
 	std::size_t n = text.size();
 	for (std::size_t i = 0; i < n;) {
+		if (p[i] < 0x80) {
+			i += 1 + asciiPrefix(text.substr(i + 1));
+			continue;
+		}
 		Unit u = next(p + i, n - i);
 		if (u.kind != Kind::Valid)
 			return false;

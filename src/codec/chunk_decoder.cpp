@@ -35,6 +35,14 @@ public:
 	{
 		std::size_t start = txtPos_;
 		for (std::uint64_t i = 0; i < chars; i++) {
+			// Plain ASCII eight bytes (characters) at a time.
+			if (chars - i > 8) {
+				auto ascii = std::min<std::size_t>(
+				    base::utf8::asciiPrefix(txt_.substr(txtPos_, chars - i - 1)),
+				    chars - i - 1);
+				txtPos_ += ascii;
+				i += ascii;
+			}
 			if (txtPos_ >= txt_.size()) {
 				error = std::string(txtName_) + " has " +
 					std::to_string(base::utf8::countChars(txt_.substr(start))) +

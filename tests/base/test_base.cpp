@@ -121,6 +121,27 @@ BOOST_AUTO_TEST_CASE(printable_shows_what_would_cut_or_act)
 	BOOST_TEST(shown == std::string(200, 'x') + "...");
 }
 
+BOOST_AUTO_TEST_CASE(utf8_validity_wherever_a_byte_falls_in_ascii_runs)
+{
+	// isValid() goes over ASCII eight bytes at a time: a character or a
+	// bad byte at any offset of a run, and at its end, is still seen.
+	using tlog::base::utf8::isValid;
+	for (std::size_t before = 0; before < 40; before++) {
+		std::string run(before, 'a');
+		for (std::size_t after : {0, 1, 7, 8, 9, 23}) {
+			std::string tail(after, 'b');
+			BOOST_TEST(isValid(run + "\xc3\xa9" + tail), before << "/" << after);
+			BOOST_TEST(isValid(run + "\xf0\x9f\x98\x80" + tail),
+				   before << "/" << after);
+			BOOST_TEST(!isValid(run + "\xff" + tail), before << "/" << after);
+			BOOST_TEST(!isValid(run + "\x80" + tail), before << "/" << after);
+			BOOST_TEST(!isValid(run + "\xed\xa0\x80" + tail), before << "/" << after);
+		}
+		BOOST_TEST(isValid(run));
+		BOOST_TEST(!isValid(run + "\xc3"), before); // cut at the end
+	}
+}
+
 BOOST_AUTO_TEST_CASE(utf8_incomplete_tail_is_a_cut_character_only)
 {
 	using tlog::base::utf8::incompleteTail;

@@ -290,6 +290,47 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_in_text_fields)
 			    {"rec.log:7", "field '" + field + "'", "UTF-8"}, field);
 }
 
+BOOST_AUTO_TEST_CASE(text_is_cut_by_characters_wherever_ascii_runs_end)
+{
+	// The decoder steps over ASCII eight characters at a time: records
+	// that end anywhere in a run, just before or after a multi-byte
+	// character, take exactly their characters.
+	const std::vector<std::string> wide = {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
+	for (const auto &w : wide) {
+		for (std::size_t before = 0; before < 20; before++) {
+			// Characters: `before` x 'a', the wide one, 11 x 'b'.
+			std::vector<std::string> chars(before, "a");
+			chars.push_back(w);
+			chars.insert(chars.end(), 11, "b");
+			std::string text;
+			for (const auto &c : chars)
+				text += c;
+			for (std::size_t cut = 1; cut < chars.size(); cut++) {
+				std::string first, second;
+				for (std::size_t i = 0; i < chars.size(); i++)
+					(i < cut ? first : second) += chars[i];
+				auto timing = ">" + std::to_string(cut) + "+1>" +
+					      std::to_string(chars.size() - cut);
+				ChunkDecoder dec;
+				auto out = decodeOne(msg(1, 0, timing, text), dec);
+				BOOST_REQUIRE_EQUAL(out.size(), 2u);
+				BOOST_TEST(out[0].data == first, before << "/" << cut);
+				BOOST_TEST(out[1].data == second, before << "/" << cut);
+			}
+			// One character too many is refused, not read past the end.
+			ChunkDecoder dec;
+			expectError(
+			    [&] {
+				    decodeOne(
+					msg(1, 0, ">" + std::to_string(chars.size() + 1), text),
+					dec);
+			    },
+			    {"out_txt has " + std::to_string(chars.size()) + " characters left"},
+			    "too many");
+		}
+	}
+}
+
 BOOST_AUTO_TEST_CASE(timing_against_the_text)
 {
 	struct Case {

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -61,6 +62,20 @@ inline Unit next(const unsigned char *p, std::size_t n) noexcept
 /// How many bytes at the end of @p text (0 to 3) begin a character that
 /// is not complete yet: the start of the next read may complete it.
 std::size_t incompleteTail(std::string_view text) noexcept;
+
+/// How many bytes of @p text, from its start and in steps of eight, are
+/// ASCII: a fast way over the plain text that most terminal output is.
+inline std::size_t asciiPrefix(std::string_view text) noexcept
+{
+	std::size_t i = 0;
+	for (; i + 8 <= text.size(); i += 8) {
+		std::uint64_t word;
+		std::memcpy(&word, text.data() + i, sizeof(word));
+		if ((word & 0x8080808080808080ull) != 0)
+			break;
+	}
+	return i;
+}
 
 /// Number of code points in valid UTF-8 @p text.
 inline std::size_t countChars(std::string_view text) noexcept
