@@ -35,11 +35,11 @@ public:
 	{
 		std::size_t start = txtPos_;
 		for (std::uint64_t i = 0; i < chars; i++) {
-			// Plain ASCII eight bytes (characters) at a time.
+			// Plain ASCII eight bytes (characters) at a time, leaving
+			// the last character to the step below.
 			if (chars - i > 8) {
-				auto ascii = std::min<std::size_t>(
-				    base::utf8::asciiPrefix(txt_.substr(txtPos_, chars - i - 1)),
-				    chars - i - 1);
+				auto ascii =
+				    base::utf8::asciiPrefix(txt_.substr(txtPos_, chars - i - 1));
 				txtPos_ += ascii;
 				i += ascii;
 			}

@@ -6,8 +6,6 @@
 #include <string>
 #include <utility>
 
-#include <time.h>
-
 #include "tlog/base/log.hpp"
 
 namespace tlog::sink {
