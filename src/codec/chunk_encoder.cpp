@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/codec/chunk_encoder.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <limits>
 #include <stdexcept>
@@ -420,6 +421,19 @@ void ChunkEncoder::finish()
 		addBinary(heldTs_[s], s == 1, bytes);
 	}
 	flush();
+}
+
+void ChunkEncoder::finishWithMessage(base::Timestamp ts)
+{
+	finish();
+	if (!ready_.empty())
+		return;
+	// No records, not even the window: "timing":"", a message the
+	// reference's readers and Cockpit play as nothing.
+	std::uint64_t ms = std::max(msOf(ts), lastMs_);
+	posMs_ = ms;
+	lastMs_ = ms;
+	finishMessage();
 }
 
 std::optional<base::Timestamp> ChunkEncoder::firstRecordTime() const noexcept

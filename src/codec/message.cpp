@@ -4,11 +4,13 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <system_error>
 
 #include "tlog/base/error.hpp"
 #include "tlog/base/utf8.hpp"
+#include "tlog/json/escape.hpp"
 #include "tlog/json/json_ref.hpp"
 
 namespace tlog::codec {
@@ -180,7 +182,108 @@ Message parseMessage(std::string_view text, std::string_view location)
 	m.inBin = f.bytes("in_bin");
 	m.outTxt = f.optionalText("out_txt");
 	m.outBin = f.bytes("out_bin");
+	m.signature = f.optionalText(kSignatureMember);
+	// true from a writer; "1" (or "") from rsyslog's template, which
+	// copies the journal's TLOG_END field.
+	if (auto end = root.member(kEndMember)) {
+		if (end->type() == JsonType::Boolean)
+			m.end = end->asBool();
+		else if (end->type() == JsonType::String &&
+			 (end->asString() == "1" || end->asString().empty()))
+			m.end = end->asString() == "1";
+		else
+			f.fail(kEndMember, "expected true, false, \"1\" or \"\"");
+	}
 	return m;
+}
+
+namespace {
+
+void appendNumber(std::string &out, std::uint64_t v)
+{
+	out += std::to_string(v);
+}
+
+void appendString(std::string &out, std::string_view name, std::string_view value)
+{
+	out += ",\"";
+	out += name;
+	out += "\":\"";
+	json::appendEscaped(out, value);
+	out += '"';
+}
+
+void appendBytes(std::string &out, std::string_view name, std::string_view bytes)
+{
+	out += ",\"";
+	out += name;
+	out += "\":[";
+	for (std::size_t i = 0; i < bytes.size(); i++) {
+		if (i != 0)
+			out += ',';
+		appendNumber(out, static_cast<unsigned char>(bytes[i]));
+	}
+	out += ']';
+}
+
+} // namespace
+
+std::string withMarks(std::string_view text, std::string_view signature, bool end)
+{
+	std::string out(text);
+	if (signature.empty() && !end)
+		return out;
+	auto close = out.rfind('}');
+	if (close == std::string::npos)
+		return out;
+	std::string marks;
+	if (!signature.empty())
+		appendString(marks, kSignatureMember, signature);
+	if (end) {
+		marks += ",\"";
+		marks += kEndMember;
+		marks += "\":true";
+	}
+	out.insert(close, marks);
+	return out;
+}
+
+std::string formatMessage(const Message &m)
+{
+	std::string out;
+	out.reserve(256 + m.timing.size() + m.inTxt.size() + m.outTxt.size() +
+		    4 * (m.inBin.size() + m.outBin.size()));
+	out += "{\"ver\":\"";
+	appendNumber(out, m.verMajor);
+	out += '.';
+	appendNumber(out, m.verMinor);
+	out += '"';
+	appendString(out, "host", m.envelope.host);
+	appendString(out, "rec", m.envelope.rec);
+	appendString(out, "user", m.envelope.user);
+	appendString(out, "term", m.envelope.term);
+	out += ",\"session\":";
+	appendNumber(out, m.envelope.session);
+	out += ",\"id\":";
+	appendNumber(out, m.id);
+	out += ",\"pos\":";
+	appendNumber(out, m.pos);
+	if (m.time) {
+		// Written as milliseconds: "1700000000.123".
+		auto ms = static_cast<std::uint64_t>(std::llround(*m.time * 1000));
+		out += ",\"time\":";
+		appendNumber(out, ms / 1000);
+		char frac[5];
+		std::snprintf(frac, sizeof(frac), ".%03u", static_cast<unsigned>(ms % 1000));
+		out += frac;
+	}
+	appendString(out, "timing", m.timing);
+	appendString(out, "in_txt", m.inTxt);
+	appendBytes(out, "in_bin", m.inBin);
+	appendString(out, "out_txt", m.outTxt);
+	appendBytes(out, "out_bin", m.outBin);
+	out += '}';
+	return out;
 }
 
 } // namespace tlog::codec

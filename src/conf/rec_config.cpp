@@ -39,6 +39,7 @@ void RecConfig::bind(ConfigSchema &schema)
 	schema.integer("limit.rate", limitRate, 0, kMaxLimit);
 	schema.integer("limit.burst", limitBurst, 0, kMaxLimit);
 	schema.string("limit.action", limitAction, {"pass", "delay", "drop"});
+	schema.string("sign.key", signKey);
 	// The writers' options, bound where the writers take them.
 	schema.string("file.path", writer.file.path);
 	schema.string("syslog.facility", writer.syslog.facility, sink::syslogFacilityNames());

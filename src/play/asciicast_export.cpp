@@ -156,7 +156,7 @@ void exportAsciicast(source::Reader &reader, const ExportOptions &options, int o
 			reader.onWaitFdReady();
 			continue;
 		}
-		auto message = codec::parseMessage(raw->text, raw->location);
+		auto message = source::parse(*raw);
 		if (!options.select.matches(message.envelope))
 			continue;
 		const std::string &id = message.envelope.rec;

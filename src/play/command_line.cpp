@@ -22,6 +22,7 @@ enum Code : int {
 	kSearch,
 	kListMatches,
 	kInput,
+	kVerify,
 };
 
 // One row per option; a row with a key sets it.
@@ -67,6 +68,7 @@ constexpr conf::Option kOptions[] = {
     {"resize", 0, no_argument, "resize"},
     {"raw-output", 0, no_argument, "raw_output"},
     {"input", kInput, required_argument},
+    {"verify", kVerify, required_argument},
     {"output", 'o', required_argument},
 };
 
@@ -178,6 +180,9 @@ CommandLine parseCommandLine(int argc, char *argv[])
 		case kInput:
 			result.inputPath = value;
 			break;
+		case kVerify:
+			result.verifyKey = value;
+			break;
 		case 'o':
 			result.exportPath = value;
 			break;
@@ -202,6 +207,10 @@ CommandLine parseCommandLine(int argc, char *argv[])
 		throw base::UsageError("--list-matches needs --search=PATTERN");
 	if (result.listMatches && (result.list || !result.exportFormat.empty()))
 		throw base::UsageError("--list-matches goes with neither --list nor --export");
+	if (!result.verifyKey.empty() &&
+	    (result.list || !result.exportFormat.empty() || result.listMatches))
+		throw base::UsageError(
+		    "--verify goes with none of --list, --export and --list-matches");
 	return result;
 }
 
@@ -250,6 +259,9 @@ std::string usageText()
 	       "      --search=PATTERN     the text the n and N keys look for on the screen\n"
 	       "      --list-matches       with --search: print the time and line of every place\n"
 	       "                           the text appears on the screen, instead of playing\n"
+	       "      --verify=KEY         check the recording's signatures with the public\n"
+	       "                           key KEY (PEM), or HOST.pub from directory KEY, and\n"
+	       "                           say whether it is intact to its signed end\n"
 	       "\n"
 	       "Selecting a recording (every reader):\n"
 	       "      --rec=ID             the recording with id ID\n"

@@ -28,6 +28,7 @@
 #include "tlog/play/player.hpp"
 #include "tlog/play/position.hpp"
 #include "tlog/play/text_views.hpp"
+#include "tlog/play/verify.hpp"
 #include "tlog/term/signal_set.hpp"
 
 namespace tlog::play {
@@ -399,6 +400,16 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 			options.duration.reset(); // the recorded length, unshortened
 		}
 	};
+	if (!request.verifyKey.empty()) {
+		if (spec.follow)
+			throw base::UsageError(
+			    "--verify reads a whole recording: it cannot --follow");
+		auto reader = source::makeReader(spec);
+		VerifyOptions verify{request.verifyKey, options.match, options.select};
+		if (!verifyRecording(*reader, verify, request.outFd))
+			throw std::runtime_error("the recording is not intact");
+		return 0;
+	}
 	if (request.listMatches) {
 		if (spec.follow)
 			throw base::UsageError(

@@ -73,7 +73,7 @@ std::vector<RecordingMessages> readRecordings(source::Reader &reader)
 				      " messages read, " + std::to_string(list.size()) +
 				      (list.size() == 1 ? " recording" : " recordings"));
 		messages++;
-		auto message = codec::parseMessage(raw->text, raw->location);
+		auto message = source::parse(*raw);
 		auto [it, added] = index.emplace(message.envelope.rec, list.size());
 		if (added)
 			list.push_back(RecordingMessages{message.envelope.rec, message, message});

@@ -4,13 +4,26 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <cerrno>
+
 #include <poll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "tlog/base/log.hpp"
+#include "tlog/base/process.hpp"
 #include "tlog/codec/message.hpp"
 #include "tlog/source/reader.hpp"
 
 namespace tlog::play {
+
+namespace {
+
+// How long a recording whose recorder is gone is still read for what it
+// sent last (journald writes entries a moment after it takes them).
+constexpr std::chrono::seconds kRecorderGrace{2};
+
+} // namespace
 
 RecordingStream::RecordingStream(source::Reader &reader, StreamOptions options,
 				 term::EventLoop &loop)
@@ -20,8 +33,58 @@ RecordingStream::RecordingStream(source::Reader &reader, StreamOptions options,
 						      reader_.onWaitFdReady();
 						      setAtReaderEnd(false);
 					      }),
-      retry_(loop, [this] { setAtReaderEnd(false); })
+      retry_(loop, [this] { setAtReaderEnd(false); }),
+      recorderWatch_(loop, [this](short) { onRecorderGone("ended"); }),
+      recorderGrace_(loop, [this] {
+	      recorderGone_ = true;
+	      setAtReaderEnd(atReaderEnd_);
+      })
 {
+}
+
+bool RecordingStream::following() const noexcept
+{
+	return reader_.waitFd() >= 0 || reader_.retryDelay().has_value();
+}
+
+void RecordingStream::watchRecorder()
+{
+	recorderChecked_ = true;
+	auto parts = base::parseRecordingId(*rec_);
+	// Another host's or another boot's recorder cannot be watched: its
+	// end mark is what ends following it.
+	if (!parts || parts->boot != base::bootId())
+		return;
+	int fd = static_cast<int>(::syscall(SYS_pidfd_open, parts->pid, 0));
+	if (fd < 0) {
+		if (errno == ESRCH)
+			onRecorderGone("is gone");
+		return;
+	}
+	recorderFd_ = base::UniqueFd(fd);
+	// The pid may be another process's by now.
+	auto stat = base::processStat(parts->pid);
+	if (!stat || stat->startTime != parts->startTime) {
+		onRecorderGone("is gone");
+		return;
+	}
+	recorderWatch_.watch(fd, POLLIN);
+}
+
+void RecordingStream::onRecorderGone(const std::string &why)
+{
+	recorderWatch_.unwatch();
+	recorderFd_ = base::UniqueFd();
+	if (recordingEnded_ || recorderGrace_.scheduled())
+		return;
+	auto parts = base::parseRecordingId(*rec_);
+	base::logLine("the recorder of " + *rec_ + " (pid " + std::to_string(parts->pid) + ") " +
+		      why +
+		      " without marking the recording's end: playing what it logged, "
+		      "then stopping");
+	// Its last messages may be in journald's queue still.
+	recorderGrace_.schedule(loop_.clock().monotonic() + kRecorderGrace);
+	setAtReaderEnd(false);
 }
 
 codec::ChunkDecoder RecordingStream::freshDecoder() const noexcept
@@ -31,13 +94,12 @@ codec::ChunkDecoder RecordingStream::freshDecoder() const noexcept
 
 bool RecordingStream::finished() const noexcept
 {
-	return reader_.finished();
+	return reader_.finished() || recordingEnded_ || recorderGone_;
 }
 
 bool RecordingStream::ended() const noexcept
 {
-	return atReaderEnd_ &&
-	       (reader_.finished() || (reader_.waitFd() < 0 && !retry_.scheduled()));
+	return atReaderEnd_ && (finished() || (reader_.waitFd() < 0 && !retry_.scheduled()));
 }
 
 void RecordingStream::setAtReaderEnd(bool atEnd)
@@ -56,7 +118,9 @@ void RecordingStream::setAtReaderEnd(bool atEnd)
 	// A source with nothing to wait on (a remote search) is asked again
 	// after the pause it names.
 	retry_.cancel();
-	if (atReaderEnd_ && fd < 0 && !reader_.finished())
+	if (atReaderEnd_ && rec_ && !recorderChecked_ && !finished() && following())
+		watchRecorder();
+	if (atReaderEnd_ && fd < 0 && !finished())
 		if (auto delay = reader_.retryDelay())
 			retry_.schedule(loop_.clock().monotonic() + *delay);
 }
@@ -69,7 +133,7 @@ bool RecordingStream::readMessage()
 		setAtReaderEnd(true);
 		return false;
 	}
-	auto message = codec::parseMessage(raw->text, raw->location);
+	auto message = source::parse(*raw);
 	if (!options_.select.matches(message.envelope))
 		return true;
 	const std::string &rec = message.envelope.rec;
@@ -79,6 +143,16 @@ bool RecordingStream::readMessage()
 		if (std::find(others_.begin(), others_.end(), rec) == others_.end())
 			others_.push_back(rec);
 		return true;
+	}
+
+	if (message.end && !recordingEnded_) {
+		recordingEnded_ = true;
+		recorderWatch_.unwatch();
+		recorderGrace_.cancel();
+		if (following())
+			base::logLine("the recording " + rec +
+				      " ended: its recorder marked its last "
+				      "message");
 	}
 
 	std::vector<codec::Packet> packets;

@@ -37,6 +37,10 @@ Rate limit:
       --limit-burst=BYTES    allow BYTES above the rate at once (default 32768)
       --limit-action=ACTION  above the limit: pass, delay or drop (default pass)
 
+Signing:
+      --sign-key=FILE        sign the recording with the Ed25519 private key
+                             in FILE (PEM; readable by its owner only)
+
 File writer:
   -o, --file-path=FILE       append messages to FILE (selects the file
                              writer unless -w is given too)
@@ -71,6 +75,7 @@ constexpr conf::Option kOptions[] = {
     {"limit-rate", 0, required_argument, "limit.rate"},
     {"limit-burst", 0, required_argument, "limit.burst"},
     {"limit-action", 0, required_argument, "limit.action"},
+    {"sign-key", 0, required_argument, "sign.key"},
     {"file-path", 'o', required_argument, "file.path"},
     {"syslog-facility", 0, required_argument, "syslog.facility"},
     {"syslog-priority", 0, required_argument, "syslog.priority"},

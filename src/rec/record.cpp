@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/rec/record.hpp"
 
+#include <cerrno>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/conf/rec_config.hpp"
@@ -33,6 +39,42 @@ std::unique_ptr<sink::Writer> openWriter(const conf::RecConfig &config,
 	return writer;
 }
 
+codec::SigningKey loadSigningKey(const std::string &path)
+{
+	std::string where = "sign.key " + path;
+	// Not through a link: whoever can plant one would choose our key.
+	base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
+	if (!fd)
+		throw base::ConfigError(where + ": " + std::strerror(errno));
+	struct stat st {};
+	if (::fstat(fd.get(), &st) < 0)
+		throw base::ConfigError(where + ": " + std::strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		throw base::ConfigError(where + ": not a regular file");
+	// A key others can read signs for them; one others can write is theirs.
+	if (st.st_uid != ::geteuid() && st.st_uid != 0)
+		throw base::ConfigError(where + ": owned by uid " + std::to_string(st.st_uid) +
+					", not by the recorder's user or root");
+	if ((st.st_mode & 077) != 0) {
+		char mode[8];
+		std::snprintf(mode, sizeof(mode), "%04o",
+			      static_cast<unsigned>(st.st_mode & 07777));
+		throw base::ConfigError(where + ": mode " + mode +
+					" lets others read or change it: chmod 600 it");
+	}
+	std::string pem;
+	char buf[4096];
+	for (;;) {
+		auto n = base::readSome(fd.get(), buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		pem.append(buf, static_cast<std::size_t>(n));
+		if (pem.size() > 65536)
+			throw base::ConfigError(where + ": too long for a key");
+	}
+	return codec::SigningKey::fromPem(pem, where);
+}
+
 RecordResult record(const conf::RecConfig &config, RecordRequest request, sink::Writer &writer)
 {
 	RecorderOptions options;
@@ -44,6 +86,8 @@ RecordResult record(const conf::RecConfig &config, RecordRequest request, sink::
 	options.logOutput = config.logOutput;
 	options.logWindow = config.logWindow;
 	options.afterSpawn = std::move(request.afterSpawn);
+	if (!config.signKey.empty())
+		options.signingKey = loadSigningKey(config.signKey);
 	codec::Envelope envelope = request.envelope ? std::move(*request.envelope) : makeEnvelope();
 	Recorder recorder(std::move(options), std::move(envelope), writer);
 	return recorder.run();

@@ -164,7 +164,12 @@ public:
 	RecordResult run();
 
 private:
-	void deliver();
+	/// Hands the encoder's finished messages to the writer. @p flushPoint:
+	/// the latency or a window change ended them, a signature is due;
+	/// @p end: the last of them ends the recording.
+	void deliver(bool flushPoint = false, bool end = false);
+	/// Ends the encoder's last message and delivers it marked as the end.
+	void deliverEnd();
 	/// After the writer failed on message @p failed: the messages after
 	/// it, which are lost with the recording, for the error (or "").
 	std::string lostAfter(std::uint64_t failed) noexcept;
@@ -216,6 +221,9 @@ private:
 	bool reaped_ = false;
 	std::optional<FlagsGuard> inFlags_, outFlags_, errFlags_;
 	std::optional<codec::ChunkEncoder> encoder_;
+	std::optional<codec::ChainSigner> signer_;
+	base::Timestamp lastSigned_{};
+	bool endDelivered_ = false;
 	term::EventLoop loop_;
 	term::FdWatch signalWatch_{loop_, [this](short) { onSignal(); }};
 	Relay input_{loop_, "input", codec::PacketType::Input,
@@ -242,7 +250,7 @@ private:
 	    },
 	    [this] {
 		    encoder_->flush();
-		    deliver();
+		    deliver(true);
 	    }};
 	// A writer whose service is away (journald restarting) holds messages
 	// and says when to try again.
@@ -306,6 +314,10 @@ Session::Session(const RecorderOptions &options, const codec::Envelope &envelope
 
 	auto start = base::monotonicNow();
 	encoder_.emplace(envelope_, payload_, start, base::realtimeNow());
+	if (options.signingKey) {
+		signer_.emplace(*options.signingKey, envelope_.rec);
+		lastSigned_ = start;
+	}
 	if (onPty && options.logWindow && window_)
 		encoder_->writeWindow(start, window_->cols, window_->rows);
 
@@ -363,13 +375,31 @@ std::string Session::lostAfter(std::uint64_t failed) noexcept
 	}
 }
 
-void Session::deliver()
+void Session::deliver(bool flushPoint, bool end)
 {
 	if (!encoder_->hasMessages())
 		return;
-	for (auto &m : encoder_->takeMessages()) {
-		sink::MessageFields fields{envelope_.host, envelope_.rec, envelope_.user,
-					   envelope_.session, m.id};
+	auto messages = encoder_->takeMessages();
+	bool due = flushPoint || end;
+	if (signer_ && !due) {
+		auto now = base::monotonicNow();
+		due = now - lastSigned_ >= options_.signInterval;
+	}
+	for (std::size_t i = 0; i < messages.size(); i++) {
+		auto &m = messages[i];
+		bool last = i + 1 == messages.size();
+		std::string signature;
+		// The first message is signed too: a signed recording says so
+		// from its start, and one cut short is told from one never signed.
+		if (signer_) {
+			signature =
+			    signer_->add(m.id, m.text, (due && last) || m.id == 1, end && last);
+			if (!signature.empty())
+				lastSigned_ = base::monotonicNow();
+		}
+		sink::MessageFields fields{envelope_.host,    envelope_.rec, envelope_.user,
+					   envelope_.session, m.id,	     signature,
+					   end && last};
 		try {
 			writer_.write(m.text, fields);
 		} catch (...) {
@@ -559,7 +589,7 @@ void Session::flushToTerminal(Relay &relay)
 void Session::saveRecording()
 {
 	encoder_->flush();
-	deliver();
+	deliver(true);
 	flushWriter();
 }
 
@@ -594,13 +624,21 @@ void Session::drain(Relay &relay)
 	recordHeld(relay);
 }
 
+void Session::deliverEnd()
+{
+	if (endDelivered_)
+		return;
+	endDelivered_ = true;
+	encoder_->finishWithMessage(base::monotonicNow());
+	deliver(true, true);
+}
+
 void Session::finish()
 {
 	drain(output_);
 	if (error_.from >= 0)
 		drain(error_);
-	encoder_->finish();
-	deliver();
+	deliverEnd();
 	flushWriter();
 	loop_.stop();
 }
@@ -708,8 +746,7 @@ RecordResult Session::run()
 		// the one reported.
 		if (!writerFailed_) {
 			try {
-				encoder_->finish();
-				deliver();
+				deliverEnd();
 				writer_.flush();
 			} catch (const std::exception &e) {
 				base::logLine("cannot log the end of the recording either: " +

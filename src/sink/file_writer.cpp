@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tlog/base/error.hpp"
+#include "tlog/codec/message.hpp"
 
 namespace tlog::sink {
 
@@ -114,9 +115,12 @@ FileWriter::FileWriter(std::string path) : path_(std::move(path))
 		base::throwErrno("opening " + path_);
 }
 
-void FileWriter::write(std::string_view message, const MessageFields &)
+void FileWriter::write(std::string_view message, const MessageFields &fields)
 {
-	line_.assign(message);
+	if (fields.signature.empty() && !fields.end)
+		line_.assign(message);
+	else
+		line_ = codec::withMarks(message, fields.signature, fields.end);
 	line_.push_back('\n');
 	std::string_view rest = line_;
 	// One write(2) per line keeps lines whole when several recorders

@@ -89,15 +89,16 @@ JournalWriter::~JournalWriter()
 
 int JournalWriter::send(const Held &m)
 {
-	return send(m.message, MessageFields{m.host, m.rec, m.user, m.session, m.id});
+	return send(m.message,
+		    MessageFields{m.host, m.rec, m.user, m.session, m.id, m.signature, m.end});
 }
 
 int JournalWriter::send(std::string_view message, const MessageFields &m)
 {
 	std::string msg = "MESSAGE=";
 	msg.append(message);
-	std::array<std::string, 5> extra;
-	std::array<iovec, 8> iov{};
+	std::array<std::string, 6> extra;
+	std::array<iovec, 10> iov{};
 	int n = 0;
 	auto add = [&](const std::string &s) {
 		iov[static_cast<std::size_t>(n)].iov_base = const_cast<char *>(s.data());
@@ -115,9 +116,17 @@ int JournalWriter::send(std::string_view message, const MessageFields &m)
 		extra[2] = "TLOG_SESSION=" + std::to_string(m.session);
 		extra[3] = "TLOG_ID=" + std::to_string(m.id);
 		extra[4] = "TLOG_HOST=" + std::string(m.host);
-		for (auto &e : extra)
-			add(e);
+		for (std::size_t i = 0; i < 5; i++)
+			add(extra[i]);
 	}
+	// The marks travel beside MESSAGE, which stays v2.3 as it is.
+	if (!m.signature.empty()) {
+		extra[5] = "TLOG_SIG=" + std::string(m.signature);
+		add(extra[5]);
+	}
+	static const std::string endField = "TLOG_END=1";
+	if (m.end)
+		add(endField);
 	return send_(iov.data(), n);
 }
 
@@ -193,7 +202,7 @@ void JournalWriter::hold(std::string_view message, const MessageFields &fields, 
 		noteOutage(error);
 	held_.push_back(Held{std::string(message), std::string(fields.rec),
 			     std::string(fields.user), std::string(fields.host), fields.session,
-			     fields.id});
+			     fields.id, std::string(fields.signature), fields.end});
 	heldBytes_ += message.size();
 }
 

@@ -11,7 +11,8 @@ void MemWriter::write(std::string_view message, const MessageFields &fields)
 		throw std::runtime_error("memory writer: simulated failure");
 	messages_.emplace_back(message);
 	fields_.push_back(Fields{std::string(fields.host), std::string(fields.rec),
-				 std::string(fields.user), fields.session, fields.id});
+				 std::string(fields.user), fields.session, fields.id,
+				 std::string(fields.signature), fields.end});
 }
 
 } // namespace tlog::sink

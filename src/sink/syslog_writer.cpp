@@ -14,6 +14,7 @@
 
 #include "tlog/base/clock.hpp"
 #include "tlog/base/error.hpp"
+#include "tlog/codec/message.hpp"
 
 namespace tlog::sink {
 
@@ -108,7 +109,7 @@ void SyslogWriter::connect()
 	fd_ = std::move(fd);
 }
 
-void SyslogWriter::write(std::string_view message, const MessageFields &)
+void SyslogWriter::write(std::string_view message, const MessageFields &fields)
 {
 	// RFC 3164 header: local time, day of month padded with a space.
 	std::time_t now = std::time(nullptr);
@@ -119,7 +120,10 @@ void SyslogWriter::write(std::string_view message, const MessageFields &)
 			      kMonths[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 			      static_cast<int>(pid_));
 	datagram_.assign(head, static_cast<std::size_t>(n));
-	datagram_.append(message);
+	if (fields.signature.empty() && !fields.end)
+		datagram_.append(message);
+	else
+		datagram_.append(codec::withMarks(message, fields.signature, fields.end));
 
 	auto deadline = base::monotonicNow() + retryFor_;
 	bool reconnected = false;

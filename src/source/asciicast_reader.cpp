@@ -584,7 +584,7 @@ RawMessage AsciicastReader::close()
 		m += ",\"time\":" + formatMs(static_cast<std::uint64_t>(*startMs_) + pos_);
 	m += ",\"timing\":\"" + timing_ + R"(","in_txt":")" + inTxt_ +
 	     R"(","in_bin":[],"out_txt":")" + outTxt_ + R"(","out_bin":[]})";
-	return RawMessage{std::move(m), location_};
+	return RawMessage{std::move(m), location_, {}, false};
 }
 
 std::optional<RawMessage> AsciicastReader::read()

@@ -209,7 +209,7 @@ void ElasticReader::fetchPage()
 		    text == lastText_) {
 			continue;
 		}
-		page_.push_back(RawMessage{text, locationOf(hit)});
+		page_.push_back(RawMessage{text, locationOf(hit), {}, false});
 		lastText_ = std::move(text);
 		searchAfter_ = *sort;
 	}

@@ -146,7 +146,8 @@ std::optional<RawMessage> FdReader::takeLine(std::size_t end, std::size_t next)
 					" bytes");
 	std::optional<RawMessage> message;
 	if (!isBlank(line))
-		message = RawMessage{std::string(line), displayName_ + ":" + std::to_string(line_)};
+		message = RawMessage{
+		    std::string(line), displayName_ + ":" + std::to_string(line_), {}, false};
 	start_ = next;
 	scan_ = next;
 	return message;

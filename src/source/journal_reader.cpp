@@ -284,7 +284,11 @@ std::optional<RawMessage> JournalReader::read()
 				continue;
 			}
 		}
-		return RawMessage{std::move(*message), "journal entry " + cursor_};
+		RawMessage raw{std::move(*message), "journal entry " + cursor_, {}, false};
+		if (auto sig = getField(j, "TLOG_SIG"))
+			raw.signature = std::move(*sig);
+		raw.end = getField(j, "TLOG_END") == "1";
+		return raw;
 	}
 	return std::nullopt;
 }

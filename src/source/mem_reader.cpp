@@ -25,7 +25,7 @@ std::optional<RawMessage> MemReader::read()
 	if (next_ >= messages_.size())
 		return std::nullopt;
 	next_++;
-	return RawMessage{messages_[next_ - 1], name_ + ":" + std::to_string(next_)};
+	return RawMessage{messages_[next_ - 1], name_ + ":" + std::to_string(next_), {}, false};
 }
 
 int MemReader::waitFd() const noexcept

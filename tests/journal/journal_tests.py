@@ -469,6 +469,135 @@ def case_forged(tlog_rec, tlog_play):
             f"a recording no entry of whose fits its id is not listed: {r.stdout!r}")
 
 
+def make_keys(directory):
+    """An Ed25519 key pair made as tlog-rec(8) says, the private key 0600."""
+    key, pub = os.path.join(directory, "sign.key"), os.path.join(directory, "sign.pub")
+    for argv in (["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
+                 ["openssl", "pkey", "-in", key, "-pubout", "-out", pub]):
+        r = t.run(argv)
+        t.check(r.returncode == 0, f"{argv}: {r.stderr!r}")
+    os.chmod(key, 0o600)
+    return key, pub
+
+
+class LiveGroup:
+    """tlog-rec in a session of its own, so that it and its program can be
+    killed at once, as a crash would end it (no end marked)."""
+
+    def __init__(self, tlog_rec, command, args=()):
+        self.proc = subprocess.Popen([tlog_rec, "--latency=1", *args, *command],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, env=t.test_env(),
+                                     start_new_session=True)
+        self.rec = rec_id_of(self.proc.pid)
+
+    def kill(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+
+def follow_until_exit(tlog_play, rec, during, timeout=60.0):
+    """Follows @rec, calls @during once the player runs, and waits for the
+    player to end by itself: (exit status, stdout, stderr)."""
+    player = subprocess.Popen([tlog_play, "-r", "journal", f"--rec={rec}", "--follow"],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=t.test_env())
+    try:
+        during()
+        try:
+            out, err = player.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise t.Failure(f"--follow still waiting {timeout:.0f}s after the recording ended")
+        return player.returncode, out, err.decode(errors="replace")
+    finally:
+        if player.poll() is None:
+            player.kill()
+            player.wait()
+
+
+def case_follow_end(tlog_rec, tlog_play):
+    """--follow stops by itself once the recording has ended: at the entry
+    the recorder marked as its last (TLOG_END=1), or, when the recorder on
+    this host was killed and marked nothing, once it is gone. Before, it
+    waited for ever."""
+    live = Recording(tlog_rec, ["sh", "-c", "echo end-tick-1; sleep 1; echo end-tick-2"],
+                     ["--latency=1"])
+    wait_entries(live.rec, 1)
+    code, out, err = follow_until_exit(tlog_play, live.rec, lambda: live.finish())
+    t.check(code == 0 and b"end-tick-1" in out and b"end-tick-2" in out,
+            f"follow to the marked end: exit {code}, {out!r}, {err!r}")
+    t.check("ended: its recorder marked its last message" in err, f"not said: {err!r}")
+    last = entries(live.rec)[-1]
+    t.check(last.get("TLOG_END") == "1", f"the last entry is not marked: {last}")
+    t.check(all("TLOG_END" not in e for e in entries(live.rec)[:-1]), "a middle entry marked")
+
+    killed = LiveGroup(tlog_rec, ["sh", "-c", "echo killed-tick; exec sleep 600"])
+    try:
+        wait_entries(killed.rec, 1)
+        code, out, err = follow_until_exit(tlog_play, killed.rec, killed.kill)
+    finally:
+        killed.kill()
+    t.check(code == 0 and b"killed-tick" in out, f"follow a killed recorder: exit {code}, "
+            f"{out!r}, {err!r}")
+    t.check("without marking the recording's end" in err, f"not said: {err!r}")
+    t.check(all("TLOG_END" not in e for e in entries(killed.rec)), "a killed recorder marked")
+
+
+def case_signed(tlog_rec, tlog_play):
+    """A signed recording in the journal: TLOG_SIG beside an unchanged
+    MESSAGE, --verify says intact; with another key, or cut short by a
+    crash, it says NOT INTACT and exits 1; an unsigned one is unsigned."""
+    with tempfile.TemporaryDirectory() as tmp:
+        key, pub = make_keys(tmp)
+        rec = record(tlog_rec, ["sh", "-c", "for i in $(seq 1 300); do echo signed-$i; done"],
+                     ["--payload=256", f"--sign-key={key}"]).rec
+        # Complete once the entry marked as the end is in.
+        deadline = time.monotonic() + 30
+        while True:
+            found = entries(rec)
+            if (found and found[-1].get("TLOG_END") == "1") or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        t.check(len(found) > 5 and found[-1].get("TLOG_END") == "1",
+                f"{len(found)} entries, the last one not marked as the end")
+        for e in found:
+            m = json.loads(e["MESSAGE"])
+            t.check("tlog_sig" not in m and "tlog_end" not in m, f"marks in MESSAGE: {m}")
+        t.check("TLOG_SIG" in found[0] and "TLOG_SIG" in found[-1],
+                "the first and the last entry are not signed")
+        r = play(tlog_play, [f"--rec={rec}", f"--verify={pub}"])
+        t.check(r.stdout.decode().startswith(f"{rec}: intact: messages 1-{len(found)}"),
+                f"--verify: {r.stdout!r}")
+        # A directory of host keys, HOST.pub.
+        hosts = os.path.join(tmp, "hosts")
+        os.mkdir(hosts)
+        shutil.copy(pub, os.path.join(hosts, found[0]["TLOG_HOST"] + ".pub"))
+        play(tlog_play, [f"--rec={rec}", f"--verify={hosts}"])
+
+        _, other = make_keys(os.path.join(tmp, "hosts"))
+        r = play(tlog_play, [f"--rec={rec}", f"--verify={other}"], check_ok=False)
+        t.check(r.returncode == 1 and b"NOT INTACT: message 1: the signature does not match"
+                in r.stdout, f"another key: {r.returncode} {r.stdout!r} {r.stderr!r}")
+
+        cut = LiveGroup(tlog_rec, ["sh", "-c", "echo cut-1; exec sleep 600"],
+                        [f"--sign-key={key}"])
+        try:
+            wait_entries(cut.rec, 1)
+        finally:
+            cut.kill()
+        r = play(tlog_play, [f"--rec={cut.rec}", f"--verify={pub}"], check_ok=False)
+        t.check(r.returncode == 1 and b"NOT INTACT: no signed end after message 1" in r.stdout,
+                f"cut short: {r.returncode} {r.stdout!r} {r.stderr!r}")
+
+        plain = record(tlog_rec, ["echo", "plain"]).rec
+        r = play(tlog_play, [f"--rec={plain}", f"--verify={pub}"], check_ok=False)
+        t.check(r.returncode == 1 and b"NOT INTACT: unsigned" in r.stdout,
+                f"unsigned: {r.returncode} {r.stdout!r}")
+
+
 def harness(command):
     pidfile = os.environ.get("TLOG_TEST_JOURNALD_PIDFILE")
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support",

@@ -102,7 +102,7 @@ tlog::sink::JournalWriter::Options smallOptions()
 
 tlog::sink::MessageFields fieldsFor(std::uint64_t id)
 {
-	return {"h", "r", "u", 1, id};
+	return {"h", "r", "u", 1, id, {}, false};
 }
 
 } // namespace
@@ -199,7 +199,8 @@ BOOST_AUTO_TEST_CASE(round_trip_through_the_journal)
 	    "test-" + std::to_string(::getpid()) + "-" +
 	    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
 	auto w = makeJournal(true);
-	w->write(R"({"ver":"2.3","id":5})", {"host.example", rec, "alice", 42, 5});
+	// Marked as a signed end: the marks travel as fields beside MESSAGE.
+	w->write(R"({"ver":"2.3","id":5})", {"host.example", rec, "alice", 42, 5, "c2ln", true});
 
 	sd_journal *raw = nullptr;
 	BOOST_REQUIRE(sd_journal_open(&raw, SD_JOURNAL_LOCAL_ONLY) >= 0);
@@ -225,6 +226,8 @@ BOOST_AUTO_TEST_CASE(round_trip_through_the_journal)
 	BOOST_TEST(field(j.get(), "TLOG_ID") == "5");
 	BOOST_TEST(field(j.get(), "TLOG_HOST") == "host.example");
 	BOOST_TEST(field(j.get(), "SYSLOG_IDENTIFIER") == "test_sink_journal");
+	BOOST_TEST(field(j.get(), "TLOG_SIG") == "c2ln");
+	BOOST_TEST(field(j.get(), "TLOG_END") == "1");
 }
 
 BOOST_AUTO_TEST_CASE(pacing_keeps_within_the_rate_limit_and_loses_nothing)

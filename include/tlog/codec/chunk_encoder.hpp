@@ -64,6 +64,10 @@ public:
 	/// Ends the recording: held partial characters become binary records,
 	/// then flush().
 	void finish();
+	/// finish(), and when that leaves no message to hand over, an empty
+	/// one at @p ts (not before the last record): the recording's last
+	/// message, which a writer can mark as its end.
+	void finishWithMessage(base::Timestamp ts);
 
 	/// Time of the first record of the unfinished message, if any: the
 	/// caller flushes at this + latency.

@@ -34,7 +34,28 @@ struct Message {
 	std::string timing;
 	std::string inTxt, outTxt; ///< UTF-8 text (empty when left out)
 	std::string inBin, outBin; ///< raw bytes of the invalid sequences
+	/// Marks a writer adds beside the v2.3 fields (see withMarks()):
+	/// the message's signature (base64; empty: none) and whether the
+	/// recorder ended the recording with it.
+	std::string signature;
+	bool end = false;
 };
+
+/// The members withMarks() adds; readers of v2.3 (the reference's
+/// tlog-play, Cockpit) pass them by.
+inline constexpr std::string_view kSignatureMember = "tlog_sig";
+inline constexpr std::string_view kEndMember = "tlog_end";
+
+/// @p text (a JSON object) with "tlog_sig" (when @p signature is not
+/// empty) and "tlog_end":true (when @p end) added at its end: how the file
+/// and syslog writers carry what the journal writer puts in fields.
+std::string withMarks(std::string_view text, std::string_view signature, bool end);
+
+/// @p m as the encoder writes it: the canonical form a signature covers,
+/// the same bytes as the encoder's text for any message it made, however
+/// a store re-encoded the JSON. Marks are left out.
+/// Throws: std::bad_alloc.
+std::string formatMessage(const Message &m);
 
 /// Parses and validates one JSON message (one line of a file, one
 /// journal MESSAGE). @p location names it in errors ("rec.log:12",

@@ -24,6 +24,9 @@ struct RecConfig {
 	std::int64_t limitRate = 16384;	  ///< bytes/s
 	std::int64_t limitBurst = 32768;  ///< bytes
 	std::string limitAction = "pass"; ///< pass, delay or drop
+	/// The host's Ed25519 private key (PEM) signing the recordings;
+	/// empty: not signed.
+	std::string signKey;
 	/// The writer ("writer": journal, syslog or file) with each writer's
 	/// options: the "file", "syslog" and "journal" keys are bound to its
 	/// fields.

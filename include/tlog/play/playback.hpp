@@ -26,6 +26,7 @@ struct PlaybackRequest {
 	std::string search;	  ///< the pattern for n/N and listMatches
 	bool listMatches = false; ///< print where the pattern shows instead of playing
 	std::string inputPath;	  ///< where recorded input is written; empty: nowhere
+	std::string verifyKey;	  ///< check the signatures with this key (file or directory)
 };
 
 /// The reader description @p config makes: the selection (rec or

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tlog/base/clock.hpp"
+#include "tlog/base/unique_fd.hpp"
 #include "tlog/codec/chunk_decoder.hpp"
 #include "tlog/codec/packet.hpp"
 #include "tlog/play/idle_limit.hpp"
@@ -63,7 +64,9 @@ public:
 	/// At the reader's end, and nothing more will come: the reader is
 	/// finished, or it offers nothing to wait on.
 	bool ended() const noexcept;
-	/// The reader says its last empty read() was the end.
+	/// Nothing more will come: the reader says its last empty read() was
+	/// the end, or the recording ended (a message marked as its end was
+	/// read, or, following, its recorder on this host is gone).
 	bool finished() const noexcept;
 
 	/// The time of the first message of the recording (where a clock
@@ -102,6 +105,11 @@ public:
 
 private:
 	void setAtReaderEnd(bool atEnd);
+	/// Following, at the reader's end: the recorder of the recording, when
+	/// it ran on this boot of this host, is watched until it is gone.
+	void watchRecorder();
+	void onRecorderGone(const std::string &why);
+	bool following() const noexcept;
 	codec::ChunkDecoder freshDecoder() const noexcept;
 
 	source::Reader &reader_;
@@ -125,6 +133,14 @@ private:
 	// offers nothing to wait on.
 	term::FdWatch readerWatch_;
 	term::Timer retry_;
+	bool recordingEnded_ = false; // a message marked as the end was read
+	bool recorderChecked_ = false;
+	base::UniqueFd recorderFd_; // a pidfd of the live recording's recorder
+	term::FdWatch recorderWatch_;
+	// The recorder is gone: what it sent last may still be on its way into
+	// the store; the recording ends when this expires.
+	term::Timer recorderGrace_;
+	bool recorderGone_ = false;
 };
 
 } // namespace tlog::play

@@ -44,6 +44,12 @@ struct RecordRequest {
 std::unique_ptr<sink::Writer> openWriter(const conf::RecConfig &config,
 					 const std::string &identifier);
 
+/// The signing key at @p path (sign.key): a regular file, not a link,
+/// owned by the recorder's user (the tlog user for tlog-rec-session) or
+/// root, that no one else may read or write.
+/// Throws: base::ConfigError naming the path and what is wrong with it.
+codec::SigningKey loadSigningKey(const std::string &path);
+
 /// Records one program as @p config says into @p writer (borrowed; from
 /// openWriter()). @p config must have been validated.
 /// Throws: whatever Recorder::run() and the hook throw.

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tlog/codec/message.hpp"
+#include "tlog/codec/signature.hpp"
 
 namespace tlog::sink {
 class Writer;
@@ -44,6 +45,11 @@ struct RecorderOptions {
 	/// (its writer was made and checked before). An exception ends the recording before it
 	/// began (the program is hung up).
 	std::function<void(int ptyMaster)> afterSpawn;
+	/// Signs the recording (see codec/signature.hpp): every message is
+	/// chained, and one is signed at each flush point (the latency, the
+	/// end) and at least every signInterval while data flows.
+	std::optional<codec::SigningKey> signingKey;
+	std::chrono::milliseconds signInterval{1000};
 };
 
 /// How a recording ended.

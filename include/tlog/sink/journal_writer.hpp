@@ -95,6 +95,8 @@ private:
 		std::string rec, user, host;
 		std::uint32_t session = 0;
 		std::uint64_t id = 0;
+		std::string signature;
+		bool end = false;
 	};
 	int send(const Held &m);
 	/// Sends one entry; the recorder's common case, without a copy.

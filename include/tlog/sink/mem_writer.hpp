@@ -23,6 +23,8 @@ public:
 		std::string user;
 		std::uint32_t session = 0;
 		std::uint64_t id = 0;
+		std::string signature;
+		bool end = false;
 	};
 
 	/// Throws: std::runtime_error once failAfter() messages were taken.

@@ -18,6 +18,10 @@ struct MessageFields {
 	std::string_view user;
 	std::uint32_t session = 0;
 	std::uint64_t id = 0;
+	/// The message's signature (base64), empty when it has none.
+	std::string_view signature;
+	/// The recorder ends the recording with this message.
+	bool end = false;
 };
 
 /// Where finished messages go. Writers receive whole messages only, at

@@ -6,13 +6,30 @@
 #include <stdexcept>
 #include <string>
 
+#include "tlog/codec/message.hpp"
+
 namespace tlog::source {
 
 /// One message as it came from storage, with where it came from.
 struct RawMessage {
 	std::string text;     ///< the JSON message
 	std::string location; ///< "FILE:LINE", a journal cursor, an ES id
+	/// Marks stored beside the message (the journal's TLOG_SIG and
+	/// TLOG_END); in a file or a document they are members of the JSON.
+	std::string signature;
+	bool end = false;
 };
+
+/// Parses @p raw (codec::parseMessage()) with the marks stored beside it.
+/// Throws: base::FormatError naming raw.location.
+inline codec::Message parse(const RawMessage &raw)
+{
+	codec::Message m = codec::parseMessage(raw.text, raw.location);
+	if (m.signature.empty())
+		m.signature = raw.signature;
+	m.end = m.end || raw.end;
+	return m;
+}
 
 /// Where messages come from, oldest first.
 class Reader {
