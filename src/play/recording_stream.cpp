@@ -118,7 +118,8 @@ void RecordingStream::setAtReaderEnd(bool atEnd)
 	// A source with nothing to wait on (a remote search) is asked again
 	// after the pause it names.
 	retry_.cancel();
-	if (atReaderEnd_ && rec_ && !recorderChecked_ && !finished() && following())
+	if (atReaderEnd_ && rec_ && !recorderChecked_ && !finished() && following() &&
+	    reader_.direct())
 		watchRecorder();
 	if (atReaderEnd_ && fd < 0 && !finished())
 		if (auto delay = reader_.retryDelay())

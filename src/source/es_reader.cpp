@@ -209,11 +209,34 @@ void ElasticReader::fetchPage()
 		    text == lastText_) {
 			continue;
 		}
+		if (follow_ && !acceptInOrder(*source)) {
+			// Searched again from the last message taken.
+			drained_ = page_.empty();
+			return;
+		}
 		page_.push_back(RawMessage{text, locationOf(hit), {}, false});
 		lastText_ = std::move(text);
 		searchAfter_ = *sort;
 	}
 	drained_ = n == 0;
+}
+
+bool ElasticReader::acceptInOrder(const JsonRef &source)
+{
+	auto rec = source.member("rec");
+	auto id = source.member("id");
+	if (!rec || rec->type() != JsonType::String || !id || id->type() != JsonType::Int ||
+	    id->asInt() < 1)
+		return true; // malformed: the decoder says so
+	auto next = static_cast<std::uint64_t>(id->asInt());
+	auto &last = lastIds_[std::string(rec->asString())];
+	if (next > last + 1 && gapSearches_ < kGapSearches) {
+		gapSearches_++;
+		return false;
+	}
+	gapSearches_ = 0;
+	last = std::max(last, next);
+	return true;
 }
 
 std::unique_ptr<Reader> makeElasticReader(const ReaderSpec &spec)

@@ -225,7 +225,53 @@ def case_follow(tlog_rec, tlog_play):
         os.rmdir(tmp)
 
 
-CASES = {"play": case_play, "faults": case_faults, "follow": case_follow}
+def case_follow_order(tlog_rec, tlog_play):
+    """--follow when a message becomes searchable after a later one (shards
+    refresh apart): the player waits at the gap instead of skipping the
+    message (which, before, ended playback with "message N missing"), and
+    stops by itself at the recording's marked end."""
+    tmp = tempfile.mkdtemp(prefix="tlog-es-rec-")
+    es = Standin(tmp)
+    proc = None
+    try:
+        messages, output = make_recording(tlog_rec, tmp, payload=2048)
+        t.check(len(messages) >= 6 and messages[-1].get("tlog_end") is True,
+                f"want several messages, the last marked: {len(messages)}")
+        rec = messages[0]["rec"]
+        late = len(messages) // 2
+        es.load("tlog", messages[:late])
+        head = play(tlog_play, es, [f"--rec={rec}"]).stdout
+        es.load("tlog", messages[late + 1:])
+        proc = subprocess.Popen([tlog_play, "-r", "es", f"--es-baseurl={es.url}/tlog/_search",
+                                 f"--rec={rec}", "--follow"], env=t.test_env(),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        got = read_until(proc, head, 30)
+        t.check(got == head, f"before the gap: {len(got)} of {len(head)} bytes")
+        # Searched at least twice more while the gap stands: it was waited at.
+        searches = es.stats()["search"]
+        while es.stats()["search"] < searches + 2:
+            if proc.poll() is not None:
+                raise t.Failure(f"tlog-play ended at the gap: {proc.stderr.read()!r}")
+            time.sleep(0.05)
+        es.load("tlog", [messages[late]])
+        out, err = proc.communicate(timeout=60)
+        t.check(proc.returncode == 0 and b"missing" not in err,
+                f"tlog-play: {t.describe_status(proc.returncode)} {err!r}")
+        t.check_equal(got + out, output, "es --follow across a late message")
+        t.check(b"ended: its recorder marked its last message" in err, f"not said: {err!r}")
+    finally:
+        if proc and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        es.close()
+        for name in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, name))
+        os.rmdir(tmp)
+
+
+CASES = {"play": case_play, "faults": case_faults, "follow": case_follow,
+         "follow_order": case_follow_order}
 
 
 def main():

@@ -420,7 +420,14 @@ def check_documents(es, rec, entries, uid):
         check_timestamp(rec, n, doc)
         rest = dict(doc)
         del rest["timestamp"]
-        t.check(rest == json.loads(message),
+        # The end mark, in the document either way: from the journal's
+        # TLOG_END (the template) or inside the syslog message.
+        expected = json.loads(message)
+        expected.pop("tlog_end", None)
+        end = rest.pop("tlog_end", None)
+        t.check(end == (True if n == len(docs) else None),
+                f"{rec}: document {n} of {len(docs)} has tlog_end {end!r}")
+        t.check(rest == expected,
                 f"{rec}: document {n} differs from its journal message: "
                 f"{json.dumps(rest)[:200]} vs {message[:200]}")
     return docs
@@ -565,6 +572,31 @@ def case_journal(args):
               f"rsyslog in {seconds:.2f}s: {len(entries) / seconds:.0f} messages/s, "
               f"{total / seconds / 1e6:.1f} MB/s")
         t.check_equal(play_es(tlog_play, es, rec), output, "tlog-play -r es after a flood")
+
+        # A signed recording: the template adds TLOG_SIG to the documents,
+        # and --verify over Elasticsearch finds it intact.
+        keys = tempfile.mkdtemp(prefix="tlog-keys-")
+        try:
+            os.chmod(keys, 0o755)
+            key, pub = os.path.join(keys, "sign.key"), os.path.join(keys, "sign.pub")
+            for argv in (["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
+                         ["openssl", "pkey", "-in", key, "-pubout", "-out", pub]):
+                t.check(t.run(argv).returncode == 0, f"{argv} failed")
+            os.chmod(key, 0o600)
+            os.chown(key, nobody.pw_uid, nobody.pw_gid)
+            rec, output, entries = record(tlog_rec, MANY_LINES, nobody,
+                                          ["--payload=512", f"--sign-key={key}"])
+            shipped.append(rec)
+            wait_documents(es, rsyslogd, rec, len(entries))
+            docs = es.documents(rec)
+            t.check("tlog_sig" in docs[0] and "tlog_sig" in docs[-1],
+                    f"{rec}: no tlog_sig in the first or last document")
+            r = t.run([tlog_play, "-r", "es", f"--es-baseurl={es.url}/{INDEX}/_search",
+                       f"--rec={rec}", f"--verify={pub}"], env=t.test_env(), timeout=60)
+            t.check(r.returncode == 0 and b": intact: " in r.stdout,
+                    f"--verify over Elasticsearch: {r.returncode} {r.stdout!r} {r.stderr!r}")
+        finally:
+            shutil.rmtree(keys)
 
         finish(tmp, rsyslogd, shipped, other)
         # imjournal writes its state when it ends: in the work directory.

@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,9 +27,18 @@ class ElasticReader : public Reader {
 public:
 	/// Reads what @p spec's query and @p select (as selectionQuery())
 	/// match. With @p follow the reader is never finished(): read() asks
-	/// again after retryDelay() when the hits run out.
+	/// again after retryDelay() when the hits run out. Following, a
+	/// message that is not searchable yet while a later one of its
+	/// recording is (shards refresh apart) is waited for: the page stops
+	/// before the gap and the next search starts there again, for
+	/// kGapSearches searches, after which the gap is passed on to the
+	/// player (which reports the missing messages).
 	/// Throws: base::ConfigError for a missing URL or query.
 	ElasticReader(ElasticSpec spec, const Selection &select, bool follow);
+
+	/// How many searches in a row a gap is waited for (with the growing
+	/// retryDelay(), some 8 s).
+	static constexpr unsigned kGapSearches = 6;
 
 	/// Throws: std::runtime_error naming the URL and the server's reason,
 	/// std::system_error (transport, after the last attempt),
@@ -36,6 +47,8 @@ public:
 	/// When the hits run out, the next read() asks again after this
 	/// (growing while nothing new arrives).
 	std::optional<std::chrono::milliseconds> retryDelay() const noexcept override;
+	/// Fed through rsyslog: a recorder gone says nothing of what is to come.
+	bool direct() const noexcept override { return false; }
 	bool finished() const noexcept override { return !follow_; }
 	std::string name() const override { return spec_.baseUrl; }
 
@@ -44,6 +57,9 @@ public:
 
 private:
 	void fetchPage();
+	/// Following: true when @p source (a hit's _source) is the next
+	/// message of its recording, or its gap was waited for long enough.
+	bool acceptInOrder(const json::JsonRef &source);
 
 	ElasticSpec spec_;
 	bool follow_;
@@ -53,6 +69,10 @@ private:
 	std::string lastText_;			   // and its _source
 	bool drained_ = false;			   // the last page came back empty
 	std::chrono::milliseconds idleDelay_{250};
+	// Following: the last id taken of each recording, and how many
+	// searches in a row stopped at the same gap in its ids.
+	std::map<std::string, std::uint64_t> lastIds_;
+	unsigned gapSearches_ = 0;
 };
 
 /// @p query (query-string syntax, may be empty) with @p select's terms

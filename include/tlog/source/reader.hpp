@@ -53,6 +53,14 @@ public:
 	/// is finished at its first nullopt.
 	virtual bool finished() const noexcept { return waitFd() < 0; }
 
+	/// True when messages come straight from the recorder (the file it
+	/// appends to, the journal it logs to), so that once the recorder is
+	/// gone, what it sent shows up within moments; false for a store fed
+	/// through others with no bound on the delay (Elasticsearch, through
+	/// rsyslog). A follower ends a recording whose recorder died only
+	/// for a direct source.
+	virtual bool direct() const noexcept { return true; }
+
 	/// What the messages come from, for diagnostics: a file path, "the
 	/// journal".
 	virtual std::string name() const { return "the recording"; }
