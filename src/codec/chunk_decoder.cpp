@@ -141,11 +141,16 @@ std::optional<Gap> ChunkDecoder::decode(const Message &message, std::string_view
 		if (message.id > lastId_ + 1) {
 			gap = Gap{lastId_ + 1, message.id - 1};
 			if (!lax_)
-				fail("id", std::to_string(message.id) + " follows " +
-					       std::to_string(lastId_) + ": messages " +
-					       std::to_string(gap->firstMissing) + "-" +
-					       std::to_string(gap->lastMissing) +
-					       " are missing (use --lax to play on)");
+				fail("id",
+				     std::to_string(message.id) + " follows " +
+					 std::to_string(lastId_) + ": " +
+					 (gap->firstMissing == gap->lastMissing
+					      ? "message " + std::to_string(gap->firstMissing) +
+						    " is missing"
+					      : "messages " + std::to_string(gap->firstMissing) +
+						    "-" + std::to_string(gap->lastMissing) +
+						    " are missing") +
+					 " (use --lax to play on)");
 		}
 	}
 	if (message.pos > kMaxMs)

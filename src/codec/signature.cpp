@@ -82,10 +82,24 @@ MessageChain::MessageChain(std::string_view rec) : ctx_(EVP_MD_CTX_new(), EVP_MD
 	hash(kChainLabel, rec, {});
 }
 
+namespace {
+
+// Fetched once: EVP_sha256() makes every init look the algorithm up
+// again, which costs more than hashing a short message.
+const EVP_MD *sha256()
+{
+	static EVP_MD *md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+	if (md == nullptr)
+		throw std::runtime_error("SHA-256 is not available (OpenSSL)");
+	return md;
+}
+
+} // namespace
+
 void MessageChain::hash(std::string_view a, std::string_view b, std::string_view c)
 {
 	unsigned int n = 0;
-	bool ok = EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) == 1 &&
+	bool ok = EVP_DigestInit_ex2(ctx_.get(), sha256(), nullptr) == 1 &&
 		  EVP_DigestUpdate(ctx_.get(), a.data(), a.size()) == 1 &&
 		  EVP_DigestUpdate(ctx_.get(), b.data(), b.size()) == 1 &&
 		  EVP_DigestUpdate(ctx_.get(), c.data(), c.size()) == 1 &&

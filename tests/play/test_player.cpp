@@ -257,7 +257,7 @@ BOOST_AUTO_TEST_CASE(gap_stops_without_lax)
 	// What came before the gap was played.
 	BOOST_TEST(run.out == "a1");
 	BOOST_TEST(run.error.find("mem:2: ") == 0, run.error);
-	BOOST_TEST(run.error.find("2-2 are missing") != std::string::npos, run.error);
+	BOOST_TEST(run.error.find("message 2 is missing") != std::string::npos, run.error);
 }
 
 BOOST_AUTO_TEST_CASE(gap_is_reported_with_lax)
