@@ -270,8 +270,60 @@ def case_follow_order(tlog_rec, tlog_play):
         os.rmdir(tmp)
 
 
+def case_verify(tlog_rec, tlog_play):
+    """--verify over Elasticsearch: a signed recording loaded as documents
+    (re-encoded by Python's json, \\u escapes and all, then by the reader)
+    is intact; an edited, a dropped, a swapped message and a cut end, each
+    made in the index, are NOT INTACT, exit 1."""
+    tmp = tempfile.mkdtemp(prefix="tlog-es-rec-")
+    es = Standin(tmp)
+    try:
+        key, pub = os.path.join(tmp, "sign.key"), os.path.join(tmp, "sign.pub")
+        for argv in (["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
+                     ["openssl", "pkey", "-in", key, "-pubout", "-out", pub]):
+            t.check(t.run(argv).returncode == 0, f"{argv} failed")
+        os.chmod(key, 0o600)
+        path = os.path.join(tmp, "rec.log")
+        script = ("i=0; while [ $i -lt 400 ]; do printf 'line %04d caf\\303\\251 \\377\\n' $i;"
+                  " i=$((i+1)); done")
+        r = t.run([tlog_rec, "-o", path, "--payload=256", f"--sign-key={key}", "sh", "-c",
+                   script], env=t.test_env())
+        t.check(r.returncode == 0, f"tlog-rec failed: {r.stderr!r}")
+        messages = t.load_messages(path)
+        t.check(len(messages) > 8, f"only {len(messages)} messages")
+        rec = messages[0]["rec"]
+
+        def verdict(index, docs):
+            es.load(index, docs)
+            r = t.run([tlog_play, "-r", "es", f"--es-baseurl={es.url}/{index}/_search",
+                       f"--rec={rec}", f"--verify={pub}"], env=t.test_env(), timeout=60)
+            out = r.stdout.decode(errors="replace")
+            print(f"{index}: exit {r.returncode}: {out.strip()}")
+            return r.returncode, out
+
+        code, out = verdict("intact", messages)
+        t.check(code == 0 and f": intact: messages 1-{len(messages)}," in out, out)
+        edited = [dict(m) for m in messages]
+        edited[3]["out_txt"] = edited[3]["out_txt"].replace("line", "lime", 1)
+        swapped = [dict(m) for m in messages]
+        swapped[3]["id"], swapped[4]["id"] = swapped[4]["id"], swapped[3]["id"]
+        for index, docs, expected in (
+                ("edited", edited, "the signature does not match"),
+                ("dropped", messages[:3] + messages[4:], "message 4 is missing"),
+                ("swapped", swapped, "the signature does not match"),
+                ("truncated", messages[:-1], "NOT INTACT")):
+            code, out = verdict(index, docs)
+            t.check(code == 1 and "NOT INTACT" in out and expected in out,
+                    f"{index}: exit {code}, {out!r}, expected {expected!r}")
+    finally:
+        es.close()
+        for name in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, name))
+        os.rmdir(tmp)
+
+
 CASES = {"play": case_play, "faults": case_faults, "follow": case_follow,
-         "follow_order": case_follow_order}
+         "follow_order": case_follow_order, "verify": case_verify}
 
 
 def main():
