@@ -20,17 +20,6 @@ import tlogtest as t  # noqa: E402
 MARKS = re.compile(r',"tlog_sig":"[^"]*"|,"tlog_end":true')
 
 
-def make_keys(directory, name="sign"):
-    key = os.path.join(directory, name + ".key")
-    pub = os.path.join(directory, name + ".pub")
-    for argv in (["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
-                 ["openssl", "pkey", "-in", key, "-pubout", "-out", pub]):
-        r = t.run(argv)
-        t.check(r.returncode == 0, f"{argv}: {r.stderr!r}")
-    os.chmod(key, 0o600)
-    return key, pub
-
-
 def record(tlog_rec, path, key, command, env):
     r = t.run([tlog_rec, "--payload=200", f"--sign-key={key}", "-o", path, "sh", "-c", command],
               env=env)
@@ -63,7 +52,7 @@ def main():
     t.require_reference()
     env = t.test_env()
     with t.tempdir() as tmp:
-        key, pub = make_keys(tmp)
+        key, pub = t.make_keys(tmp)
         path = os.path.join(tmp, "signed.log")
         lines = record(tlog_rec, path, key, "for i in $(seq 1 300); do echo signed-line-$i; done",
                        env)
@@ -107,7 +96,7 @@ def main():
         tampered("replayed.log", lines[:3] + [json.dumps(copied, separators=(",", ":"))] +
                  lines[4:], "message ")
 
-        _, other_pub = make_keys(tmp, "other")
+        _, other_pub = t.make_keys(tmp, "other")
         code, out, _ = verify(tlog_play, path, other_pub, env)
         t.check(code == 1 and "NOT INTACT: message 1: the signature does not match" in out,
                 f"another key: {code} {out!r}")

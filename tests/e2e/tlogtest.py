@@ -252,6 +252,19 @@ class PtyProcess:
         self.proc.wait()
 
 
+def make_keys(directory, name="sign"):
+    """An Ed25519 key pair made as tlog-rec(8) says (openssl), the private
+    key mode 0600: (private key path, public key path)."""
+    key = os.path.join(directory, name + ".key")
+    pub = os.path.join(directory, name + ".pub")
+    for argv in (["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
+                 ["openssl", "pkey", "-in", key, "-pubout", "-out", pub]):
+        r = run(argv)
+        check(r.returncode == 0, f"{argv}: {r.stderr!r}")
+    os.chmod(key, 0o600)
+    return key, pub
+
+
 def run(argv, timeout=30.0, env=None, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE):
     """Runs a command without a terminal; fails the test on a timeout."""
     try:

@@ -278,11 +278,7 @@ def case_verify(tlog_rec, tlog_play):
     tmp = tempfile.mkdtemp(prefix="tlog-es-rec-")
     es = Standin(tmp)
     try:
-        key, pub = os.path.join(tmp, "sign.key"), os.path.join(tmp, "sign.pub")
-        for argv in (["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
-                     ["openssl", "pkey", "-in", key, "-pubout", "-out", pub]):
-            t.check(t.run(argv).returncode == 0, f"{argv} failed")
-        os.chmod(key, 0o600)
+        key, pub = t.make_keys(tmp)
         path = os.path.join(tmp, "rec.log")
         script = ("i=0; while [ $i -lt 400 ]; do printf 'line %04d caf\\303\\251 \\377\\n' $i;"
                   " i=$((i+1)); done")

@@ -578,11 +578,7 @@ def case_journal(args):
         keys = tempfile.mkdtemp(prefix="tlog-keys-")
         try:
             os.chmod(keys, 0o755)
-            key, pub = os.path.join(keys, "sign.key"), os.path.join(keys, "sign.pub")
-            for argv in (["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
-                         ["openssl", "pkey", "-in", key, "-pubout", "-out", pub]):
-                t.check(t.run(argv).returncode == 0, f"{argv} failed")
-            os.chmod(key, 0o600)
+            key, pub = t.make_keys(keys)
             os.chown(key, nobody.pw_uid, nobody.pw_gid)
             rec, output, entries = record(tlog_rec, MANY_LINES, nobody,
                                           ["--payload=512", f"--sign-key={key}"])

@@ -469,17 +469,6 @@ def case_forged(tlog_rec, tlog_play):
             f"a recording no entry of whose fits its id is not listed: {r.stdout!r}")
 
 
-def make_keys(directory):
-    """An Ed25519 key pair made as tlog-rec(8) says, the private key 0600."""
-    key, pub = os.path.join(directory, "sign.key"), os.path.join(directory, "sign.pub")
-    for argv in (["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
-                 ["openssl", "pkey", "-in", key, "-pubout", "-out", pub]):
-        r = t.run(argv)
-        t.check(r.returncode == 0, f"{argv}: {r.stderr!r}")
-    os.chmod(key, 0o600)
-    return key, pub
-
-
 class LiveGroup:
     """tlog-rec in a session of its own, so that it and its program can be
     killed at once, as a crash would end it (no end marked)."""
@@ -551,7 +540,7 @@ def case_signed(tlog_rec, tlog_play):
     MESSAGE, --verify says intact; with another key, or cut short by a
     crash, it says NOT INTACT and exits 1; an unsigned one is unsigned."""
     with tempfile.TemporaryDirectory() as tmp:
-        key, pub = make_keys(tmp)
+        key, pub = t.make_keys(tmp)
         rec = record(tlog_rec, ["sh", "-c", "for i in $(seq 1 300); do echo signed-$i; done"],
                      ["--payload=256", f"--sign-key={key}"]).rec
         # Complete once the entry marked as the end is in.
@@ -577,7 +566,7 @@ def case_signed(tlog_rec, tlog_play):
         shutil.copy(pub, os.path.join(hosts, found[0]["TLOG_HOST"] + ".pub"))
         play(tlog_play, [f"--rec={rec}", f"--verify={hosts}"])
 
-        _, other = make_keys(os.path.join(tmp, "hosts"))
+        _, other = t.make_keys(os.path.join(tmp, "hosts"))
         r = play(tlog_play, [f"--rec={rec}", f"--verify={other}"], check_ok=False)
         t.check(r.returncode == 1 and b"NOT INTACT: message 1: the signature does not match"
                 in r.stdout, f"another key: {r.returncode} {r.stdout!r} {r.stderr!r}")
