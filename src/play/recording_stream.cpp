@@ -2,9 +2,8 @@
 #include "tlog/play/recording_stream.hpp"
 
 #include <algorithm>
-#include <stdexcept>
-
 #include <cerrno>
+#include <stdexcept>
 
 #include <poll.h>
 #include <sys/syscall.h>
@@ -44,7 +43,7 @@ RecordingStream::RecordingStream(source::Reader &reader, StreamOptions options,
 
 bool RecordingStream::following() const noexcept
 {
-	return reader_.waitFd() >= 0 || reader_.retryDelay().has_value();
+	return options_.follow && !reader_.finished();
 }
 
 void RecordingStream::watchRecorder()

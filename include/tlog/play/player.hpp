@@ -68,8 +68,8 @@ struct PlayerOptions {
 	/// The recording these options select, for a RecordingStream.
 	StreamOptions stream() const
 	{
-		return StreamOptions{match,	 select,    lax,
-				     fromMiddle, idleLimit, inputFd >= 0 || status};
+		return StreamOptions{
+		    match, select, lax, fromMiddle, idleLimit, inputFd >= 0 || status, follow};
 	}
 };
 

@@ -29,6 +29,9 @@ struct StreamOptions {
 	bool fromMiddle = false;     ///< the first message may have any id (a cursor)
 	base::Timestamp idleLimit{}; ///< longest pause kept; zero keeps them all
 	bool keepInput = false;	     ///< input packets are yielded too
+	/// Following a live recording: its end is said, and a recorder gone
+	/// ends it (a direct source).
+	bool follow = false;
 };
 
 /// The playback's core: reads messages from a Reader, keeps those of one
