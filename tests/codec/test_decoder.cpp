@@ -379,8 +379,7 @@ BOOST_AUTO_TEST_CASE(ids_and_positions)
 	{
 		ChunkDecoder dec;
 		expectError([&] { decodeOne(msg(2, 0, ">1", "a"), dec); },
-			    {"rec.log:7", "field 'id'", "message 1 is missing"},
-			    "first missing");
+			    {"rec.log:7", "field 'id'", "message 1 is missing"}, "first missing");
 	}
 	{
 		ChunkDecoder dec;
