@@ -35,6 +35,8 @@ RecordingStream::RecordingStream(source::Reader &reader, StreamOptions options,
       retry_(loop, [this] { setAtReaderEnd(false); }),
       recorderWatch_(loop, [this](short) { onRecorderGone("ended"); }),
       recorderGrace_(loop, [this] {
+	      // Said only now: the marked end usually arrives after the exit.
+	      base::logLine(recorderGoneText_);
 	      recorderGone_ = true;
 	      setAtReaderEnd(atReaderEnd_);
       })
@@ -77,11 +79,10 @@ void RecordingStream::onRecorderGone(const std::string &why)
 	if (recordingEnded_ || recorderGrace_.scheduled())
 		return;
 	auto parts = base::parseRecordingId(*rec_);
-	base::logLine("the recorder of " + *rec_ + " (pid " + std::to_string(parts->pid) + ") " +
-		      why +
-		      " without marking the recording's end: playing what it logged, "
-		      "then stopping");
-	// Its last messages may be in journald's queue still.
+	recorderGoneText_ = "the recorder of " + *rec_ + " (pid " + std::to_string(parts->pid) +
+			    ") " + why + " without marking the recording's end: stopping";
+	// Its last messages, the marked end among them, may be in journald's
+	// queue still.
 	recorderGrace_.schedule(loop_.clock().monotonic() + kRecorderGrace);
 	setAtReaderEnd(false);
 }

@@ -144,6 +144,7 @@ private:
 	// the store; the recording ends when this expires.
 	term::Timer recorderGrace_;
 	bool recorderGone_ = false;
+	std::string recorderGoneText_; // said when the grace ends unmarked
 };
 
 } // namespace tlog::play
