@@ -2,14 +2,11 @@
 #include "tlog/play/asciicast_export.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
 #include <vector>
-
-#include <poll.h>
 
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
@@ -143,19 +140,9 @@ void exportAsciicast(source::Reader &reader, const ExportOptions &options, int o
 	std::vector<codec::Packet> packets;
 	std::string out;
 	for (;;) {
-		auto raw = reader.read();
-		if (!raw) {
-			// A pipe that has nothing yet: wait for it. Without
-			// following, the other readers are finished here.
-			int fd = reader.waitFd();
-			if (reader.finished() || fd < 0)
-				break;
-			pollfd p{fd, POLLIN, 0};
-			if (::poll(&p, 1, -1) < 0 && errno != EINTR)
-				base::throwErrno("waiting for " + reader.name());
-			reader.onWaitFdReady();
-			continue;
-		}
+		auto raw = source::readWaiting(reader);
+		if (!raw)
+			break;
 		auto message = source::parse(*raw);
 		if (!options.select.matches(message.envelope))
 			continue;

@@ -67,7 +67,7 @@ std::vector<RecordingMessages> readRecordings(source::Reader &reader)
 	std::map<std::string, std::size_t, std::less<>> index;
 	base::ProgressLine progress;
 	std::size_t messages = 0;
-	while (auto raw = reader.read()) {
+	while (auto raw = source::readWaiting(reader)) {
 		if (progress.due(base::monotonicNow()))
 			progress.show("listing recordings: " + std::to_string(messages) +
 				      " messages read, " + std::to_string(list.size()) +

@@ -77,7 +77,7 @@ bool verifyRecording(source::Reader &reader, const VerifyOptions &options, int f
 	std::optional<std::string> rec;
 	std::optional<codec::ChainVerifier> chain;
 	std::string broken;
-	while (auto raw = reader.read()) {
+	while (auto raw = source::readWaiting(reader)) {
 		codec::Message m = source::parse(*raw);
 		if (!options.select.matches(m.envelope))
 			continue;

@@ -98,4 +98,12 @@ inline void Reader::rewind(const std::string &)
 	throw std::logic_error(name() + ": cannot go back in this source");
 }
 
+/// The next message of @p reader, waiting on its waitFd() while more may
+/// come (a pipe not written yet, a remote search under way); nullopt once
+/// it is finished() or offers nothing to wait on. For those who read a
+/// recording to its end outside an event loop (--verify, listings,
+/// exports); a follower waits for ever here.
+/// Throws: as Reader::read(); std::system_error when waiting fails.
+std::optional<RawMessage> readWaiting(Reader &reader);
+
 } // namespace tlog::source
