@@ -449,7 +449,12 @@ void Player::onKeys(std::string_view bytes)
 	escapeTimer_.cancel();
 	if (keyInput_.escapePending())
 		escapeTimer_.schedule(now + kEscapeWait);
-	flushOutput(); // the prompt, a repaint
+	// The prompt, a repaint; the status line at once (paused, the speed),
+	// not at its next refresh.
+	if (status_.shown())
+		refreshStatus();
+	else
+		flushOutput();
 }
 
 void Player::onKey(const term::Key &key, base::Timestamp now)

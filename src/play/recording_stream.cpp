@@ -233,6 +233,11 @@ void RecordingStream::rewind(const Mark &mark, base::Timestamp reached)
 
 void RecordingStream::finish() const
 {
+	// Quit before the source was read through (q while a search is under
+	// way): that nothing matched is not known.
+	bool readThrough = atReaderEnd_ && finished();
+	if (!rec_ && !readThrough)
+		return;
 	if (!rec_ && !options_.select.any() && !options_.fromMiddle)
 		throw std::runtime_error(reader_.name() + ": no recording matches " +
 					 options_.select.describe());

@@ -101,7 +101,8 @@ public:
 
 	/// At the end of playback: names the other recordings met on stderr.
 	/// Throws: std::runtime_error when no message matched the selection,
-	/// or the recording asked for was not there.
+	/// or the recording asked for was not there, in a source read through
+	/// (not when playback was quit before its end).
 	void finish() const;
 
 	const source::Reader &reader() const noexcept { return reader_; }
