@@ -2,11 +2,15 @@
 #include "tlog/source/es_reader.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <string>
 #include <system_error>
-#include <thread>
+#include <utility>
 #include <vector>
 
+#include <poll.h>
+
+#include "tlog/base/clock.hpp"
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
 
@@ -70,63 +74,88 @@ std::string selectionQuery(const std::string &query, const Selection &select)
 	return all;
 }
 
-ElasticReader::ElasticReader(ElasticSpec spec, const Selection &select, bool follow)
-    : spec_(std::move(spec)), follow_(follow)
+ElasticSearch::ElasticSearch(const ElasticSpec &spec) : spec_(spec)
 {
-	spec_.query = selectionQuery(spec_.query, select);
-	if (spec_.baseUrl.empty())
-		throw base::ConfigError("es.baseurl: the Elasticsearch _search URL is not set");
-	if (spec_.query.empty())
-		throw base::ConfigError("es.query: no query: say which recording to play");
 	curl_.setTimeout(spec_.timeout, std::min(spec_.timeout, std::chrono::milliseconds(10000)));
 	curl_.setUserPassword(spec_.userPassword);
 	curl_.setVerifyTls(spec_.verifyTls);
 	curl_.setVerbose(spec_.verbose);
-	// A live recording outlives an Elasticsearch restart: follow it
-	// through one rather than give up after a few seconds.
-	if (follow_)
-		spec_.attempts = 0;
 }
 
-namespace {
-
-// One search: retries 5xx answers and transport errors with backoff,
-// fails at once on a 4xx with the server's reason, and rejects an answer
-// that is not JSON with a hits.hits array.
-JsonRef search(CurlEasy &curl, const ElasticSpec &spec, const std::string &body)
+void ElasticSearch::start(std::string body, std::chrono::milliseconds delay)
 {
-	auto backoff = std::chrono::milliseconds(200);
-	HttpResponse response;
-	for (unsigned attempt = 1;; attempt++) {
-		std::string failure;
-		try {
-			response = curl.postJson(spec.baseUrl, body);
-			if (response.status >= 200 && response.status < 300)
-				break;
-			// 429: too many requests, Elasticsearch under load.
-			if (response.status < 500 && response.status != 429)
-				throw std::runtime_error(spec.baseUrl + ": HTTP " +
-							 std::to_string(response.status) + ": " +
-							 reasonOf(response.body));
-			failure = "HTTP " + std::to_string(response.status) + ": " +
-				  reasonOf(response.body);
-		} catch (const std::system_error &e) {
-			// It names the URL first; the lines below name it once.
-			failure = e.what();
-			if (failure.rfind(spec.baseUrl + ": ", 0) == 0)
-				failure.erase(0, spec.baseUrl.size() + 2);
-		}
-		if (spec.attempts != 0 && attempt >= spec.attempts)
-			throw std::runtime_error(spec.baseUrl + ": giving up after " +
-						 std::to_string(attempt) + " attempts: " + failure);
-		// Without a limit (following), a long outage is said about once a
-		// minute after the first few tries.
-		if (attempt <= 5 || attempt % 12 == 0)
-			base::logLine(spec.baseUrl + ": " + failure + "; retrying");
-		std::this_thread::sleep_for(backoff);
-		backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+	multi_.cancel(curl_);
+	multi_.setAlarm(std::nullopt);
+	body_ = std::move(body);
+	attempt_ = 0;
+	backoff_ = std::chrono::milliseconds(200);
+	if (delay.count() > 0) {
+		state_ = State::Pausing;
+		multi_.setAlarm(delay);
+	} else {
+		request();
 	}
-	const std::string where = spec.baseUrl + ": malformed answer: ";
+}
+
+void ElasticSearch::request()
+{
+	attempt_++;
+	curl_.preparePost(spec_.baseUrl, body_);
+	multi_.start(curl_);
+	state_ = State::Requesting;
+}
+
+void ElasticSearch::retryAfter(const std::string &failure)
+{
+	state_ = State::Idle;
+	if (spec_.attempts != 0 && attempt_ >= spec_.attempts)
+		throw std::runtime_error(spec_.baseUrl + ": giving up after " +
+					 std::to_string(attempt_) + " attempts: " + failure);
+	// Without a limit (following), a long outage is said about once a
+	// minute after the first few tries.
+	if (attempt_ <= 5 || attempt_ % 12 == 0)
+		base::logLine(spec_.baseUrl + ": " + failure + "; retrying");
+	multi_.setAlarm(backoff_);
+	backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(5000));
+	state_ = State::Pausing;
+}
+
+std::optional<JsonRef> ElasticSearch::poll()
+{
+	if (state_ == State::Idle)
+		return std::nullopt;
+	auto done = multi_.perform();
+	if (state_ == State::Pausing) {
+		if (multi_.takeAlarm())
+			request();
+		return std::nullopt;
+	}
+	if (!done)
+		return std::nullopt;
+	HttpResponse response;
+	try {
+		response = curl_.finish(*done);
+	} catch (const std::system_error &e) {
+		// It names the URL first; the lines around it name it once.
+		std::string failure = e.what();
+		if (failure.rfind(spec_.baseUrl + ": ", 0) == 0)
+			failure.erase(0, spec_.baseUrl.size() + 2);
+		retryAfter(failure);
+		return std::nullopt;
+	}
+	if (response.status < 200 || response.status >= 300) {
+		std::string failure =
+		    "HTTP " + std::to_string(response.status) + ": " + reasonOf(response.body);
+		// 429: too many requests, Elasticsearch under load.
+		if (response.status < 500 && response.status != 429) {
+			state_ = State::Idle;
+			throw std::runtime_error(spec_.baseUrl + ": " + failure);
+		}
+		retryAfter(failure);
+		return std::nullopt;
+	}
+	state_ = State::Idle;
+	const std::string where = spec_.baseUrl + ": malformed answer: ";
 	JsonRef root;
 	try {
 		root = JsonRef::parse(response.body);
@@ -140,13 +169,38 @@ JsonRef search(CurlEasy &curl, const ElasticSpec &spec, const std::string &body)
 	return root;
 }
 
+JsonRef ElasticSearch::run(std::string body)
+{
+	start(std::move(body));
+	for (;;) {
+		if (auto answer = poll())
+			return std::move(*answer);
+		pollfd p{fd(), POLLIN, 0};
+		if (::poll(&p, 1, -1) < 0 && errno != EINTR)
+			base::throwErrno("waiting for " + spec_.baseUrl);
+	}
+}
+
+namespace {
+
 JsonRef hitsOf(const JsonRef &root)
 {
 	return *root.member("hits")->member("hits");
 }
 
-// A query_string query, sorted by id.
-JsonRef searchBody(const std::string &query, bool descending, std::size_t size)
+JsonRef sortById(bool descending)
+{
+	auto order = JsonRef::makeObject();
+	order.set("order", JsonRef::makeString(descending ? "desc" : "asc"));
+	auto key = JsonRef::makeObject();
+	key.set("id", order);
+	auto sort = JsonRef::makeArray();
+	sort.append(key);
+	return sort;
+}
+
+// A query_string query for @p size hits.
+JsonRef queryBody(const std::string &query, std::size_t size)
 {
 	auto body = JsonRef::makeObject();
 	auto queryString = JsonRef::makeObject();
@@ -154,13 +208,6 @@ JsonRef searchBody(const std::string &query, bool descending, std::size_t size)
 	auto q = JsonRef::makeObject();
 	q.set("query_string", queryString);
 	body.set("query", q);
-	auto order = JsonRef::makeObject();
-	order.set("order", JsonRef::makeString(descending ? "desc" : "asc"));
-	auto key = JsonRef::makeObject();
-	key.set("id", order);
-	auto sort = JsonRef::makeArray();
-	sort.append(key);
-	body.set("sort", sort);
 	body.set("size", JsonRef::makeInt(static_cast<std::int64_t>(size)));
 	return body;
 }
@@ -177,17 +224,31 @@ std::string locationOf(const JsonRef &hit)
 
 } // namespace
 
+ElasticReader::ElasticReader(ElasticSpec spec, const Selection &select, bool follow)
+    : spec_(std::move(spec)), follow_(follow), search_(spec_)
+{
+	spec_.query = selectionQuery(spec_.query, select);
+	if (spec_.baseUrl.empty())
+		throw base::ConfigError("es.baseurl: the Elasticsearch _search URL is not set");
+	if (spec_.query.empty())
+		throw base::ConfigError("es.query: no query: say which recording to play");
+	// A live recording outlives an Elasticsearch restart: follow it
+	// through one rather than give up after a few seconds.
+	if (follow_)
+		spec_.attempts = 0;
+}
+
 std::string ElasticReader::requestBody() const
 {
-	auto body = searchBody(spec_.query, false, spec_.pageSize);
+	auto body = queryBody(spec_.query, spec_.pageSize);
+	body.set("sort", sortById(false));
 	if (searchAfter_)
 		body.set("search_after", *searchAfter_);
 	return body.toString();
 }
 
-void ElasticReader::fetchPage()
+void ElasticReader::takePage(const JsonRef &root)
 {
-	auto root = search(curl_, spec_, requestBody());
 	auto list = hitsOf(root);
 	const std::string where = spec_.baseUrl + ": malformed answer: ";
 	std::size_t n = list.arrayLength();
@@ -239,10 +300,63 @@ bool ElasticReader::acceptInOrder(const JsonRef &source)
 	return true;
 }
 
+std::optional<RawMessage> ElasticReader::read()
+{
+	for (;;) {
+		if (!page_.empty()) {
+			RawMessage message = std::move(page_.front());
+			page_.pop_front();
+			return message;
+		}
+		if (!search_.busy()) {
+			if (drained_ && !follow_)
+				return std::nullopt;
+			// Following, at the end of the hits: asked again after
+			// a pause that grows while nothing new comes.
+			search_.start(requestBody(),
+				      drained_ ? idleDelay_ : std::chrono::milliseconds{});
+		}
+		auto root = search_.poll();
+		if (!root)
+			return std::nullopt;
+		takePage(*root);
+		if (drained_)
+			idleDelay_ = std::min(idleDelay_ * 2, std::chrono::milliseconds(5000));
+		else
+			idleDelay_ = std::chrono::milliseconds(250);
+	}
+}
+
 std::unique_ptr<Reader> makeElasticReader(const ReaderSpec &spec)
 {
 	return std::make_unique<ElasticReader>(spec.es, spec.select, spec.follow);
 }
+
+namespace {
+
+// The first or last hit of a top_hits aggregation in @p bucket; nullopt
+// when it has none.
+std::optional<JsonRef> edgeHit(const JsonRef &bucket, const char *name)
+{
+	auto agg = bucket.member(name);
+	auto hits = agg ? agg->member("hits") : std::nullopt;
+	auto list = hits ? hits->member("hits") : std::nullopt;
+	if (!list || list->type() != JsonType::Array || list->arrayLength() == 0)
+		return std::nullopt;
+	return list->at(0);
+}
+
+JsonRef edgeAggregation(bool last)
+{
+	auto topHits = JsonRef::makeObject();
+	topHits.set("size", JsonRef::makeInt(1));
+	topHits.set("sort", sortById(last));
+	auto agg = JsonRef::makeObject();
+	agg.set("top_hits", topHits);
+	return agg;
+}
+
+} // namespace
 
 std::vector<RecordingEdges> listElasticRecordings(const ReaderSpec &readerSpec)
 {
@@ -250,77 +364,79 @@ std::vector<RecordingEdges> listElasticRecordings(const ReaderSpec &readerSpec)
 	spec.query = selectionQuery(spec.query, readerSpec.select);
 	if (spec.baseUrl.empty())
 		throw base::ConfigError("es.baseurl: the Elasticsearch _search URL is not set");
-	CurlEasy curl;
-	curl.setTimeout(spec.timeout, std::min(spec.timeout, std::chrono::milliseconds(10000)));
-	curl.setUserPassword(spec.userPassword);
-	curl.setVerifyTls(spec.verifyTls);
-	curl.setVerbose(spec.verbose);
+	ElasticSearch search(spec);
 	std::string query = spec.query.empty() ? "*" : spec.query;
+	const std::string where = spec.baseUrl + ": malformed answer: ";
 
-	// The recordings: a terms aggregation on rec (its keyword sub-field,
-	// as Elasticsearch maps a string by default).
-	auto body = searchBody(query, false, 0);
-	auto terms = JsonRef::makeObject();
-	terms.set("field", JsonRef::makeString("rec.keyword"));
-	terms.set("size", JsonRef::makeInt(10000));
-	auto recs = JsonRef::makeObject();
-	recs.set("terms", terms);
-	auto aggs = JsonRef::makeObject();
-	aggs.set("recs", recs);
-	body.set("aggs", aggs);
-	auto root = search(curl, spec, body.toString());
-	auto agg = root.member("aggregations");
-	auto byRec = agg ? agg->member("recs") : std::nullopt;
-	auto buckets = byRec ? byRec->member("buckets") : std::nullopt;
-	if (!buckets || buckets->type() != JsonType::Array)
-		throw base::FormatError(spec.baseUrl +
-					": malformed answer: no aggregations.recs.buckets");
-
+	// The recordings: a composite aggregation on rec (its keyword
+	// sub-field, as Elasticsearch maps a string by default), each bucket
+	// with its first and last message, a page at a time.
 	std::vector<RecordingEdges> list;
-	for (std::size_t i = 0; i < buckets->arrayLength(); i++) {
-		auto key = buckets->at(i).member("key");
-		if (!key)
-			continue;
-		std::string rec(key->asString());
-		std::string one = "(" + query + ") AND rec:\"" + rec + "\"";
-		RecordingEdges edges;
-		edges.rec = rec;
-		for (bool last : {false, true}) {
-			auto hits = hitsOf(search(curl, spec, searchBody(one, last, 1).toString()));
-			if (hits.arrayLength() == 0)
-				break;
-			auto hit = hits.at(0);
-			auto source = hit.member("_source");
-			if (!source)
-				throw base::FormatError(locationOf(hit) + ": no _source");
-			(last ? edges.lastMessage : edges.firstMessage) = source->toString();
-			if (!last)
-				edges.location = locationOf(hit);
+	std::optional<JsonRef> after;
+	base::ProgressLine progress;
+	for (;;) {
+		auto body = queryBody(query, 0);
+		auto terms = JsonRef::makeObject();
+		terms.set("field", JsonRef::makeString("rec.keyword"));
+		auto source = JsonRef::makeObject();
+		source.set("terms", terms);
+		auto named = JsonRef::makeObject();
+		named.set("rec", source);
+		auto sources = JsonRef::makeArray();
+		sources.append(named);
+		auto composite = JsonRef::makeObject();
+		composite.set("size", JsonRef::makeInt(static_cast<std::int64_t>(kListPage)));
+		composite.set("sources", sources);
+		if (after)
+			composite.set("after", *after);
+		auto edges = JsonRef::makeObject();
+		edges.set("first", edgeAggregation(false));
+		edges.set("last", edgeAggregation(true));
+		auto recs = JsonRef::makeObject();
+		recs.set("composite", composite);
+		recs.set("aggs", edges);
+		auto aggs = JsonRef::makeObject();
+		aggs.set("recs", recs);
+		body.set("aggs", aggs);
+
+		auto root = search.run(body.toString());
+		auto agg = root.member("aggregations");
+		auto byRec = agg ? agg->member("recs") : std::nullopt;
+		auto buckets = byRec ? byRec->member("buckets") : std::nullopt;
+		if (!buckets || buckets->type() != JsonType::Array)
+			throw base::FormatError(where + "no aggregations.recs.buckets");
+		std::size_t n = buckets->arrayLength();
+		for (std::size_t i = 0; i < n; i++) {
+			auto bucket = buckets->at(i);
+			auto key = bucket.member("key");
+			auto rec = key ? key->member("rec") : std::nullopt;
+			if (!rec || rec->type() != JsonType::String)
+				throw base::FormatError(where + "a bucket without key.rec");
+			auto first = edgeHit(bucket, "first");
+			auto last = edgeHit(bucket, "last");
+			if (!first || !last)
+				continue;
+			RecordingEdges one;
+			one.rec = std::string(rec->asString());
+			one.location = locationOf(*first);
+			for (auto [hit, text] : {std::pair{&*first, &one.firstMessage},
+						 std::pair{&*last, &one.lastMessage}}) {
+				auto doc = hit->member("_source");
+				if (!doc || doc->type() != JsonType::Object)
+					throw base::FormatError(locationOf(*hit) +
+								": no _source object");
+				*text = doc->toString();
+			}
+			list.push_back(std::move(one));
 		}
-		if (!edges.firstMessage.empty() && !edges.lastMessage.empty())
-			list.push_back(std::move(edges));
+		if (progress.due(base::monotonicNow()))
+			progress.show("listing recordings: " + std::to_string(list.size()) +
+				      " found");
+		after = byRec->member("after_key");
+		if (n < kListPage || !after)
+			break;
 	}
 	return list;
-}
-
-std::optional<RawMessage> ElasticReader::read()
-{
-	if (page_.empty()) {
-		fetchPage();
-		if (drained_) {
-			idleDelay_ = std::min(idleDelay_ * 2, std::chrono::milliseconds(5000));
-			return std::nullopt;
-		}
-		idleDelay_ = std::chrono::milliseconds(250);
-	}
-	RawMessage message = std::move(page_.front());
-	page_.pop_front();
-	return message;
-}
-
-std::optional<std::chrono::milliseconds> ElasticReader::retryDelay() const noexcept
-{
-	return idleDelay_;
 }
 
 } // namespace tlog::source
