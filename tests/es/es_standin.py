@@ -10,12 +10,14 @@ what Elasticsearch 8 refuses of it (see "As strict as Elasticsearch 8"):
                                   ranges >, >=, <, <=, [a TO b], now-7d, wildcards *,
                                   AND/OR/NOT, parentheses), q= in the URL, sort,
                                   size, from (refusing from+size > 10000 as ES does),
-                                  search_after, terms/min/max aggregations
+                                  search_after, terms/min/max/top_hits aggregations, composite
+                                  aggregations of terms sources (after, size)
   GET /                           cluster info (version 8.13.4)
   POST /_standin/faults           inject faults into the next answers:
                                   {"status": 500, "count": 2}, {"delay_ms": 3000, "count": 1},
                                   {"drop": 1} (close the connection unanswered),
-                                  {"malformed": 1} (a body that is not JSON)
+                                  {"malformed": 1} (a body that is not JSON),
+                                  {"clear": true} (drops those not used yet)
   GET /_standin/stats             request counts and the last search's Authorization
                                   header, for tests
 
@@ -279,6 +281,7 @@ def search(index_names, body, url_query):
     for field, order in reversed(keys):
         docs.sort(key=lambda e: (field_value(e[2], field) is None, field_value(e[2], field)),
                   reverse=(order == "desc"))
+    matched = list(docs)  # what aggregations see: all hits, not a page
     after = body.get("search_after")
     if after is not None:
         if len(after) != len(keys):
@@ -306,40 +309,124 @@ def search(index_names, body, url_query):
               "hits": {"total": {"value": total, "relation": "eq"}, "max_score": None,
                        "hits": hits}}
     if "aggs" in body or "aggregations" in body:
-        answer["aggregations"] = aggregate(body.get("aggs") or body.get("aggregations"),
-                                           [d[2] for d in docs])
+        answer["aggregations"] = aggregate(body.get("aggs") or body.get("aggregations"), matched,
+                                           index_names)
     return 200, answer
 
 
-def aggregate(spec, docs):
+def aggregated_field(names, field):
+    """Refuses, as Elasticsearch does, to aggregate on a text field (the
+    field itself, not its .keyword sub-field); call with LOCK held."""
+    for name in names:
+        if MAPPINGS.get(name, {}).get(field) == "text":
+            raise RequestError(400, "illegal_argument_exception",
+                               "Fielddata is disabled on [%s] in [%s]. Text fields are not "
+                               "optimised for operations that require per-document field "
+                               "data like aggregations and sorting, so these operations are "
+                               "disabled by default. Please use a keyword field instead."
+                               % (field, name))
+
+
+def aggregate(spec, entries, names, top=True):
+    """@entries: (index, _id, doc) of the hits the query matched."""
     out = {}
     for name, agg in spec.items():
+        subs = agg.get("aggs") or agg.get("aggregations")
         if "terms" in agg:
             field = agg["terms"]["field"]
+            with LOCK:
+                aggregated_field(names, field)
             groups = {}
-            for d in docs:
-                v = field_value(d, field)
+            for e in entries:
+                v = field_value(e[2], field)
                 if v is not None:
-                    groups.setdefault(v, []).append(d)
+                    groups.setdefault(v, []).append(e)
             buckets = []
             for key, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), str(kv[0]))):
                 bucket = {"key": key, "doc_count": len(group)}
-                if "aggs" in agg or "aggregations" in agg:
-                    bucket.update(aggregate(agg.get("aggs") or agg.get("aggregations"), group))
+                if subs:
+                    bucket.update(aggregate(subs, group, names, top=False))
                 buckets.append(bucket)
             out[name] = {"buckets": buckets[:agg["terms"].get("size", 10)]}
+        elif "composite" in agg:
+            out[name] = composite(name, agg["composite"], subs, entries, names, top)
         elif "min" in agg or "max" in agg:
             kind = "min" if "min" in agg else "max"
-            values = [field_value(d, agg[kind]["field"]) for d in docs]
+            values = [field_value(e[2], agg[kind]["field"]) for e in entries]
             values = [v for v in values if isinstance(v, (int, float))]
             out[name] = {"value": (min if kind == "min" else max)(values) if values else None}
         elif "top_hits" in agg:
             keys = sort_spec(agg["top_hits"].get("sort"))
-            ordered = list(docs)
+            ordered = list(entries)
             for field, order in reversed(keys):
-                ordered.sort(key=lambda d: field_value(d, field), reverse=(order == "desc"))
+                ordered.sort(key=lambda e: field_value(e[2], field), reverse=(order == "desc"))
             n = agg["top_hits"].get("size", 3)
-            out[name] = {"hits": {"hits": [{"_source": d} for d in ordered[:n]]}}
+            hits = []
+            for index, doc_id, doc in ordered[:n]:
+                hit = {"_index": index, "_id": doc_id, "_score": None, "_source": doc}
+                if keys:
+                    hit["sort"] = [field_value(doc, f) for f, _ in keys]
+                hits.append(hit)
+            out[name] = {"hits": {"total": {"value": len(entries), "relation": "eq"},
+                                  "max_score": None, "hits": hits}}
+        else:
+            raise RequestError(400, "parsing_exception",
+                               "the stand-in does not know the aggregation of [%s]" % name)
+    return out
+
+
+def composite(name, spec, subs, entries, names, top):
+    """Elasticsearch's composite aggregation over terms sources: buckets in
+    ascending key order, `size` at a time (default 10), from after the
+    `after` key, with after_key when any bucket is returned."""
+    if not top:
+        raise RequestError(400, "illegal_argument_exception",
+                           "[composite] aggregation cannot be used with a parent aggregation")
+    sources = []
+    for source in spec["sources"]:
+        (key, kind), = source.items()
+        if set(kind) != {"terms"} or set(kind["terms"]) - {"field", "order"}:
+            raise RequestError(400, "parsing_exception",
+                               "the stand-in knows composite terms sources only")
+        if kind["terms"].get("order", "asc") != "asc":
+            raise RequestError(400, "parsing_exception", "the stand-in sorts sources ascending only")
+        sources.append((key, kind["terms"]["field"]))
+    with LOCK:
+        for _, field in sources:
+            aggregated_field(names, field)
+    size = spec.get("size", 10)
+    if not isinstance(size, int) or size <= 0:
+        raise RequestError(400, "illegal_argument_exception",
+                           "[size] must be greater than 0. Found [%s] in [%s]" % (size, name))
+    if size > 65536:
+        raise RequestError(400, "too_many_buckets_exception",
+                           "Trying to create too many buckets. Must be less than or equal to: "
+                           "[65536] but was [%d]." % size)
+    groups = {}
+    for e in entries:
+        values = tuple(field_value(e[2], field) for _, field in sources)
+        if None in values or any(isinstance(v, (dict, list)) for v in values):
+            continue  # missing_bucket is false: documents without the field are left out
+        groups.setdefault(values, []).append(e)
+    keys = sorted(groups)
+    after = spec.get("after")
+    if after is not None:
+        if not isinstance(after, dict) or set(after) != {k for k, _ in sources}:
+            raise RequestError(400, "illegal_argument_exception",
+                               "[after] has %d value(s) but [sources] has %d"
+                               % (len(after) if isinstance(after, dict) else 0, len(sources)))
+        start = tuple(after[k] for k, _ in sources)
+        keys = [k for k in keys if k > start]
+    buckets = []
+    for values in keys[:size]:
+        bucket = {"key": {k: v for (k, _), v in zip(sources, values)},
+                  "doc_count": len(groups[values])}
+        if subs:
+            bucket.update(aggregate(subs, groups[values], names, top=False))
+        buckets.append(bucket)
+    out = {"buckets": buckets}
+    if buckets:
+        out["after_key"] = buckets[-1]["key"]
     return out
 
 
@@ -653,8 +740,12 @@ class Handler(BaseHTTPRequestHandler):
                                         "status": 406})
         try:
             if parts == ["_standin", "faults"]:
+                spec = json.loads(raw)
                 with LOCK:
-                    FAULTS.append(json.loads(raw))
+                    if spec.get("clear"):
+                        FAULTS.clear()
+                    else:
+                        FAULTS.append(spec)
                 return self.reply(200, {"ok": True})
             if parts == ["_standin", "stats"]:
                 with LOCK:
