@@ -34,15 +34,15 @@ public:
 	std::string_view text(std::uint64_t chars, std::string &error)
 	{
 		std::size_t start = txtPos_;
-		for (std::uint64_t i = 0; i < chars; i++) {
-			// Plain ASCII eight bytes (characters) at a time, leaving
-			// the last character to the step below.
-			if (chars - i > 8) {
-				auto ascii =
-				    base::utf8::asciiPrefix(txt_.substr(txtPos_, chars - i - 1));
-				txtPos_ += ascii;
-				i += ascii;
-			}
+		std::uint64_t need = chars;
+		// Eight bytes at a time while they cannot hold more characters
+		// than are still needed; this may stop inside a character.
+		while (need >= 8 && txt_.size() - txtPos_ >= 8) {
+			need -= base::utf8::leadBytes8(txt_.data() + txtPos_);
+			txtPos_ += 8;
+		}
+		skipContinuation();
+		for (; need > 0; need--) {
 			if (txtPos_ >= txt_.size()) {
 				error = std::string(txtName_) + " has " +
 					std::to_string(base::utf8::countChars(txt_.substr(start))) +
@@ -51,9 +51,7 @@ public:
 				return {};
 			}
 			txtPos_++;
-			while (txtPos_ < txt_.size() &&
-			       (static_cast<unsigned char>(txt_[txtPos_]) & 0xC0) == 0x80)
-				txtPos_++;
+			skipContinuation();
 		}
 		return txt_.substr(start, txtPos_ - start);
 	}
@@ -88,6 +86,13 @@ public:
 	}
 
 private:
+	void skipContinuation() noexcept
+	{
+		while (txtPos_ < txt_.size() &&
+		       (static_cast<unsigned char>(txt_[txtPos_]) & 0xC0) == 0x80)
+			txtPos_++;
+	}
+
 	std::string_view txt_, bin_;
 	const char *txtName_, *binName_;
 	std::size_t txtPos_ = 0, binPos_ = 0;

@@ -77,6 +77,18 @@ inline std::size_t asciiPrefix(std::string_view text) noexcept
 	return i;
 }
 
+/// Number of code points that start in the eight bytes at @p p: the bytes
+/// that are not continuation bytes (10xxxxxx).
+inline unsigned leadBytes8(const char *p) noexcept
+{
+	std::uint64_t word;
+	std::memcpy(&word, p, sizeof(word));
+	// Bit 7 of each byte that has bit 7 set and bit 6 clear.
+	std::uint64_t continuation = word & ~(word << 1) & 0x8080808080808080ull;
+	// Summed into the top byte: no popcount instruction needed.
+	return 8 - static_cast<unsigned>(((continuation >> 7) * 0x0101010101010101ull) >> 56);
+}
+
 /// Number of code points in valid UTF-8 @p text.
 inline std::size_t countChars(std::string_view text) noexcept
 {
