@@ -3,7 +3,7 @@
 
 # The packages a build needs on Debian 12.
 BUILD_PACKAGES="meson ninja-build g++ pkg-config libjson-c-dev libsystemd-dev
-libcurl4-openssl-dev libboost-test-dev libvterm-dev libssl-dev"
+libcurl4-openssl-dev libboost-test-dev libvterm-dev libssl-dev libsimdjson-dev"
 
 say() {
 	printf '==> %s\n' "$*"

@@ -8,6 +8,11 @@
 #include <string>
 #include <system_error>
 
+#include "config.h"
+#if ENABLE_SIMDJSON
+#include <simdjson.h>
+#endif
+
 #include "tlog/base/error.hpp"
 #include "tlog/base/utf8.hpp"
 #include "tlog/json/escape.hpp"
@@ -101,6 +106,21 @@ private:
 	std::string_view location_;
 };
 
+// "MAJOR[.MINOR]" with plain digits; false for anything else.
+bool parseVersionText(std::string_view s, unsigned &major, unsigned &minor)
+{
+	auto number = [](std::string_view digits, unsigned &out) {
+		auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+		return !digits.empty() && ec == std::errc() && end == digits.data() + digits.size();
+	};
+	auto dot = s.find('.');
+	minor = 0;
+	bool ok = number(s.substr(0, dot), major);
+	if (ok && dot != std::string_view::npos)
+		ok = number(s.substr(dot + 1), minor);
+	return ok;
+}
+
 // The highest major version read: the reference's readers take any
 // "MAJOR[.MINOR]" (or an integer) up to it.
 constexpr unsigned kMaxMajor = 2;
@@ -130,25 +150,247 @@ void parseVersion(const Fields &f, const JsonRef &root, Message &m)
 	if (ver->type() != JsonType::String)
 		f.fail("ver", "expected string, found " + std::string(json::typeName(ver->type())));
 	std::string_view s = ver->asString();
-	auto number = [](std::string_view digits, unsigned &out) {
-		auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
-		return !digits.empty() && ec == std::errc() && end == digits.data() + digits.size();
-	};
-	auto dot = s.find('.');
-	m.verMinor = 0;
-	bool ok = number(s.substr(0, dot), m.verMajor);
-	if (ok && dot != std::string_view::npos)
-		ok = number(s.substr(dot + 1), m.verMinor);
-	if (!ok)
+	if (!parseVersionText(s, m.verMajor, m.verMinor))
 		f.fail("ver", "not a version: " + base::quoted(s));
 	if (m.verMajor > kMaxMajor)
 		f.fail("ver", "unsupported version " + std::string(s) +
 				  " (this player reads versions 1 and 2.x)");
 }
 
+#if ENABLE_SIMDJSON
+
+// The members parseMessageFast() reads, one bit each, to find the
+// required ones and repeated ones.
+enum Member : unsigned {
+	kVer = 1u << 0,
+	kHost = 1u << 1,
+	kRec = 1u << 2,
+	kUser = 1u << 3,
+	kTerm = 1u << 4,
+	kSession = 1u << 5,
+	kId = 1u << 6,
+	kPos = 1u << 7,
+	kTime = 1u << 8,
+	kTiming = 1u << 9,
+	kInTxt = 1u << 10,
+	kInBin = 1u << 11,
+	kOutTxt = 1u << 12,
+	kOutBin = 1u << 13,
+	kSig = 1u << 14,
+	kEnd = 1u << 15,
+	kRequired =
+	    kVer | kHost | kUser | kTerm | kSession | kId | kPos | kTiming | kInBin | kOutBin,
+};
+
+unsigned memberBit(std::string_view key) noexcept
+{
+	static constexpr std::pair<std::string_view, unsigned> kMembers[] = {
+	    {"ver", kVer},	  {"host", kHost},	{"rec", kRec},
+	    {"user", kUser},	  {"term", kTerm},	{"session", kSession},
+	    {"id", kId},	  {"pos", kPos},	{"time", kTime},
+	    {"timing", kTiming},  {"in_txt", kInTxt},	{"in_bin", kInBin},
+	    {"out_txt", kOutTxt}, {"out_bin", kOutBin}, {kSignatureMember, kSig},
+	    {kEndMember, kEnd},
+	};
+	for (const auto &[name, bit] : kMembers)
+		if (name == key)
+			return bit;
+	return 0;
+}
+
+bool takeUint(simdjson::dom::element value, std::uint64_t max, std::uint64_t &out) noexcept
+{
+	std::int64_t v = 0;
+	if (!value.is_int64() || value.get_int64().get(v) || v < 0 ||
+	    static_cast<std::uint64_t>(v) > max)
+		return false;
+	out = static_cast<std::uint64_t>(v);
+	return true;
+}
+
+bool takeText(simdjson::dom::element value, std::string &out)
+{
+	std::string_view s;
+	if (value.get_string().get(s))
+		return false;
+	out.assign(s);
+	return true;
+}
+
+bool takeBytes(simdjson::dom::element value, std::string &out)
+{
+	simdjson::dom::array array;
+	if (value.get_array().get(array))
+		return false;
+	out.clear();
+	out.reserve(array.size());
+	for (simdjson::dom::element item : array) {
+		std::uint64_t byte = 0;
+		if (!takeUint(item, 255, byte))
+			return false;
+		out += static_cast<char>(byte);
+	}
+	return true;
+}
+
+bool takeMember(unsigned bit, simdjson::dom::element value, Message &m)
+{
+	std::uint64_t n = 0;
+	switch (bit) {
+	case kVer:
+		if (value.is_int64()) {
+			if (!takeUint(value, kMaxMajor, n))
+				return false;
+			m.verMajor = static_cast<unsigned>(n);
+			m.verMinor = 0;
+			return true;
+		}
+		{
+			std::string_view s;
+			return !value.get_string().get(s) &&
+			       parseVersionText(s, m.verMajor, m.verMinor) &&
+			       m.verMajor <= kMaxMajor;
+		}
+	case kHost:
+		return takeText(value, m.envelope.host);
+	case kRec:
+		return takeText(value, m.envelope.rec);
+	case kUser:
+		return takeText(value, m.envelope.user);
+	case kTerm:
+		return takeText(value, m.envelope.term);
+	case kSession:
+		if (!takeUint(value, kNoSession, n))
+			return false;
+		m.envelope.session = static_cast<std::uint32_t>(n);
+		return true;
+	case kId:
+		return takeUint(value, 1ull << 53, m.id);
+	case kPos:
+		return takeUint(value, 1ull << 53, m.pos);
+	case kTime: {
+		double t = 0;
+		if (value.is_int64()) {
+			std::int64_t v = 0;
+			if (value.get_int64().get(v))
+				return false;
+			t = static_cast<double>(v);
+		} else if (!value.is_double() || value.get_double().get(t)) {
+			return false;
+		}
+		if (!std::isfinite(t) || t < 0 || std::signbit(t))
+			return false;
+		m.time = t;
+		return true;
+	}
+	case kTiming:
+		return takeText(value, m.timing);
+	case kInTxt:
+		return takeText(value, m.inTxt);
+	case kInBin:
+		return takeBytes(value, m.inBin);
+	case kOutTxt:
+		return takeText(value, m.outTxt);
+	case kOutBin:
+		return takeBytes(value, m.outBin);
+	case kSig:
+		return takeText(value, m.signature);
+	case kEnd: {
+		std::string_view s;
+		if (value.is_bool())
+			return !value.get_bool().get(m.end);
+		if (value.get_string().get(s) || (s != "1" && !s.empty()))
+			return false;
+		m.end = s == "1";
+		return true;
+	}
+	}
+	return false;
+}
+
+// Where json-c and simdjson may part: an escaped UTF-16 surrogate (json-c
+// puts U+FFFD for a lone one) and a byte order mark (an error to json-c).
+bool mayDiffer(std::string_view text) noexcept
+{
+	if (text.starts_with("\xEF\xBB\xBF"))
+		return true;
+	for (auto at = text.find("\\u"); at != std::string_view::npos;
+	     at = text.find("\\u", at + 2)) {
+		if (at + 3 < text.size() && (text[at + 3] == 'd' || text[at + 3] == 'D'))
+			return true;
+	}
+	return false;
+}
+
+// Whether this simdjson refuses all of those, as 3.0.1 does: then the
+// text need not be scanned for them (it costs a sixth of the parse).
+bool refusesWhatMayDiffer()
+{
+	static const bool refuses = [] {
+		simdjson::dom::parser probe;
+		for (std::string_view doc :
+		     {R"({"a":"\udc00"})", R"({"a":"\ud800"})", R"({"a":"\ud800\ue000"})",
+		      R"({"a":"\ud800\u0041"})", "\xEF\xBB\xBF{}"}) {
+			simdjson::dom::element root;
+			if (!probe.parse(doc.data(), doc.size()).get(root))
+				return false;
+		}
+		return true;
+	}();
+	return refuses;
+}
+
+#endif
+
 } // namespace
 
+std::optional<Message> parseMessageFast([[maybe_unused]] std::string_view text)
+{
+#if ENABLE_SIMDJSON
+	if (!refusesWhatMayDiffer() && mayDiffer(text))
+		return std::nullopt;
+	// One parser per thread: its buffers are kept from message to message.
+	thread_local simdjson::dom::parser parser;
+	simdjson::dom::object root;
+	if (parser.parse(text.data(), text.size()).get_object().get(root))
+		return std::nullopt;
+	Message m;
+	unsigned seen = 0;
+	for (auto [key, value] : root) {
+		unsigned bit = memberBit(key);
+		if (bit == 0) {
+			// Passed by, as json-c does, unless json-c's depth limit or
+			// its C-string keys could make a difference.
+			if (value.is_array() || value.is_object() ||
+			    key.find('\0') != std::string_view::npos)
+				return std::nullopt;
+			continue;
+		}
+		if ((seen & bit) != 0 || !takeMember(bit, value, m))
+			return std::nullopt;
+		seen |= bit;
+	}
+	if ((seen & kRequired) != kRequired)
+		return std::nullopt;
+	return m;
+#else
+	return std::nullopt;
+#endif
+}
+
+bool hasFastParser() noexcept
+{
+	return ENABLE_SIMDJSON != 0;
+}
+
 Message parseMessage(std::string_view text, std::string_view location)
+{
+	if (auto m = parseMessageFast(text))
+		return std::move(*m);
+	return parseMessageFull(text, location);
+}
+
+Message parseMessageFull(std::string_view text, std::string_view location)
 {
 	JsonRef root;
 	try {

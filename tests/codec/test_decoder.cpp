@@ -2,6 +2,7 @@
 #define BOOST_TEST_MODULE decoder
 #include <boost/test/unit_test.hpp>
 
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -16,7 +17,10 @@
 using namespace tlog::test;
 using tlog::base::FormatError;
 using tlog::codec::ChunkDecoder;
+using tlog::codec::Message;
 using tlog::codec::parseMessage;
+using tlog::codec::parseMessageFast;
+using tlog::codec::parseMessageFull;
 using tlog::codec::parseTiming;
 using Kind = tlog::codec::TimingRecord::Kind;
 
@@ -288,6 +292,96 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_in_text_fields)
 						 "rec.log:7");
 			    },
 			    {"rec.log:7", "field '" + field + "'", "UTF-8"}, field);
+}
+
+// The messages where simdjson and json-c could read differently: each must
+// read exactly as json-c reads it (the same message, or the same error).
+BOOST_AUTO_TEST_CASE(fast_path_reads_as_json_c_reads)
+{
+	const std::string typical = Fields().text();
+	std::vector<std::string> texts = {
+	    typical,
+	    Fields().set("out_txt", "\"\\u001b[1mb\\u00e9\\\"\\\\\\/\xf0\x9f\x98\x80\"").text(),
+	    Fields().set("out_txt", "\"\\ud83d\\ude00\"").text(), // a surrogate pair
+	    Fields().set("out_txt", "\"\\udc00\"").text(),	  // lone low
+	    Fields().set("out_txt", "\"\\ud800\"").text(),	  // lone high
+	    Fields().set("out_txt", "\"\\ud800\\ue000\"").text(), // high, not low
+	    Fields().set("out_txt", "\"\\ud800\\u0041\"").text(),
+	    "\xEF\xBB\xBF" + typical, // byte order mark
+	    Fields().set("id", "-0").text(),
+	    Fields().set("time", "-0.0").text(),
+	    Fields().set("time", "17").text(),
+	    Fields().set("time", "-1.5").text(),
+	    Fields().set("time", "1e400").text(),
+	    Fields().set("time", "1.7e9").text(),
+	    Fields().set("id", "9223372036854775808").text(),
+	    Fields().set("id", "9007199254740992").text(), // 2^53: the largest
+	    Fields().set("id", "9007199254740993").text(),
+	    Fields().set("id", "1e2").text(),
+	    Fields().set("id", "01").text(),
+	    Fields().set("session", "4294967295").text(),
+	    Fields().set("ver", "2").text(),
+	    Fields().set("ver", "\"2\"").text(),
+	    Fields().set("ver", "\"1.0\"").text(),
+	    Fields().set("ver", "\"02.3\"").text(),
+	    Fields().set("ver", "\"2.3x\"").text(),
+	    Fields().set("tlog_end", "true").text(),
+	    Fields().set("tlog_end", "\"1\"").text(),
+	    Fields().set("tlog_end", "\"\"").text(),
+	    Fields().set("tlog_end", "\"0\"").text(),
+	    Fields().set("tlog_end", "1").text(),
+	    Fields().set("tlog_sig", "\"c2ln\"").text(),
+	    Fields()
+		.set("extra",
+		     "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]")
+		.text(),
+	    Fields().set("extra", "{\"a\":{\"b\":null}}").text(),
+	    Fields().set("extra", "null").text(),
+	    Fields().set("ti\\u0000ming", "1").text(),		  // a key json-c cuts at NUL
+	    Fields().set("h\\u006fst", "\"other\"").text(),	  // an escaped key
+	    typical.substr(0, typical.size() - 1) + ",\"id\":2}", // id twice: the last counts
+	    typical.substr(0, typical.size() - 1) + ",}",	  // json-c takes a trailing comma
+	    typical + " \t\r\n",
+	    typical + "\v",
+	    " " + typical,
+	    "\v" + typical,
+	    typical + "x",
+	    Fields().set("host", "'vm'").text(),     // single quotes: json-c only
+	    Fields().set("host", "\"a\tb\"").text(), // a raw tab in a string
+	    Fields().set("in_bin", "[0,255,128]").text(),
+	    Fields().set("in_bin", "[256]").text(),
+	    Fields().set("in_bin", "[1.0]").text(),
+	    Fields().set("rec", "null").text(),
+	    Fields().drop("rec").drop("time").drop("in_txt").drop("out_txt").text(),
+	    Fields().drop("out_bin").text(),
+	};
+	for (const auto &text : texts) {
+		std::string fast, full;
+		std::optional<Message> a, b;
+		try {
+			a = parseMessage(text, "rec.log:7");
+		} catch (const FormatError &e) {
+			fast = e.what();
+		}
+		try {
+			b = parseMessageFull(text, "rec.log:7");
+		} catch (const FormatError &e) {
+			full = e.what();
+		}
+		BOOST_TEST(fast == full, text);
+		BOOST_TEST((a == b), text);
+	}
+	// The fast path is taken where it can be: not a dead branch.
+	if (tlog::codec::hasFastParser()) {
+		BOOST_TEST(parseMessageFast(typical).has_value());
+		BOOST_TEST(parseMessageFast(texts[1]).has_value());
+		BOOST_TEST(parseMessageFast(texts[2]).has_value());
+		BOOST_TEST(!parseMessageFast(texts[3]).has_value());
+		auto m = parseMessageFast(texts[1]);
+		BOOST_TEST((m && m->outTxt == "\x1b[1mb\xc3\xa9\"\\/\xf0\x9f\x98\x80"));
+	} else {
+		BOOST_TEST(!parseMessageFast(typical).has_value());
+	}
 }
 
 BOOST_AUTO_TEST_CASE(text_is_cut_by_characters_wherever_ascii_runs_end)

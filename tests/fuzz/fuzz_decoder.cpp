@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Fuzz target: recording lines through parseMessage() and ChunkDecoder,
-// strict and lax. The input is one JSON line, or a few lines read as one
-// recording. Every failure must be a FormatError that names the line; a
-// message that decodes must decode the same after re-encoding, and must
-// be refused when it comes again (its id repeats). Packet times never go
-// back across messages: the strict decoder refuses an event out of order,
-// the lax one plays it at the last event and says so (overlap()).
+// strict and lax; its fast path (simdjson) against json-c's. The input is one JSON line, or a few
+// lines read as one recording. Every failure must be a FormatError that names the line; a message
+// that decodes must decode the same after re-encoding, and must be refused when it comes again (its
+// id repeats). Packet times never go back across messages: the strict decoder refuses an event out
+// of order, the lax one plays it at the last event and says so (overlap()).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -118,13 +117,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 		input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
 		const std::string location = "fuzz.log:" + std::to_string(n);
 
+		// The fast path (simdjson) must read what it takes exactly as
+		// json-c's full path reads it.
+		auto fast = tlog::codec::parseMessageFast(line);
 		Message m;
 		try {
-			m = tlog::codec::parseMessage(line, location);
+			m = tlog::codec::parseMessageFull(line, location);
 		} catch (const FormatError &e) {
+			require(!fast, "the fast path took a message that json-c refuses");
 			requireLocated(e, location);
 			continue;
 		}
+		require(!fast || *fast == m, "the fast path read a message unlike json-c");
 		checkAccepted(line, m);
 
 		for (auto *decoder : {&strict, &lax}) {

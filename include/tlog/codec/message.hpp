@@ -15,6 +15,8 @@ struct Envelope {
 	std::string user;
 	std::string term;
 	std::uint32_t session = 0;
+
+	bool operator==(const Envelope &) const = default;
 };
 
 /// The kernel's audit session id meaning "no session".
@@ -39,6 +41,8 @@ struct Message {
 	/// recorder ended the recording with it.
 	std::string signature;
 	bool end = false;
+
+	bool operator==(const Message &) const = default;
 };
 
 /// The members withMarks() adds; readers of v2.3 (the reference's
@@ -64,5 +68,19 @@ std::string formatMessage(const Message &m);
 /// left out.
 /// Throws: base::FormatError "LOCATION: field 'F': what is wrong".
 Message parseMessage(std::string_view text, std::string_view location);
+
+/// The two halves of parseMessage(). The fast one (simdjson, where built
+/// with it) takes a well-formed message that both parsers read alike and
+/// gives nullopt for anything else: an error, a repeated member, a value
+/// out of range, an escaped surrogate. The full one reads every message
+/// with json-c, as the reference does, and names what is wrong. Where the
+/// fast one gives a message, the full one gives the same (the decoder
+/// fuzz target checks it).
+std::optional<Message> parseMessageFast(std::string_view text);
+/// Whether parseMessageFast() was built (with simdjson); without it, it
+/// always gives nullopt.
+bool hasFastParser() noexcept;
+/// Throws: as parseMessage().
+Message parseMessageFull(std::string_view text, std::string_view location);
 
 } // namespace tlog::codec
