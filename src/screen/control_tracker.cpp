@@ -20,11 +20,33 @@ void ControlTracker::reset() noexcept
 
 ControlTracker::Event ControlTracker::scan(std::string_view bytes, std::size_t from) noexcept
 {
-	for (std::size_t i = from; i < bytes.size(); i++)
+	for (std::size_t i = from; i < bytes.size(); i++) {
+		if (parse_ == Parse::Ground)
+			i = skipPlain(bytes, i);
+		if (i == bytes.size())
+			break;
 		if (auto action = step(static_cast<unsigned char>(bytes[i]));
 		    action != Action::None)
 			return Event{action, i};
+	}
 	return Event{Action::None, bytes.size()};
+}
+
+std::size_t ControlTracker::skipPlain(std::string_view bytes, std::size_t from) noexcept
+{
+	// Printable ASCII, tab, CR and LF change nothing but the last
+	// character, in one go: most of any terminal output.
+	std::size_t i = from, printable = std::string_view::npos;
+	for (; i < bytes.size(); i++) {
+		auto c = static_cast<unsigned char>(bytes[i]);
+		if (c >= 0x20 && c < 0x7f)
+			printable = i;
+		else if (c != '\n' && c != '\r' && c != '\t')
+			break;
+	}
+	if (printable != std::string_view::npos)
+		lastCharacter_.assign(1, bytes[printable]);
+	return i;
 }
 
 ControlTracker::Action ControlTracker::step(unsigned char c) noexcept

@@ -243,6 +243,16 @@ BOOST_AUTO_TEST_CASE(repeat_before_any_character_does_not_hang)
 	// After a character REP repeats it.
 	screen.feed("x\x1b[2b");
 	BOOST_TEST(screen.rowText(0) == "xxx");
+	// The character is the last printed, across a run of plain text with
+	// tabs and line ends (taken in one step) and multi-byte characters.
+	VirtualScreen runs(20, 4);
+	runs.feed("ab\t\r\n\x1b[2b\r\n\xc3\xa9"
+		  "a\x1b[b\r\na\xc3\xa9");
+	runs.feed("\x1b[b");
+	BOOST_TEST(runs.rowText(1) == "bb");
+	BOOST_TEST(runs.rowText(2) == "\xc3\xa9"
+				      "aa");
+	BOOST_TEST(runs.rowText(3) == "a\xc3\xa9\xc3\xa9");
 	// A combining mark alone as the character to repeat, and a count in
 	// the millions: libvterm looped for ever, and the count must not
 	// cost seconds (fuzz_screen found the first). A hang fails by the

@@ -75,6 +75,8 @@ private:
 		StringEscape
 	};
 	Action step(unsigned char c) noexcept;
+	/// In ground state: past the plain text from @p from on.
+	std::size_t skipPlain(std::string_view bytes, std::size_t from) noexcept;
 	Action onEscapeByte(unsigned char c) noexcept;
 	Action onCsiByte(unsigned char c) noexcept;
 	Action onCsiFinal(unsigned char c) noexcept;
