@@ -50,16 +50,46 @@ std::size_t windowRecordSize(std::uint16_t cols, std::uint16_t rows) noexcept
 	return 2 + digits(cols) + digits(rows);
 }
 
-// Bytes a binary byte adds to an "in_bin"/"out_bin" array holding @p used bytes.
+// Each byte's decimal digits for the "in_bin"/"out_bin" arrays, after a
+// comma: ",0" to ",255", so that a byte is one copy, not a division loop
+// (random output is mostly such bytes).
+struct ByteNumbers {
+	char text[256][4];
+	unsigned char size[256]; // with the comma
+
+	constexpr ByteNumbers() : text{}, size{}
+	{
+		for (unsigned v = 0; v < 256; v++) {
+			unsigned n = 0;
+			text[v][n++] = ',';
+			if (v >= 100)
+				text[v][n++] = static_cast<char>('0' + v / 100);
+			if (v >= 10)
+				text[v][n++] = static_cast<char>('0' + v / 10 % 10);
+			text[v][n++] = static_cast<char>('0' + v % 10);
+			size[v] = static_cast<unsigned char>(n);
+		}
+	}
+};
+constexpr ByteNumbers kByteNumbers;
+
+// Bytes @p bytes add to an "in_bin"/"out_bin" array now holding @p array.
 std::size_t binSize(const std::string &array, std::string_view bytes) noexcept
 {
 	std::size_t size = 0;
-	bool first = array.empty();
+	for (unsigned char b : bytes)
+		size += kByteNumbers.size[b];
+	// No comma before the first.
+	return array.empty() && !bytes.empty() ? size - 1 : size;
+}
+
+void appendBytes(std::string &array, std::string_view bytes)
+{
 	for (unsigned char b : bytes) {
-		size += digits(b) + (first ? 0 : 1);
-		first = false;
+		// No comma before the first.
+		std::size_t skip = array.empty() ? 1 : 0;
+		array.append(kByteNumbers.text[b] + skip, kByteNumbers.size[b] - skip);
 	}
-	return size;
 }
 
 // Everything of a message before its id's digits.
@@ -309,11 +339,7 @@ void ChunkEncoder::addBinary(base::Timestamp ts, bool output, std::string_view b
 		firstTs_ = ts;
 	beginEvent(ms, 0, run);
 	txt += base::utf8::kReplacement;
-	for (unsigned char b : bytes) {
-		if (!bin.empty())
-			bin += ',';
-		appendNumber(bin, b);
-	}
+	appendBytes(bin, bytes);
 	runChars_++;
 	runBytes_ += bytes.size();
 }
