@@ -61,6 +61,7 @@ void PlayConfig::bind(ConfigSchema &schema)
 	schema.boolean("status", status);
 	schema.boolean("resize", resize);
 	schema.boolean("raw_output", rawOutput);
+	schema.boolean("seek_cache", seekCache);
 }
 
 void PlayConfig::loadLayers(const PlayConfigSources &sources)

@@ -23,6 +23,7 @@ enum Code : int {
 	kListMatches,
 	kInput,
 	kVerify,
+	kNoSeekCache,
 };
 
 // One row per option; a row with a key sets it.
@@ -67,6 +68,7 @@ constexpr conf::Option kOptions[] = {
     {"status", 0, no_argument, "status"},
     {"resize", 0, no_argument, "resize"},
     {"raw-output", 0, no_argument, "raw_output"},
+    {"no-seek-cache", kNoSeekCache},
     {"input", kInput, required_argument},
     {"verify", kVerify, required_argument},
     {"output", 'o', required_argument},
@@ -186,6 +188,9 @@ CommandLine parseCommandLine(int argc, char *argv[])
 		case 'o':
 			result.exportPath = value;
 			break;
+		case kNoSeekCache:
+			result.settings.emplace_back("seek_cache", "false");
+			break;
 		case kSince:
 		case kUntil:
 			// journalctl's time forms, turned into the reference's
@@ -254,6 +259,8 @@ std::string usageText()
 	       "      --raw-output         write the recorded output as it is; by default what\n"
 	       "                           acts outside the screen (clipboard, title, reports,\n"
 	       "                           mouse and other input modes) is left out\n"
+	       "      --no-seek-cache      neither read nor keep the file's screen snapshots in\n"
+	       "                           the cache ($XDG_CACHE_HOME/tlog/seek)\n"
 	       "      --input=FILE         write the typed input (when recorded) to FILE as it\n"
 	       "                           plays, e.g. a terminal's tty or a FIFO\n"
 	       "      --search=PATTERN     the text the n and N keys look for on the screen\n"

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
+
 #include "tlog/base/error.hpp"
 #include "tlog/base/log.hpp"
 #include "tlog/base/unique_fd.hpp"
@@ -27,6 +29,8 @@
 #include "tlog/play/command_line.hpp"
 #include "tlog/play/player.hpp"
 #include "tlog/play/position.hpp"
+#include "tlog/play/snapshot_cache.hpp"
+#include "tlog/play/snapshot_index.hpp"
 #include "tlog/play/text_views.hpp"
 #include "tlog/play/verify.hpp"
 #include "tlog/term/signal_set.hpp"
@@ -321,6 +325,39 @@ std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec, const Se
 	return list;
 }
 
+namespace {
+
+/// Seeking is for a person at a terminal, in a recording that has ended
+/// and that a second reader can read beside the first: the index reads it
+/// ahead (and a recording file's comes from the cache, when seek_cache).
+/// Not with --goto=end: the player itself then passes everything first,
+/// taking its own snapshots, and the index would only compete with it.
+std::unique_ptr<SnapshotIndex> makeIndex(const conf::PlayConfig &config,
+					 const source::ReaderSpec &spec,
+					 const PlayerOptions &options, int outFd, int keyFd)
+{
+	bool file = spec.type == "file" || spec.type == "asciicast";
+	if (keyFd < 0 || !::isatty(outFd) || spec.follow || options.goTo.end ||
+	    source::readsStandardInput(spec) || (!file && spec.type != "journal"))
+		return nullptr;
+	std::optional<SnapshotCache> cache;
+	if (file && config.seekCache) {
+		// What shapes the snapshots, besides the file's content.
+		std::string shape = std::string("tlog-play ") + TLOG_VERSION + "\nreader " +
+				    spec.type + "\nrec " + options.match + "\nselect " +
+				    options.select.describe() + "\nlax " +
+				    (options.lax ? "1" : "0") + "\nidle " +
+				    std::to_string(options.idleLimit.count()) + "\nevery " +
+				    std::to_string(options.snapshotEvery.count());
+		cache = SnapshotCache::forFile(spec.path, shape, SnapshotCache::defaultDirectory());
+	}
+	return std::make_unique<SnapshotIndex>([spec] { return source::makeReader(spec); },
+					       options.stream(), options.snapshotEvery,
+					       std::move(cache));
+}
+
+} // namespace
+
 int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 {
 	source::ReaderSpec spec = readerSpec(config);
@@ -434,10 +471,13 @@ int runPlayback(const conf::PlayConfig &config, const PlaybackRequest &request)
 	int keyFd = source::readsStandardInput(spec) ? -1 : request.keyFd;
 	auto reader = source::makeReader(spec);
 	takeIdleLimit(*reader);
+	auto index = makeIndex(config, spec, options, request.outFd, keyFd);
 	PlayResult result;
 	std::string resume;
 	{
 		Player player(*reader, options, request.outFd, keyFd);
+		if (index)
+			player.useIndex(*index);
 		try {
 			result = player.run();
 		} catch (...) {

@@ -121,7 +121,7 @@ std::optional<base::Timestamp> Player::nextDue() const
 	// "Due now" is a time in the past: the loop compares deadlines with
 	// the time it took before asking.
 	constexpr base::Timestamp kNow = base::Timestamp::zero();
-	if (done_)
+	if (done_ || awaitingIndex_)
 		return std::nullopt;
 	if (landingPaintDue_)
 		return kNow;
@@ -158,6 +158,8 @@ void Player::playDue()
 		auto &clock = pacer_.clock();
 		for (int budget = kBurst; budget > 0 && !done_;) {
 			if (stream_.empty()) {
+				if (awaitIndex())
+					break;
 				// Not inside an escape sequence or a character a
 				// message boundary split: a paint cannot carry that.
 				if (snapshots_ && started_ && screen_->screen().settled() &&
@@ -328,12 +330,22 @@ void Player::playWindow(const codec::Packet &packet, Seen seen)
 void Player::goTo(PlayPosition target)
 {
 	printingCatchUp_ = false;
-	if (target.end)
+	if (target.end) {
+		seekTarget_.reset();
+		awaitingIndex_ = false;
+		// From the index's last snapshot, when it has one ahead.
+		if (index_ && started_)
+			if (auto ts = index_->restoreAfter(shownTs_, base::Timestamp::max(),
+							   stream_, *screen_)) {
+				shownTs_ = *ts;
+				landingPaintDue_ = true;
+			}
 		pacer_.forwardToEnd();
-	else if (screen_ && started_)
+	} else if (screen_ && started_) {
 		seek(target.time);
-	else
+	} else {
 		fastForwardTo(target.time);
+	}
 }
 
 void Player::fastForwardTo(base::Timestamp target)
@@ -372,6 +384,8 @@ void Player::seek(base::Timestamp target)
 	pacer_.stopForwardToEnd();
 	pacer_.forwardUntil(target);
 	pacer_.clearSteps();
+	seekTarget_ = target;
+	awaitingIndex_ = false;
 	// Painted on landing, even when nothing lies between.
 	landingPaintDue_ = true;
 	pacer_.clock().seek(now(), target);
@@ -385,9 +399,37 @@ bool Player::restoreSnapshot(base::Timestamp target)
 	return true;
 }
 
+void Player::useIndex(SnapshotIndex &index)
+{
+	if (!snapshots_)
+		return; // no screen, or a reader that cannot go back
+	index_ = &index;
+	indexWatch_.emplace(loop_, index.wakeFd(), POLLIN, [this](short) {
+		index_->drain();
+		awaitingIndex_ = false; // playDue() looks again
+	});
+}
+
+bool Player::awaitIndex()
+{
+	awaitingIndex_ = false;
+	if (!index_ || !seekTarget_ || !started_)
+		return false;
+	// Still on its way, and ahead of this replay: it gets there first.
+	auto reached = index_->reached();
+	if (index_->running() && reached < *seekTarget_ && reached > shownTs_) {
+		awaitingIndex_ = true;
+		return true;
+	}
+	if (auto ts = index_->restoreAfter(shownTs_, *seekTarget_, stream_, *screen_))
+		shownTs_ = *ts;
+	return false;
+}
+
 void Player::onSeekLanded()
 {
 	landingPaintDue_ = false;
+	seekTarget_.reset();
 	const std::string *pattern = screen_ ? screen_->pattern() : nullptr;
 	auto landing = scan_.land(pattern ? *pattern : std::string());
 	if (!landing.message.empty())
@@ -409,6 +451,9 @@ void Player::startSearch(std::string pattern, bool forward)
 		return;
 	auto now = this->now();
 	auto origin = shownTs_;
+	// A scan sees every match on the way: no snapshot skips any.
+	seekTarget_.reset();
+	awaitingIndex_ = false;
 	scan_.from(origin);
 	if (forward) {
 		scan_.forward();
@@ -619,7 +664,10 @@ std::string Player::drawStatus()
 
 std::string Player::reachedText() const
 {
-	std::string text = formatSeconds(stream_.reached());
+	auto reached = stream_.reached();
+	if (awaitingIndex_)
+		reached = std::max(reached, index_->reached()); // it is there first
+	std::string text = formatSeconds(reached);
 	if (options_.duration)
 		text += " of " + formatSeconds(*options_.duration);
 	return text;

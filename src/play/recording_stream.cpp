@@ -36,7 +36,7 @@ RecordingStream::RecordingStream(source::Reader &reader, StreamOptions options,
       recorderWatch_(loop, [this](short) { onRecorderGone("ended"); }),
       recorderGrace_(loop, [this] {
 	      // Said only now: the marked end usually arrives after the exit.
-	      base::logLine(recorderGoneText_);
+	      say(recorderGoneText_);
 	      recorderGone_ = true;
 	      setAtReaderEnd(atReaderEnd_);
       })
@@ -151,9 +151,9 @@ bool RecordingStream::readMessage()
 		recorderWatch_.unwatch();
 		recorderGrace_.cancel();
 		if (following())
-			base::logLine("the recording " + rec +
-				      " ended: its recorder marked its last "
-				      "message");
+			say("the recording " + rec +
+			    " ended: its recorder marked its last "
+			    "message");
 	}
 
 	std::vector<codec::Packet> packets;
@@ -164,19 +164,18 @@ bool RecordingStream::readMessage()
 	if (gap) {
 		gaps_.push_back(gap->firstMissing);
 		if (gap->firstMissing == gap->lastMissing)
-			base::logLine(raw->location + ": message " +
-				      std::to_string(gap->firstMissing) + " missing");
+			say(raw->location + ": message " + std::to_string(gap->firstMissing) +
+			    " missing");
 		else
-			base::logLine(raw->location + ": messages " +
-				      std::to_string(gap->firstMissing) + "-" +
-				      std::to_string(gap->lastMissing) + " missing");
+			say(raw->location + ": messages " + std::to_string(gap->firstMissing) +
+			    "-" + std::to_string(gap->lastMissing) + " missing");
 	}
 	// Out of order (lax): played on, reported once as well.
 	const auto &overlap = decoder_.overlap();
 	if (overlap &&
 	    std::find(overlaps_.begin(), overlaps_.end(), overlap->id) == overlaps_.end()) {
 		overlaps_.push_back(overlap->id);
-		base::logLine(raw->location + ": " + codec::describe(*overlap));
+		say(raw->location + ": " + codec::describe(*overlap));
 	}
 	// The clock starts at the first message (pos 0 for a whole recording).
 	if (!start_)
@@ -256,8 +255,14 @@ void RecordingStream::finish() const
 		std::string text = "also in " + reader_.name() + ":";
 		for (std::size_t i = 0; i < others_.size(); i++)
 			text += (i == 0 ? " " : ", ") + others_[i];
-		base::logLine(text + (options_.match.empty() ? " (choose with -m)" : ""));
+		say(text + (options_.match.empty() ? " (choose with -m)" : ""));
 	}
+}
+
+void RecordingStream::say(const std::string &text) const
+{
+	if (!options_.quiet)
+		base::logLine(text);
 }
 
 } // namespace tlog::play

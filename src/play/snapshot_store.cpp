@@ -2,6 +2,7 @@
 #include "tlog/play/snapshot_store.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "tlog/play/recording_screen.hpp"
 
@@ -18,6 +19,15 @@ SnapshotStore::SnapshotStore(base::Timestamp every, RecordingStream::Mark start,
     : every_(std::max(every, kLeastEvery))
 {
 	take(base::Timestamp::zero(), std::move(start), screen);
+}
+
+SnapshotStore::SnapshotStore(base::Timestamp every, std::vector<Snapshot> kept)
+    : snapshots_(std::move(kept)), every_(std::max(every, kLeastEvery))
+{
+	if (snapshots_.empty())
+		throw std::invalid_argument("a snapshot store holds at least the start");
+	for (const auto &snapshot : snapshots_)
+		bytes_ += snapshot.bytes();
 }
 
 void SnapshotStore::take(base::Timestamp reached, RecordingStream::Mark mark,
@@ -41,27 +51,25 @@ void SnapshotStore::take(base::Timestamp reached, RecordingStream::Mark mark,
 	every_ *= 2;
 }
 
-const SnapshotStore::Snapshot &SnapshotStore::latest(base::Timestamp target) const noexcept
+const Snapshot &SnapshotStore::latest(base::Timestamp target) const noexcept
 {
 	auto it = std::upper_bound(snapshots_.begin(), snapshots_.end(), target,
 				   [](base::Timestamp t, const Snapshot &s) { return t < s.ts; });
 	return it == snapshots_.begin() ? *it : *std::prev(it);
 }
 
-bool SnapshotStore::aheadOf(base::Timestamp after, base::Timestamp target) const noexcept
-{
-	auto it = std::upper_bound(snapshots_.begin(), snapshots_.end(), target,
-				   [](base::Timestamp t, const Snapshot &s) { return t < s.ts; });
-	return it != snapshots_.begin() && std::prev(it)->ts > after;
-}
-
 base::Timestamp SnapshotStore::restore(base::Timestamp target, RecordingStream &stream,
 				       RecordingScreen &screen) const
 {
-	const Snapshot &snap = latest(target);
-	stream.rewind(snap.mark, snap.ts);
-	screen.restore(snap.cols, snap.rows, snap.paint);
-	return snap.ts;
+	return restore(latest(target), stream, screen);
+}
+
+base::Timestamp SnapshotStore::restore(const Snapshot &snapshot, RecordingStream &stream,
+				       RecordingScreen &screen)
+{
+	stream.rewind(snapshot.mark, snapshot.ts);
+	screen.restore(snapshot.cols, snapshot.rows, snapshot.paint);
+	return snapshot.ts;
 }
 
 } // namespace tlog::play

@@ -15,7 +15,10 @@ new time when played straight there:
   a fresh fast-forward with no seeking back);
 - in a third pane, `cat` of the output bytes up to TIME (tmux itself
   renders the raw output; no tlog-play involved).
-Both references must agree. The screens expected after each key are
+Both references must agree. The keys are then sent again to a second
+tlog-play, started once the first kept its snapshot index in the cache
+(XDG_CACHE_HOME, a directory of the test's): it seeks from the cached
+index, and must land on the same screens. The screens expected after each key are
 first checked to differ from those before it, so a key that does nothing
 cannot pass. Screens are compared once they stop changing, polled, with
 a deadline: no fixed sleeps."""
@@ -101,7 +104,8 @@ def output_until(events, ms):
 class Tmux:
     def __init__(self, tmp):
         self.socket = os.path.join(tmp, "tmux.sock")
-        self.env = t.test_env({"TMUX": ""})
+        self.cache = os.path.join(tmp, "cache")
+        self.env = t.test_env({"TMUX": "", "XDG_CACHE_HOME": self.cache})
         self.pids = []  # the server's and each pane's, ended by kill()
 
     def run(self, *args, timeout=30):
@@ -228,8 +232,9 @@ def main():
                            report_exit=False)
                 tmux.start(f"goto-{ms}", f"{shlex.quote(our_play)} -r file -i "
                            f"{shlex.quote(log)} --paused --goto={fmt(ms)}")
-            tmux.start("seek", f"{shlex.quote(our_play)} -r file -i {shlex.quote(log)} "
-                       f"--paused --goto={fmt(start_ms)}")
+            play_seek = (f"{shlex.quote(our_play)} -r file -i {shlex.quote(log)} "
+                         f"--paused --goto={fmt(start_ms)}")
+            tmux.start("seek", play_seek)
             for ms in sorted(set(times)):
                 tmux.run("wait-for", f"done-{ms}", timeout=60)
                 reference[ms] = tmux.settled(
@@ -248,26 +253,41 @@ def main():
                         f"the screens at {fmt(a)} s and {fmt(b)} s are the same: "
                         f"the test could not tell them apart")
 
-            tmux.settled("seek", expected=reference[start_ms],
-                         what=f"starting at --goto={fmt(start_ms)} --paused")
-            for what, keys, ms in steps:
-                shown = tmux.capture("seek")
-                for key, literal in keys:
-                    tmux.send("seek", key, literal=literal)
-                expected = reference[ms]
-                try:
-                    tmux.settled("seek", expected=expected, unlike=shown,
-                                 what=f"{what}, to {fmt(ms)} s")
-                except t.Failure as e:
-                    raise t.Failure(f"after {what} (expected the screen at {fmt(ms)} s): {e}")
-                print(f"ok: {what} -> the screen at {fmt(ms)} s", flush=True)
-            # Still paused and still there; q ends it cleanly.
-            tmux.send("seek", "q", literal=True)
+            def press_keys(session):
+                tmux.settled(session, expected=reference[start_ms],
+                             what=f"{session}: starting at --goto={fmt(start_ms)} --paused")
+                for what, keys, ms in steps:
+                    shown = tmux.capture(session)
+                    for key, literal in keys:
+                        tmux.send(session, key, literal=literal)
+                    expected = reference[ms]
+                    try:
+                        tmux.settled(session, expected=expected, unlike=shown,
+                                     what=f"{session}: {what}, to {fmt(ms)} s")
+                    except t.Failure as e:
+                        raise t.Failure(f"{session}: after {what} (expected the screen at "
+                                        f"{fmt(ms)} s): {e}")
+                    print(f"ok: {session}: {what} -> the screen at {fmt(ms)} s", flush=True)
+                # Still paused and still there; q ends it cleanly.
+                tmux.send(session, "q", literal=True)
+                deadline = time.monotonic() + SETTLE_TIMEOUT
+                while "[exit 0]" not in tmux.capture(session):
+                    t.check(time.monotonic() < deadline,
+                            f"tlog-play did not exit 0 after q:\n{tmux.capture(session)}")
+                    time.sleep(POLL)
+
+            press_keys("seek")
+            # The players kept the recording's snapshot index (one entry:
+            # the same file and options); the next one seeks from it.
+            entries = os.path.join(tmux.cache, "tlog", "seek")
             deadline = time.monotonic() + SETTLE_TIMEOUT
-            while "[exit 0]" not in tmux.capture("seek"):
+            while not (os.path.isdir(entries) and
+                       [f for f in os.listdir(entries) if f.endswith(".idx")]):
                 t.check(time.monotonic() < deadline,
-                        f"tlog-play did not exit 0 after q:\n{tmux.capture('seek')}")
+                        f"no snapshot index kept in {entries} after {SETTLE_TIMEOUT}s")
                 time.sleep(POLL)
+            tmux.start("seek-cached", play_seek)
+            press_keys("seek-cached")
         finally:
             tmux.kill()
         print(f"took {time.monotonic() - started:.1f}s", flush=True)

@@ -109,11 +109,13 @@ PlayRun captureRun(const std::function<play::PlayResult(int, term::EventLoop &)>
 } // namespace
 
 PlayRun playCaptured(source::Reader &reader, const play::PlayerOptions &options, int keyFd,
-		     int outFd, const std::vector<Step> &steps)
+		     int outFd, const std::vector<Step> &steps, play::SnapshotIndex *index)
 {
 	return captureRun(
 	    [&](int fd, term::EventLoop &loop) {
 		    play::Player player(reader, options, fd, keyFd, loop);
+		    if (index != nullptr)
+			    player.useIndex(*index);
 		    return player.run();
 	    },
 	    outFd, steps);

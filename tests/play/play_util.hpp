@@ -43,9 +43,11 @@ struct Step {
 /// Plays @p reader with its output in a temporary file (or @p outFd) and
 /// stderr captured, on a VirtualClock: the player's waits take no real
 /// time, PlayRun::elapsed is virtual time, and @p steps happen at their
-/// times. An exception from run() is caught into PlayRun::error.
+/// times. An exception from run() is caught into PlayRun::error. The
+/// player seeks with @p index, when given (Player::useIndex()).
 PlayRun playCaptured(source::Reader &reader, const play::PlayerOptions &options, int keyFd = -1,
-		     int outFd = -1, const std::vector<Step> &steps = {});
+		     int outFd = -1, const std::vector<Step> &steps = {},
+		     play::SnapshotIndex *index = nullptr);
 /// The same for the text views (play/text_views.hpp): --list-matches and
 /// --export=text.
 PlayRun listCaptured(source::Reader &reader, const play::PlayerOptions &options);

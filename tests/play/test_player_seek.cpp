@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <regex>
 #include <string>
@@ -27,6 +29,7 @@
 #include "support/stderr_pty.hpp"
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/play/player.hpp"
+#include "tlog/play/snapshot_index.hpp"
 #include "tlog/play/text_views.hpp"
 #include "tlog/screen/virtual_screen.hpp"
 #include "tlog/source/mem_reader.hpp"
@@ -128,7 +131,9 @@ void drainNow(int master, std::string &into)
 SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> keys,
 		     const std::function<void(PlayerOptions &)> &tweak = {},
 		     unsigned short rows = 24, unsigned short cols = 80,
-		     std::vector<std::string> messages = recording())
+		     std::vector<std::string> messages = recording(),
+		     tlog::play::SnapshotIndex *index = nullptr,
+		     const std::function<void(std::size_t)> &beforeKey = {})
 {
 	Pty out(rows, cols), keyboard;
 	std::string shown;
@@ -150,6 +155,8 @@ SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> ke
 	std::vector<tlog::test::Step> steps;
 	for (std::size_t i = 0; i < keys.size(); i++)
 		steps.push_back({std::chrono::milliseconds(400 * (i + 1)), [&, i] {
+					 if (beforeKey)
+						 beforeKey(i);
 					 tlog::test::typeKeys(keyboard.master.get(),
 							      keyboard.slave.get(), keys[i]);
 				 }});
@@ -160,8 +167,8 @@ SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> ke
 	options.search = "MARK";
 	if (tweak)
 		tweak(options);
-	auto played =
-	    tlog::test::playCaptured(reader, options, keyboard.slave.get(), out.slave.get(), steps);
+	auto played = tlog::test::playCaptured(reader, options, keyboard.slave.get(),
+					       out.slave.get(), steps, index);
 	drain.request_stop();
 	drain.join();
 	drainNow(out.master.get(), shown);
@@ -175,9 +182,138 @@ SeekRun playWithKeys(std::chrono::milliseconds goTo, std::vector<std::string> ke
 	return run;
 }
 
+// The recording with its lines in capitals ("LINE 0042"), of the same
+// sizes and times: a SnapshotIndex made of it shows on the screen where the
+// player restored the index's snapshot instead of replaying the way.
+std::vector<std::string> capitals()
+{
+	auto messages = recording();
+	for (auto &message : messages)
+		for (auto at = message.find("line "); at != std::string::npos;
+		     at = message.find("line ", at))
+			message.replace(at, 4, "LINE");
+	return messages;
+}
+
+// The screen of the capital recording up to @p indexedMs, then of the
+// plain one up to @p ms.
+std::string screenFromIndexAt(int indexedMs, int ms)
+{
+	VirtualScreen screen(80, 24);
+	for (int i = 0; i < kLines && i * 100 <= ms; i++) {
+		auto text = lineText(i);
+		if (i * 100 <= indexedMs && text.rfind("line ", 0) == 0)
+			text.replace(0, 4, "LINE");
+		screen.feed(text);
+	}
+	return screen.text();
+}
+
+// A reader of @p messages that stops before message gateAt + 1 until
+// open() (the index's reader, held back by the test).
+class GateReader final : public tlog::source::Reader {
+public:
+	GateReader(std::vector<std::string> messages, std::size_t gateAt,
+		   std::shared_future<void> opened)
+	    : inner_(std::move(messages)), gateAt_(gateAt), opened_(std::move(opened))
+	{
+	}
+	std::optional<tlog::source::RawMessage> read() override
+	{
+		if (inner_.consumed() == gateAt_)
+			opened_.wait();
+		return inner_.read();
+	}
+	bool finished() const noexcept override { return true; }
+	std::optional<std::string> mark() const override { return inner_.mark(); }
+	void rewind(const std::string &mark) override { inner_.rewind(mark); }
+
+private:
+	MemReader inner_;
+	std::size_t gateAt_;
+	std::shared_future<void> opened_;
+};
+
+// Until @p index stopped, and said so on its wake fd (not drained here:
+// the player's watch still sees it).
+void waitIndexEnded(const tlog::play::SnapshotIndex &index)
+{
+	for (;;) {
+		pollfd p{index.wakeFd(), POLLIN, 0};
+		bool woken = ::poll(&p, 1, 10) > 0;
+		if (woken && !index.running())
+			return;
+	}
+}
+
+// An index of @p make's recording, made to the end.
+std::unique_ptr<tlog::play::SnapshotIndex>
+completeIndex(std::function<std::vector<std::string>()> make)
+{
+	auto index = std::make_unique<tlog::play::SnapshotIndex>(
+	    [make] { return std::make_unique<MemReader>(make()); }, PlayerOptions{}.stream(), 5s,
+	    std::nullopt);
+	waitIndexEnded(*index);
+	BOOST_TEST_REQUIRE(index->complete());
+	return index;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(seek)
+
+BOOST_AUTO_TEST_CASE(a_seek_ahead_starts_from_the_index_snapshot)
+{
+	// The index keeps a screen every 5 s at message ends (0.9, 5.9, ...,
+	// 45.9 s): from 10 s to 47 s the player restores the one of 45.9 s and
+	// replays the last second itself, so capitals up to line 459.
+	auto index = completeIndex(capitals);
+	BOOST_TEST(index->size() > 9u);
+	auto run = playWithKeys(10s, {"47G"}, {}, 24, 80, recording(), index.get());
+	BOOST_TEST(run.error == "");
+	BOOST_TEST(run.screen == screenFromIndexAt(45900, 47000));
+	BOOST_TEST(run.screen != screenAt(47000)); // the test tells them apart
+	// An index of the same recording: the very screen of a replay.
+	auto same = completeIndex([] { return recording(); });
+	BOOST_TEST(playWithKeys(10s, {"47G"}, {}, 24, 80, recording(), same.get()).screen ==
+		   screenAt(47000));
+	// Back and forth again, and to the end (G), from its snapshots too.
+	BOOST_TEST(playWithKeys(10s, {"47G", "12.5G", "33G"}, {}, 24, 80, recording(), same.get())
+		       .screen == screenAt(33000));
+	BOOST_TEST(playWithKeys(10s, {"G"}, {}, 24, 80, recording(), same.get()).screen ==
+		   screenAt(kLines * 100));
+}
+
+BOOST_AUTO_TEST_CASE(a_seek_waits_for_the_index_ahead_of_it)
+{
+	// The index stops after message 30 (29.9 s); the player, at 10 s, is
+	// sent to 47 s: the index is ahead, so the player waits for it
+	// rather than replaying the same way. Once let go, the index gets
+	// there: the screen is the index's (capitals) up to its 45.9 s
+	// snapshot. A player that replayed by itself would show no capitals.
+	std::promise<void> open;
+	std::shared_future<void> opened = open.get_future().share();
+	tlog::play::SnapshotIndex index(
+	    [opened] { return std::make_unique<GateReader>(capitals(), 30, opened); },
+	    PlayerOptions{}.stream(), 5s, std::nullopt);
+	while (index.reached() < 29900ms) {
+		pollfd p{index.wakeFd(), POLLIN, 0};
+		::poll(&p, 1, 10);
+	}
+	bool released = false;
+	auto run =
+	    playWithKeys(10s, {"47G", ""}, {}, 24, 80, recording(), &index, [&](std::size_t key) {
+		    if (key != 1)
+			    return;
+		    open.set_value();
+		    released = true;
+		    waitIndexEnded(index);
+	    });
+	if (!released)
+		open.set_value(); // the index's thread ends at the destructor
+	BOOST_TEST(run.error == "");
+	BOOST_TEST(run.screen == screenFromIndexAt(45900, 47000));
+}
 
 BOOST_AUTO_TEST_CASE(goto_paints_the_screen_of_that_moment)
 {

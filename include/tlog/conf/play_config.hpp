@@ -70,6 +70,7 @@ struct PlayConfig {
 	bool status = false;	    ///< status: a status line on the last row
 	bool resize = false;	    ///< resize: ask the terminal for the recorded size
 	bool rawOutput = false;	    ///< raw_output: recorded output unfiltered to the terminal
+	bool seekCache = true;	    ///< seek_cache: keep a file's snapshots for the next run
 
 	/// Binds every key above to this object's fields; the object must
 	/// outlive @p schema.

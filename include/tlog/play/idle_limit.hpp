@@ -20,6 +20,22 @@ public:
 
 	bool active() const noexcept { return limit_ > base::Timestamp::zero(); }
 
+	/// Where the mapping is, as plain values (a SnapshotCache keeps it).
+	struct State {
+		base::Timestamp limit, last, removed;
+		bool started;
+	};
+	State state() const noexcept { return State{limit_, last_, removed_, started_}; }
+	/// Goes on from @p state.
+	static IdleLimit resume(const State &state) noexcept
+	{
+		IdleLimit idle(state.limit);
+		idle.last_ = state.last;
+		idle.removed_ = state.removed;
+		idle.started_ = state.started;
+		return idle;
+	}
+
 private:
 	base::Timestamp limit_;
 	base::Timestamp last_{};    // the previous time given

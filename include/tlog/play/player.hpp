@@ -17,6 +17,7 @@
 #include "tlog/play/recording_screen.hpp"
 #include "tlog/play/recording_stream.hpp"
 #include "tlog/play/search_scan.hpp"
+#include "tlog/play/snapshot_index.hpp"
 #include "tlog/play/snapshot_store.hpp"
 #include "tlog/play/status_line.hpp"
 #include "tlog/play/terminal_output.hpp"
@@ -141,6 +142,14 @@ public:
 	/// so that it is played again rather than skipped. Empty: none.
 	std::string resumePosition() const { return stream_.resumePosition(); }
 
+	/// Seeks also restore @p index's snapshots (borrowed for the
+	/// player's life): a seek ahead of what playback passed starts from
+	/// the index's nearest one, and while the index is still short of the
+	/// target but ahead of playback, the player waits for it (its wake
+	/// fd) instead of replaying the same way on this core.
+	/// Throws: std::bad_alloc.
+	void useIndex(SnapshotIndex &index);
+
 	/// Handles typed key bytes as the terminal would deliver them, one
 	/// call a read (public for tests; run() feeds it from the key
 	/// terminal): escape sequences are whole, across calls, and only the
@@ -198,6 +207,10 @@ private:
 	/// Restores the latest snapshot at or before @p target; false when
 	/// the reader cannot go back.
 	bool restoreSnapshot(base::Timestamp target);
+	/// During a seek: restores the index's nearest snapshot when it is
+	/// ahead of playback; true when the index will get nearer the target
+	/// before this replay would (wait for its wake fd).
+	bool awaitIndex();
 	/// A seek's unseen replay is over: a search scan goes on, or the
 	/// screen is painted.
 	void onSeekLanded();
@@ -228,6 +241,11 @@ private:
 	TerminalOutput output_;
 	std::optional<RecordingScreen> screen_;	 // on a terminal
 	std::optional<SnapshotStore> snapshots_; // with a screen and a reader that goes back
+	SnapshotIndex *index_ = nullptr;	 // made ahead, borrowed (useIndex())
+	std::optional<term::FdWatch> indexWatch_;
+	// Where a seek goes, while the index may take it nearer.
+	std::optional<base::Timestamp> seekTarget_;
+	bool awaitingIndex_ = false; // the index will be there first
 	SearchScan scan_;
 	KeyMap keyMap_;
 	term::KeyInput keyInput_;	// what the key terminal sends

@@ -32,6 +32,8 @@ struct StreamOptions {
 	/// Following a live recording: its end is said, and a recorder gone
 	/// ends it (a direct source).
 	bool follow = false;
+	/// Says nothing on stderr (a SnapshotIndex reading beside the player).
+	bool quiet = false;
 };
 
 /// The playback's core: reads messages from a Reader, keeps those of one
@@ -115,6 +117,8 @@ private:
 	void onRecorderGone(const std::string &why);
 	bool following() const noexcept;
 	codec::ChunkDecoder freshDecoder() const noexcept;
+	/// One line on stderr, unless quiet.
+	void say(const std::string &text) const;
 
 	source::Reader &reader_;
 	StreamOptions options_;

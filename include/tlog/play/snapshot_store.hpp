@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,16 @@
 namespace tlog::play {
 
 class RecordingScreen;
+
+/// A screen kept at a moment of a recording: everything up to ts is on
+/// it, and the stream's mark there replays what follows.
+struct Snapshot {
+	base::Timestamp ts;
+	RecordingStream::Mark mark;
+	unsigned cols, rows;
+	std::string paint;
+	std::size_t bytes() const noexcept { return paint.size() + mark.reader.size(); }
+};
 
 /// Screens kept along a recording, so that a seek goes back (or ahead, to
 /// where playback has been) by restoring the nearest one and replaying
@@ -28,6 +39,10 @@ public:
 	/// Throws: std::bad_alloc.
 	SnapshotStore(base::Timestamp every, RecordingStream::Mark start,
 		      const RecordingScreen &screen);
+	/// Holds @p kept (a store's snapshots(), as a SnapshotCache gave them
+	/// back: in time order, the first at the start), one every @p every.
+	/// Throws: std::invalid_argument when @p kept is empty.
+	SnapshotStore(base::Timestamp every, std::vector<Snapshot> kept);
 
 	/// Whether one is due for a screen showing everything up to @p reached.
 	bool due(base::Timestamp reached) const noexcept
@@ -41,23 +56,34 @@ public:
 	/// Whether the latest snapshot at or before @p target is after
 	/// @p after: going ahead to @p target from @p after, restoring it
 	/// saves replaying the way there.
-	bool aheadOf(base::Timestamp after, base::Timestamp target) const noexcept;
+	bool aheadOf(base::Timestamp after, base::Timestamp target) const noexcept
+	{
+		return nearest(after, target) != nullptr;
+	}
 	/// Restores the latest snapshot at or before @p target (the first
 	/// when none is) into @p stream and @p screen; returns its time.
 	/// Throws: what RecordingStream::rewind() throws; std::bad_alloc.
 	base::Timestamp restore(base::Timestamp target, RecordingStream &stream,
 				RecordingScreen &screen) const;
 
+	/// The latest snapshot at or before @p target when it is after
+	/// @p after, or nullptr.
+	const Snapshot *nearest(base::Timestamp after, base::Timestamp target) const noexcept
+	{
+		const Snapshot &snapshot = latest(target);
+		return snapshot.ts > after && snapshot.ts <= target ? &snapshot : nullptr;
+	}
+	/// Restores @p snapshot (of any store of the same recording) into
+	/// @p stream and @p screen; returns its time.
+	/// Throws: as restore().
+	static base::Timestamp restore(const Snapshot &snapshot, RecordingStream &stream,
+				       RecordingScreen &screen);
+
 	std::size_t size() const noexcept { return snapshots_.size(); }
+	const std::vector<Snapshot> &snapshots() const noexcept { return snapshots_; }
+	base::Timestamp every() const noexcept { return every_; }
 
 private:
-	struct Snapshot {
-		base::Timestamp ts; // everything up to here is on it
-		RecordingStream::Mark mark;
-		unsigned cols, rows;
-		std::string paint;
-		std::size_t bytes() const noexcept { return paint.size() + mark.reader.size(); }
-	};
 	/// The latest at or before @p target, or the first.
 	const Snapshot &latest(base::Timestamp target) const noexcept;
 
