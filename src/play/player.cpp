@@ -415,9 +415,11 @@ bool Player::awaitIndex()
 	awaitingIndex_ = false;
 	if (!index_ || !seekTarget_ || !started_)
 		return false;
-	// Still on its way, and ahead of this replay: it gets there first.
+	// Still on its way, and not behind this replay: it gets there first
+	// (or as soon: one core does the work, not two). At the start it may
+	// still be taking the file's digest (SnapshotCache).
 	auto reached = index_->reached();
-	if (index_->running() && reached < *seekTarget_ && reached > shownTs_) {
+	if (index_->running() && reached < *seekTarget_ && reached >= shownTs_) {
 		awaitingIndex_ = true;
 		return true;
 	}

@@ -145,7 +145,7 @@ public:
 	/// Seeks also restore @p index's snapshots (borrowed for the
 	/// player's life): a seek ahead of what playback passed starts from
 	/// the index's nearest one, and while the index is still short of the
-	/// target but ahead of playback, the player waits for it (its wake
+	/// target but not behind playback, the player waits for it (its wake
 	/// fd) instead of replaying the same way on this core.
 	/// Throws: std::bad_alloc.
 	void useIndex(SnapshotIndex &index);
