@@ -327,21 +327,23 @@ std::vector<RecordingInfo> listSelected(const source::ReaderSpec &spec, const Se
 
 namespace {
 
-/// Seeking is for a person at a terminal, in a recording that has ended
-/// and that a second reader can read beside the first: the index reads it
-/// ahead (and a recording file's comes from the cache, when seek_cache).
-/// Not with --goto=end: the player itself then passes everything first,
-/// taking its own snapshots, and the index would only compete with it.
+/// Seeking is for a person at a terminal, in a recording file that has
+/// ended: the index reads it ahead beside the player's reader (or comes
+/// from the cache, with seek_cache). Not with --goto=end: the player
+/// itself then passes everything first, taking its own snapshots, and the
+/// index would only compete with it. Not the journal: its reader says on
+/// stderr what it passes over (entries of other writers), which a second
+/// reader would say again, into the screen.
 std::unique_ptr<SnapshotIndex> makeIndex(const conf::PlayConfig &config,
 					 const source::ReaderSpec &spec,
 					 const PlayerOptions &options, int outFd, int keyFd)
 {
 	bool file = spec.type == "file" || spec.type == "asciicast";
 	if (keyFd < 0 || !::isatty(outFd) || spec.follow || options.goTo.end ||
-	    source::readsStandardInput(spec) || (!file && spec.type != "journal"))
+	    source::readsStandardInput(spec) || !file)
 		return nullptr;
 	std::optional<SnapshotCache> cache;
-	if (file && config.seekCache) {
+	if (config.seekCache) {
 		// What shapes the snapshots, besides the file's content.
 		std::string shape = std::string("tlog-play ") + TLOG_VERSION + "\nreader " +
 				    spec.type + "\nrec " + options.match + "\nselect " +
