@@ -223,6 +223,9 @@ private:
 	std::optional<codec::ChunkEncoder> encoder_;
 	std::optional<codec::ChainSigner> signer_;
 	base::Timestamp lastSigned_{};
+	// deliver()'s batch for the writer, reused.
+	std::vector<std::string> signatures_;
+	std::vector<sink::Outgoing> outgoing_;
 	bool endDelivered_ = false;
 	term::EventLoop loop_;
 	term::FdWatch signalWatch_{loop_, [this](short) { onSignal(); }};
@@ -385,27 +388,33 @@ void Session::deliver(bool flushPoint, bool end)
 		auto now = base::monotonicNow();
 		due = now - lastSigned_ >= options_.signInterval;
 	}
+	signatures_.resize(messages.size());
+	outgoing_.clear();
 	for (std::size_t i = 0; i < messages.size(); i++) {
 		auto &m = messages[i];
 		bool last = i + 1 == messages.size();
-		std::string signature;
+		signatures_[i].clear();
 		// The first message is signed too: a signed recording says so
 		// from its start, and one cut short is told from one never signed.
 		if (signer_) {
-			signature =
+			signatures_[i] =
 			    signer_->add(m.id, m.text, (due && last) || m.id == 1, end && last);
-			if (!signature.empty())
+			if (!signatures_[i].empty())
 				lastSigned_ = base::monotonicNow();
 		}
-		sink::MessageFields fields{envelope_.host,    envelope_.rec, envelope_.user,
-					   envelope_.session, m.id,	     signature,
-					   end && last};
-		try {
-			writer_.write(m.text, fields);
-		} catch (...) {
-			writerFailed_ = true;
-			throwCannotLog(lostAfter(m.id));
-		}
+		outgoing_.push_back(
+		    sink::Outgoing{m.text, sink::MessageFields{envelope_.host, envelope_.rec,
+							       envelope_.user, envelope_.session,
+							       m.id, signatures_[i], end && last}});
+	}
+	// All that one read gave, in one go: a file writer writes them with
+	// one write(2), at once, as it wrote each before.
+	std::size_t delivered = 0;
+	try {
+		writer_.writeBatch(outgoing_, delivered);
+	} catch (...) {
+		writerFailed_ = true;
+		throwCannotLog(lostAfter(messages[std::min(delivered, messages.size() - 1)].id));
 	}
 }
 

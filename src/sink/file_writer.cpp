@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tlog/sink/file_writer.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <stdexcept>
@@ -117,26 +118,45 @@ FileWriter::FileWriter(std::string path) : path_(std::move(path))
 
 void FileWriter::write(std::string_view message, const MessageFields &fields)
 {
-	if (fields.signature.empty() && !fields.end)
-		line_.assign(message);
-	else
-		line_ = codec::withMarks(message, fields.signature, fields.end);
-	line_.push_back('\n');
-	std::string_view rest = line_;
-	// One write(2) per line keeps lines whole when several recorders
+	const Outgoing one{message, fields};
+	std::size_t delivered = 0;
+	writeBatch(std::span<const Outgoing>(&one, 1), delivered);
+}
+
+void FileWriter::writeBatch(std::span<const Outgoing> batch, std::size_t &delivered)
+{
+	lines_.clear();
+	ends_.clear();
+	for (const auto &out : batch) {
+		if (out.fields.signature.empty() && !out.fields.end)
+			lines_.append(out.message);
+		else
+			lines_ +=
+			    codec::withMarks(out.message, out.fields.signature, out.fields.end);
+		lines_.push_back('\n');
+		ends_.push_back(lines_.size());
+	}
+	// One write(2) for whole lines keeps them whole when several recorders
 	// append to one file; a short write (a full disk) is finished off
 	// here, or fails with the reason.
-	while (!rest.empty()) {
-		ssize_t n = ::write(fd_.get(), rest.data(), rest.size());
+	std::size_t written = 0;
+	while (written < lines_.size()) {
+		ssize_t n = ::write(fd_.get(), lines_.data() + written, lines_.size() - written);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			int err = errno;
-			dropPartialLine(line_.size() - rest.size());
+			// The lines written whole are delivered; the start of the
+			// next one goes again.
+			auto whole = static_cast<std::size_t>(
+			    std::upper_bound(ends_.begin(), ends_.end(), written) - ends_.begin());
+			delivered += whole;
+			dropPartialLine(written - (whole == 0 ? 0 : ends_[whole - 1]));
 			base::throwSystem(err, "writing " + path_);
 		}
-		rest.remove_prefix(static_cast<std::size_t>(n));
+		written += static_cast<std::size_t>(n);
 	}
+	delivered += batch.size();
 }
 
 void FileWriter::dropPartialLine(std::size_t written) noexcept

@@ -4,16 +4,20 @@
 
 #include <cerrno>
 #include <stdexcept>
+#include <csignal>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "support/files.hpp"
 #include "support/skip.hpp"
 #include "tlog/base/unique_fd.hpp"
+#include "tlog/codec/message.hpp"
 #include "tlog/sink/file_writer.hpp"
 
 using tlog::sink::FileWriter;
@@ -65,6 +69,54 @@ BOOST_AUTO_TEST_CASE(creates_private_file_with_one_line_per_message)
 	struct stat st {};
 	BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
 	BOOST_TEST((st.st_mode & 0777) == 0600u);
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_is_written_whole_with_its_marks)
+{
+	tlog::test::TempDir dir;
+	auto path = (dir / "rec.log").string();
+	tlog::sink::MessageFields plain{}, signedEnd{};
+	signedEnd.signature = "c2ln";
+	signedEnd.end = true;
+	std::vector<tlog::sink::Outgoing> batch{
+	    {R"({"id":1})", plain}, {R"({"id":2})", plain}, {R"({"id":3})", signedEnd}};
+	std::size_t delivered = 0;
+	FileWriter w(path);
+	w.writeBatch(batch, delivered);
+	BOOST_TEST(delivered == 3u);
+	BOOST_TEST(tlog::test::readFile(path) ==
+		   "{\"id\":1}\n{\"id\":2}\n" +
+		       tlog::codec::withMarks(R"({"id":3})", "c2ln", true) + "\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_full_file_keeps_the_whole_lines_of_a_batch)
+{
+	// The file size limit (RLIMIT_FSIZE) as a disk that fills: 20 bytes
+	// take two 9-byte lines and 2 bytes of the third, which are cut off
+	// again; the two count as delivered, and the error names the path.
+	tlog::test::TempDir dir;
+	auto path = (dir / "rec.log").string();
+	FileWriter w(path);
+	rlimit saved{};
+	BOOST_TEST_REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+	auto savedSignal = ::signal(SIGXFSZ, SIG_IGN);
+	rlimit small = saved;
+	small.rlim_cur = 20;
+	BOOST_TEST_REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+	std::vector<tlog::sink::Outgoing> batch{
+	    {R"({"id":1})", {}}, {R"({"id":2})", {}}, {R"({"id":3})", {}}};
+	std::size_t delivered = 0;
+	std::string error;
+	try {
+		w.writeBatch(batch, delivered);
+	} catch (const std::system_error &e) {
+		error = e.what();
+	}
+	::setrlimit(RLIMIT_FSIZE, &saved);
+	::signal(SIGXFSZ, savedSignal);
+	BOOST_TEST(error.find(path) != std::string::npos, error);
+	BOOST_TEST(delivered == 2u);
+	BOOST_TEST(tlog::test::readFile(path) == "{\"id\":1}\n{\"id\":2}\n");
 }
 
 BOOST_AUTO_TEST_CASE(appends_to_an_existing_file)

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stderr_capture.hpp"
 #include "tlog/sink/mem_writer.hpp"
@@ -96,6 +97,21 @@ BOOST_AUTO_TEST_CASE(drop_discards_above_the_limit_and_counts)
 	BOOST_TEST(text.find("dropped 2 messages (150 bytes)") != std::string::npos);
 	w.reset();
 	BOOST_TEST(err.text() == text);
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_is_limited_message_by_message)
+{
+	// As the recorder hands them over (one batch a read): the limit sees
+	// each message, not the batch passed by to the writer below.
+	tlog::test::StderrCapture err;
+	auto w = make(100, 200, LimitAction::Drop);
+	std::string a(100, 'a'), b(100, 'b'), c(100, 'c'), d(50, 'd');
+	std::vector<tlog::sink::Outgoing> batch{{a, {}}, {b, {}}, {c, {}}, {d, {}}};
+	std::size_t delivered = 0;
+	w->writeBatch(batch, delivered);
+	BOOST_TEST(delivered == 4u); // handed over: dropped by the policy, not lost
+	BOOST_TEST(mem->messages().size() == 2u);
+	BOOST_TEST(w->droppedMessages() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(drop_summary_at_destruction)

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tlog/base/unique_fd.hpp"
 #include "tlog/sink/writer.hpp"
@@ -42,6 +45,12 @@ public:
 	/// so the file keeps whole lines only.
 	/// Throws: std::system_error naming the path.
 	void write(std::string_view message, const MessageFields &fields) override;
+	/// Writes the lines of @p batch with one write(2) (lines stay whole
+	/// when several recorders append to one file); a disk that fills in
+	/// the middle keeps the whole lines before it, and the part of the
+	/// next is cut off as above.
+	/// Throws: std::system_error naming the path.
+	void writeBatch(std::span<const Outgoing> batch, std::size_t &delivered) override;
 	/// fsync(2)s the file; a file that cannot be synced (a pipe,
 	/// /dev/stdout) is accepted as is.
 	/// Throws: std::system_error naming the path.
@@ -55,7 +64,8 @@ private:
 
 	std::string path_;
 	base::UniqueFd fd_;
-	std::string line_; // reused, so writing does not allocate per message
+	std::string lines_;		// reused, so writing does not allocate per message
+	std::vector<std::size_t> ends_; // where each line of lines_ ends
 };
 
 } // namespace tlog::sink

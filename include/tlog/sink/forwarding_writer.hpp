@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,13 @@ public:
 	void write(std::string_view message, const MessageFields &fields) override
 	{
 		target().write(message, fields);
+	}
+	/// Message by message through write(), so that a decorator that
+	/// overrides write() (a rate limit) sees each one; not to the
+	/// target's writeBatch(), which would pass it by.
+	void writeBatch(std::span<const Outgoing> batch, std::size_t &delivered) override
+	{
+		Writer::writeBatch(batch, delivered);
 	}
 	void checkReady() override { target().checkReady(); }
 	void flush() override { target().flush(); }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "tlog/base/clock.hpp"
@@ -24,6 +25,12 @@ struct MessageFields {
 	bool end = false;
 };
 
+/// One message of a batch (Writer::writeBatch()), as write() takes it.
+struct Outgoing {
+	std::string_view message;
+	MessageFields fields;
+};
+
 /// Where finished messages go. Writers receive whole messages only, at
 /// flush points, never partial ones. A new virtual here also needs its
 /// forwarding in ForwardingWriter, the base of every decorator.
@@ -35,6 +42,19 @@ public:
 	/// Throws: std::system_error or std::runtime_error when the message
 	/// cannot be delivered: the recording must not go on silently.
 	virtual void write(std::string_view message, const MessageFields &fields) = 0;
+
+	/// Delivers @p batch in order, as write() would one by one (which is
+	/// what this does unless a writer joins them into fewer system calls);
+	/// @p delivered counts up the messages delivered whole, also when it
+	/// throws, so the caller can say which were lost.
+	/// Throws: as write().
+	virtual void writeBatch(std::span<const Outgoing> batch, std::size_t &delivered)
+	{
+		for (const auto &out : batch) {
+			write(out.message, out.fields);
+			delivered++;
+		}
+	}
 
 	/// Checks, before anything is recorded, that messages can be
 	/// delivered now: the file is open, the socket connected and
