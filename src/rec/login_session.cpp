@@ -146,6 +146,11 @@ int runLoginSession(const Identity &ids, const SessionCommandLine &cl)
 	// a writer that cannot log ends the login here, not once the shell
 	// has run unrecorded.
 	auto writer = openWriter(config.rec, "tlog-rec-session");
+	// Likewise the key, which only the recorder's user may read: read
+	// now, before record() runs with the user's effective ids.
+	std::optional<codec::SigningKey> signingKey;
+	if (!config.rec.signKey.empty())
+		signingKey = loadSigningKey(config.rec.signKey);
 
 	if (wantsNotice(cl, STDOUT_FILENO))
 		printNotice(config.notice);
@@ -155,6 +160,7 @@ int runLoginSession(const Identity &ids, const SessionCommandLine &cl)
 	request.command = shell.argv;
 	request.exec0 = shell.exec0;
 	request.envelope = std::move(envelope);
+	request.signingKey = std::move(signingKey);
 	const char *sshClient = std::getenv("SSH_CLIENT");
 	std::string remote = sshClient != nullptr ? sshClient : "";
 	remote = remote.substr(0, remote.find(' '));

@@ -86,8 +86,7 @@ RecordResult record(const conf::RecConfig &config, RecordRequest request, sink::
 	options.logOutput = config.logOutput;
 	options.logWindow = config.logWindow;
 	options.afterSpawn = std::move(request.afterSpawn);
-	if (!config.signKey.empty())
-		options.signingKey = loadSigningKey(config.signKey);
+	options.signingKey = std::move(request.signingKey);
 	codec::Envelope envelope = request.envelope ? std::move(*request.envelope) : makeEnvelope();
 	Recorder recorder(std::move(options), std::move(envelope), writer);
 	return recorder.run();
@@ -114,6 +113,8 @@ int runRecorder(const CommandLine &cl)
 	auto writer = openWriter(config, std::string(base::programName()));
 	RecordRequest request;
 	request.command = cl.command;
+	if (!config.signKey.empty())
+		request.signingKey = loadSigningKey(config.signKey);
 	auto result = record(config, std::move(request), *writer);
 	return finishRecording(result, std::move(writer));
 }

@@ -3,7 +3,9 @@
 users whose login shell is the set-id recorder installed into a test prefix,
 su - and runuser -l on a real pty. Everything made here is removed at the end.
 
-Usage: session.py TLOG_REC_SESSION_BINARY TLOG_PLAY_BINARY"""
+Usage: session.py TLOG_REC_SESSION_BINARY TLOG_PLAY_BINARY SYSCONFDIR
+(SYSCONFDIR: the build's, where the recorder reads tlog/tlog-rec-session.conf;
+a file there is put back as it was at the end)"""
 
 import fcntl
 import grp
@@ -643,8 +645,73 @@ def check_no_locale(fx):
             f"non-UTF-8 locale: the latin-1 bytes kept as binary: {msg['out_bin']}")
 
 
+def system_config(fx, text):
+    """Writes the recorder's system configuration (fx.sysconfdir); what was
+    there comes back at the end."""
+    path = os.path.join(fx.sysconfdir, "tlog", "tlog-rec-session.conf")
+    if not os.path.isdir(os.path.dirname(path)):
+        os.makedirs(os.path.dirname(path), 0o755)
+        fx.undo.append(lambda: shutil.rmtree(os.path.dirname(path)))
+    if os.path.exists(path):
+        saved = open(path, "rb").read()
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+
+        def restore():
+            with open(path, "wb") as f:
+                f.write(saved)
+            os.chmod(path, mode)
+        fx.undo.append(restore)
+    else:
+        fx.undo.append(lambda: os.path.exists(path) and os.unlink(path))
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o644)
+    return path
+
+
+def check_signed_session(fx):
+    """The system configuration names a key of the tlog user's (mode 0600):
+    the recorded user cannot read it, the session is signed with it, and
+    tlog-play --verify says the recording in the journal is intact; with
+    another key, not."""
+    keys = os.path.join(fx.prefix, "keys")
+    os.mkdir(keys, 0o755)
+    key, pub = t.make_keys(keys)
+    _, other = t.make_keys(keys, "other")
+    os.chown(key, fx.tlog.pw_uid, fx.tlog.pw_gid)
+    config = system_config(fx, json.dumps({"sign": {"key": key}}))
+    try:
+        login = Login(fx, ["su", "-", USERS[0]])
+        login.start_shell()
+        marker = f"SIGNED-{uuid.uuid4().hex}"
+        login.cmd(f"echo {marker}")
+        out = login.cmd(f"cat {key} >/dev/null; echo READ-RC=$?")
+        t.check("READ-RC=1" in out and "Permission denied" in out,
+                f"signed session: the user cannot read the key: {out!r}")
+        status = login.exit(3)
+        t.check(status == 3, f"signed session: exit status {t.describe_status(status)}")
+    finally:
+        # The next logins are not signed.
+        os.unlink(config)
+    found, _ = wait_journal(fx.started, lambda e: marker in e.get("MESSAGE", ""),
+                            "signed session: the marker")
+    rec = found[0]["TLOG_REC"]
+    last, _ = wait_journal(fx.started, lambda e: e.get("TLOG_REC") == rec and
+                           e.get("TLOG_END") == "1", "signed session: the entry marked as the end")
+    t.check("TLOG_SIG" in last[0], f"signed session: the last entry is not signed: {last[0]}")
+    ids = [json.loads(e["MESSAGE"])["id"] for e in journal(fx.started, f"TLOG_REC={rec}")]
+    env = t.test_env()
+    r = t.run([fx.tlog_play, "-r", "journal", f"--rec={rec}", f"--verify={pub}"], env=env)
+    t.check(r.returncode == 0 and
+            r.stdout.decode().startswith(f"{rec}: intact: messages 1-{max(ids)}"),
+            f"signed session: --verify exited {r.returncode}: {r.stdout!r} {r.stderr!r}")
+    r = t.run([fx.tlog_play, "-r", "journal", f"--rec={rec}", f"--verify={other}"], env=env)
+    t.check(r.returncode == 1 and b"NOT INTACT" in r.stdout,
+            f"signed session: --verify with another key exited {r.returncode}: {r.stdout!r}")
+
+
 def main():
-    t.require(len(sys.argv) == 3, "usage: session.py TLOG_REC_SESSION TLOG_PLAY")
+    t.require(len(sys.argv) == 4, "usage: session.py TLOG_REC_SESSION TLOG_PLAY SYSCONFDIR")
     t.require(os.geteuid() == 0, "root (to add users and install a set-id binary)")
     for tool in ("useradd", "userdel", "chpasswd", "su", "runuser", "journalctl", "findmnt"):
         t.require(shutil.which(tool, path="/usr/sbin:/usr/bin:/sbin:/bin") is not None, tool)
@@ -656,6 +723,7 @@ def main():
               "audit sessions (writable /proc/self/loginuid)")
 
     fx = Fixture(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]))
+    fx.sysconfdir = sys.argv[3]
     try:
         fx.setup()
         check_interactive(fx, ["su", "-", USERS[0]], USERS[0], 7)
@@ -669,6 +737,7 @@ def main():
         check_selection_shows_every_match(fx)
         check_setid_environment(fx)
         check_no_locale(fx)
+        check_signed_session(fx)
     finally:
         fx.cleanup()
 

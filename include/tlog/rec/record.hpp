@@ -31,6 +31,10 @@ struct RecordRequest {
 	/// with the pty master (-1 on pipes; see RecorderOptions::afterSpawn):
 	/// tlog-rec-session notes its terminal and drops privileges there.
 	std::function<void(int ptyMaster)> afterSpawn;
+	/// The key that signs the recording (loadSigningKey(), called with
+	/// the ids that may read it: tlog-rec-session's are the recorder's
+	/// only until record() runs); none: not signed.
+	std::optional<codec::SigningKey> signingKey;
 };
 
 /// Makes the writer @p config names (behind a rate limiter unless
