@@ -2,9 +2,13 @@
 // The baseline for bench/run: runs a command on a new pty (forkpty) and
 // copies everything from the master to stdout. Like any recorder it gives
 // the new pty the terminal's modes and size and keeps the terminal raw
-// meanwhile; nothing else: no input, no resize, no logging.
+// meanwhile; nothing else: no input, no resize, no logging. With -i (the
+// baseline for bench/echo) it also copies standard input to the master,
+// polling both; without, it only reads the master (no poll per read).
 #include <errno.h>
+#include <poll.h>
 #include <pty.h>
+#include <string.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -13,8 +17,13 @@
 
 int main(int argc, char **argv)
 {
+	int input = argc > 1 && strcmp(argv[1], "-i") == 0;
+	if (input) {
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: pty_relay CMD [ARG...]\n");
+		fprintf(stderr, "usage: pty_relay [-i] CMD [ARG...]\n");
 		return 2;
 	}
 	struct termios saved, raw;
@@ -40,6 +49,23 @@ int main(int argc, char **argv)
 	static char buf[65536];
 	int failed = 0;
 	for (;;) {
+		if (input) {
+			struct pollfd fds[2] = {{master, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+			if (poll(fds, 2, -1) < 0) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			if (fds[1].revents & (POLLIN | POLLHUP)) {
+				ssize_t k = read(STDIN_FILENO, buf, sizeof buf);
+				if (k > 0 && write(master, buf, (size_t)k) != k)
+					break;
+				if (k == 0)
+					input = 0; // standard input ended: output only
+			}
+			if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+		}
 		ssize_t n = read(master, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -181,10 +181,11 @@ private:
 	void retryWriter();
 	void onReadable(Relay &relay, short revents);
 	void onWritable(Relay &relay);
-	/// Reads what is there; false when the source reached EOF.
-	bool readInto(Relay &relay);
-	/// Records what @p relay read (relay.buf, begin to end).
-	void record(Relay &relay);
+	/// Reads what is there into relay.buf (begin to end): what was read,
+	/// empty when nothing was there yet; nullopt at the source's EOF.
+	std::optional<std::string_view> readInto(Relay &relay);
+	/// Records @p data, which @p relay read.
+	void record(Relay &relay, std::string_view data);
 	/// Records a character @p relay still holds cut short: its source
 	/// ended (or the recording does).
 	void recordHeld(Relay &relay);
@@ -418,24 +419,22 @@ void Session::deliver(bool flushPoint, bool end)
 	}
 }
 
-bool Session::readInto(Relay &relay)
+std::optional<std::string_view> Session::readInto(Relay &relay)
 {
 	auto n = base::readSome(relay.from, relay.buf.get(), kBufferSize);
 	if (n < 0)
-		return true; // EAGAIN
+		return std::string_view(); // EAGAIN
 	if (n == 0)
-		return false;
+		return std::nullopt;
 	relay.begin = 0;
 	relay.end = static_cast<std::size_t>(n);
-	record(relay);
-	return true;
+	return std::string_view(relay.buf.get(), relay.end);
 }
 
-void Session::record(Relay &relay)
+void Session::record(Relay &relay, std::string_view data)
 {
-	if (!relay.record)
+	if (!relay.record || data.empty())
 		return;
-	std::string_view data(relay.buf.get() + relay.begin, relay.end - relay.begin);
 	auto now = base::monotonicNow();
 	if (!child_.error) {
 		// One relay a stream: the encoder completes cut characters.
@@ -530,11 +529,24 @@ void Session::onReadable(Relay &relay, short revents)
 		closeSource(relay);
 		return;
 	}
-	if (!readInto(relay)) {
+	auto data = readInto(relay);
+	if (!data) {
 		closeSource(relay);
 		return;
 	}
-	if (!writePending(relay)) {
+	// The terminal first: between a key and its echo there is only the
+	// relay. The bytes stay in relay.buf until all were written (no read
+	// comes before), so they are recorded from there right after, also
+	// when writing them failed.
+	bool written = false;
+	try {
+		written = writePending(relay);
+	} catch (...) {
+		record(relay, *data);
+		throw;
+	}
+	record(relay, *data);
+	if (!written) {
 		// Stop reading until the other side takes what we have.
 		relay.reading.setEvents(0);
 		relay.writing.watch(relay.to, POLLOUT);
@@ -627,7 +639,7 @@ void Session::drain(Relay &relay)
 		}
 		relay.begin = 0;
 		relay.end = static_cast<std::size_t>(n);
-		record(relay);
+		record(relay, std::string_view(relay.buf.get(), relay.end));
 		flushToTerminal(relay);
 	}
 	recordHeld(relay);
