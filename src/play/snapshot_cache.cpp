@@ -232,7 +232,7 @@ SnapshotCache::SnapshotCache(std::string recording, std::string directory, std::
 {
 }
 
-std::optional<std::string> SnapshotCache::digest() const
+std::optional<std::string> SnapshotCache::digest(std::stop_token stop) const
 {
 	base::UniqueFd fd(::open(recording_.c_str(), O_RDONLY | O_CLOEXEC));
 	if (!fd)
@@ -242,6 +242,8 @@ std::optional<std::string> SnapshotCache::digest() const
 		return std::nullopt;
 	std::vector<char> buffer(1 << 20);
 	for (;;) {
+		if (stop.stop_requested())
+			return std::nullopt;
 		auto n = ::read(fd.get(), buffer.data(), buffer.size());
 		if (n < 0 && errno == EINTR)
 			continue;

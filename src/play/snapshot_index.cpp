@@ -47,7 +47,7 @@ void SnapshotIndex::index(std::stop_token stop)
 	// The content as it is before reading it, to find its entry and, once
 	// read, to tell that it did not change on the way.
 	std::optional<std::string> digest;
-	if (cache_ && (digest = cache_->digest()))
+	if (cache_ && (digest = cache_->digest(stop)))
 		if (auto entry = cache_->load(*digest)) {
 			auto last = entry->snapshots.back().ts;
 			{
@@ -108,7 +108,7 @@ void SnapshotIndex::index(std::stop_token stop)
 	complete_.store(true, std::memory_order_release);
 	// Kept only when the content read is the content digested: a file
 	// rewritten meanwhile gets no entry of either.
-	if (digest && cache_->digest() == digest) {
+	if (digest && cache_->digest(stop) == digest) {
 		// Only this thread changes the store: reading it here needs no lock.
 		try {
 			cache_->save(*digest, store_->every(), store_->snapshots());

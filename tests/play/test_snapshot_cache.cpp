@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -140,6 +141,11 @@ BOOST_AUTO_TEST_CASE(an_entry_comes_back_whole_and_private)
 	BOOST_TEST_REQUIRE(cache.has_value());
 	auto digest = cache->digest();
 	BOOST_TEST_REQUIRE(digest.has_value());
+	BOOST_TEST(digest->size() == 32u); // SHA-256
+	// A player that quits does not wait for the digest.
+	std::stop_source quit;
+	quit.request_stop();
+	BOOST_TEST(!cache->digest(quit.get_token()).has_value());
 	BOOST_TEST(!cache->load(*digest).has_value()); // nothing yet
 	cache->save(*digest, 20s, someSnapshots());
 	auto entry = cache->load(*digest);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -51,9 +52,10 @@ public:
 						    std::uint64_t maxBytes = kMaxBytes);
 
 	/// The SHA-256 digest of the recording file's content now (reading it
-	/// all); nullopt when it cannot be read.
+	/// all); nullopt when it cannot be read, or once @p stop is requested
+	/// (a player quitting does not wait for a long file's digest).
 	/// Throws: std::bad_alloc.
-	std::optional<std::string> digest() const;
+	std::optional<std::string> digest(std::stop_token stop = {}) const;
 	/// The entry, when one was saved for this file and shape from the
 	/// content whose digest() is @p digest, and is whole; marks it used
 	/// (its modification time).
