@@ -3,8 +3,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cerrno>
-#include <stdexcept>
 #include <csignal>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
