@@ -9,6 +9,7 @@
 #include <memory>
 #include <system_error>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -188,11 +189,22 @@ std::optional<SnapshotCache::Entry> deserialize(std::string_view data, const std
 	return entry;
 }
 
-/// Makes @p path a directory of mode 0700, when it is missing.
-void makePrivateDirectory(const std::string &path)
+/// The directory @p name in the one @p at is open on, as a file
+/// descriptor: made with mode 0700 when it is missing and @p create;
+/// none when it is missing (not @p create), or is not a directory of this
+/// user's that only this user can enter: a symbolic link, another user's,
+/// or open to others (whoever could write there could plant an entry, or
+/// read the screens of the recordings kept).
+base::UniqueFd openPrivateDirectory(int at, const char *name, bool create)
 {
-	if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
-		throw std::system_error(errno, std::system_category(), "cannot create " + path);
+	if (create && ::mkdirat(at, name, 0700) != 0 && errno != EEXIST)
+		return {};
+	base::UniqueFd fd(::openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+	struct stat st {};
+	if (!fd || ::fstat(fd.get(), &st) != 0 || st.st_uid != ::geteuid() ||
+	    (st.st_mode & 077) != 0)
+		return {};
+	return fd;
 }
 
 } // namespace
@@ -228,7 +240,8 @@ std::optional<SnapshotCache> SnapshotCache::forFile(const std::string &path,
 SnapshotCache::SnapshotCache(std::string recording, std::string directory, std::string key,
 			     std::uint64_t maxBytes)
     : recording_(std::move(recording)), directory_(std::move(directory)), key_(std::move(key)),
-      entryPath_(directory_ + "/" + hex(fnv1a(key_)) + std::string(kSuffix)), maxBytes_(maxBytes)
+      entryName_(hex(fnv1a(key_)) + std::string(kSuffix)),
+      entryPath_(directory_ + "/" + entryName_), maxBytes_(maxBytes)
 {
 }
 
@@ -263,9 +276,37 @@ std::optional<std::string> SnapshotCache::digest(std::stop_token stop) const
 	return value;
 }
 
+base::UniqueFd SnapshotCache::openDirectory(bool create) const
+{
+	// The cache's root ($XDG_CACHE_HOME, ~/.cache) may be a link, as home
+	// directories' often are; it is made 0700 when it is missing, as the
+	// XDG base directory specification says. tlog/seek under it must be
+	// this user's alone.
+	std::filesystem::path seek(directory_);
+	auto tlog = seek.parent_path();
+	auto root = tlog.parent_path();
+	std::error_code ec;
+	if (create && !std::filesystem::exists(root, ec)) {
+		std::filesystem::create_directories(root, ec);
+		if (!ec)
+			::chmod(root.c_str(), 0700);
+	}
+	base::UniqueFd rootFd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (!rootFd)
+		return {};
+	auto tlogFd = openPrivateDirectory(rootFd.get(), tlog.filename().c_str(), create);
+	if (!tlogFd)
+		return {};
+	return openPrivateDirectory(tlogFd.get(), seek.filename().c_str(), create);
+}
+
 std::optional<SnapshotCache::Entry> SnapshotCache::load(const std::string &digest) const
 {
-	base::UniqueFd fd(::open(entryPath_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+	auto dir = openDirectory(false);
+	if (!dir)
+		return std::nullopt;
+	base::UniqueFd fd(
+	    ::openat(dir.get(), entryName_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 	if (!fd)
 		return std::nullopt;
 	struct stat st {};
@@ -294,66 +335,75 @@ void SnapshotCache::save(const std::string &digest, base::Timestamp every,
 	std::string data = serialize(key_, digest, every, snapshots);
 	if (data.size() > kMaxEntryBytes || data.size() > maxBytes_)
 		return;
-	auto parent = std::filesystem::path(directory_).parent_path();
-	std::error_code ec;
-	// $XDG_CACHE_HOME (~/.cache) as the specification makes it: 0700.
-	if (!std::filesystem::exists(parent.parent_path(), ec)) {
-		std::filesystem::create_directories(parent.parent_path(), ec);
-		if (!ec)
-			::chmod(parent.parent_path().c_str(), 0700);
-	}
-	makePrivateDirectory(parent.string());
-	makePrivateDirectory(directory_);
-	std::string temporary = entryPath_ + ".tmp" + std::to_string(::getpid());
+	auto dir = openDirectory(true);
+	if (!dir)
+		return; // not ours alone: no cache (tlog-play(8))
+	std::string temporary = entryName_ + ".tmp" + std::to_string(::getpid());
+	::unlinkat(dir.get(), temporary.c_str(), 0); // left by a run that died
 	{
-		base::UniqueFd fd(::open(temporary.c_str(),
-					 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-					 0600));
+		base::UniqueFd fd(::openat(dir.get(), temporary.c_str(),
+					   O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+					   0600));
 		if (!fd)
 			throw std::system_error(errno, std::system_category(),
-						"cannot create " + temporary);
+						"cannot create " + directory_ + "/" + temporary);
 		try {
 			base::writeAll(fd.get(), data);
 		} catch (...) {
-			::unlink(temporary.c_str());
+			::unlinkat(dir.get(), temporary.c_str(), 0);
 			throw;
 		}
 	}
-	if (::rename(temporary.c_str(), entryPath_.c_str()) != 0) {
+	if (::renameat(dir.get(), temporary.c_str(), dir.get(), entryName_.c_str()) != 0) {
 		int err = errno;
-		::unlink(temporary.c_str());
+		::unlinkat(dir.get(), temporary.c_str(), 0);
 		throw std::system_error(err, std::system_category(), "cannot create " + entryPath_);
 	}
-	trim();
+	trim(dir.get());
 }
 
-void SnapshotCache::trim() const noexcept
+void SnapshotCache::trim(int dir) const noexcept
 {
+	// Through the directory checked above, never its path again.
+	base::UniqueFd listed(::dup(dir));
+	if (!listed)
+		return;
+	std::unique_ptr<DIR, base::CFree<::closedir>> stream(::fdopendir(listed.get()));
+	if (!stream)
+		return;
+	listed.release(); // the DIR owns it now
+	struct Kept {
+		std::string name;
+		std::uint64_t bytes;
+		timespec used;
+	};
+	std::vector<Kept> kept;
+	std::uint64_t total = 0;
 	try {
-		struct Kept {
-			std::filesystem::path path;
-			std::uint64_t bytes;
-			std::filesystem::file_time_type used;
-		};
-		std::vector<Kept> kept;
-		std::uint64_t total = 0;
-		for (const auto &file : std::filesystem::directory_iterator(directory_)) {
-			if (!file.is_regular_file() || file.path().extension() != kSuffix)
+		while (const dirent *entry = ::readdir(stream.get())) {
+			std::string_view name = entry->d_name;
+			struct stat st {};
+			if (name.size() <= kSuffix.size() ||
+			    name.substr(name.size() - kSuffix.size()) != kSuffix ||
+			    ::fstatat(dir, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+			    !S_ISREG(st.st_mode))
 				continue;
-			kept.push_back(Kept{file.path(), file.file_size(), file.last_write_time()});
+			kept.push_back(Kept{std::string(name), static_cast<std::uint64_t>(st.st_size),
+					    st.st_mtim});
 			total += kept.back().bytes;
 		}
-		std::sort(kept.begin(), kept.end(),
-			  [](const Kept &a, const Kept &b) { return a.used < b.used; });
-		for (const auto &file : kept) {
-			if (total <= maxBytes_)
-				break;
-			std::error_code ec;
-			if (std::filesystem::remove(file.path, ec))
-				total -= file.bytes;
-		}
 	} catch (...) {
-		// A cache that cannot be trimmed now is trimmed by the next save.
+		return; // trimmed by the next save
+	}
+	std::sort(kept.begin(), kept.end(), [](const Kept &a, const Kept &b) {
+		return a.used.tv_sec != b.used.tv_sec ? a.used.tv_sec < b.used.tv_sec
+						      : a.used.tv_nsec < b.used.tv_nsec;
+	});
+	for (const auto &file : kept) {
+		if (total <= maxBytes_)
+			break;
+		if (::unlinkat(dir, file.name.c_str(), 0) == 0)
+			total -= file.bytes;
 	}
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <poll.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "play_util.hpp"
@@ -160,6 +161,43 @@ BOOST_AUTO_TEST_CASE(an_entry_comes_back_whole_and_private)
 	BOOST_TEST(!SnapshotCache::forFile((dir / "none").string(), "shape", cacheDir.string())
 			.has_value());
 	BOOST_TEST(!SnapshotCache::forFile((dir / "rec.log").string(), "shape", "").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_directory_not_ours_alone_is_not_used)
+{
+	// Whoever could write into the cache could plant an entry the
+	// auditor is shown; whoever could read it, the screens kept there.
+	tlog::test::TempDir dir;
+	tlog::test::writeFile(dir / "rec.log", "content");
+	auto root = dir / "cache";
+	auto seek = root / "tlog" / "seek";
+	auto cache = SnapshotCache::forFile((dir / "rec.log").string(), "shape", seek.string());
+	auto digest = *cache->digest();
+	cache->save(digest, 5s, someSnapshots());
+	BOOST_TEST_REQUIRE(cache->load(digest).has_value());
+	// Open to others: neither read nor written.
+	fs::permissions(seek, fs::perms(0755));
+	BOOST_TEST(!cache->load(digest).has_value());
+	fs::remove(cache->entryPath());
+	cache->save(digest, 5s, someSnapshots());
+	BOOST_TEST(!fs::exists(cache->entryPath()));
+	fs::permissions(seek, fs::perms(0700));
+	cache->save(digest, 5s, someSnapshots());
+	BOOST_TEST(cache->load(digest).has_value());
+	// tlog/ a link to a directory of the same content: not followed.
+	fs::rename(root / "tlog", root / "elsewhere");
+	fs::create_directory_symlink(root / "elsewhere", root / "tlog");
+	BOOST_TEST(!cache->load(digest).has_value());
+	fs::remove(root / "tlog");
+	fs::rename(root / "elsewhere", root / "tlog");
+	BOOST_TEST(cache->load(digest).has_value());
+	// Another user's (as root, the test can give it away).
+	if (::geteuid() == 0) {
+		BOOST_TEST_REQUIRE(::chown(seek.c_str(), 65534, 65534) == 0);
+		BOOST_TEST(!cache->load(digest).has_value());
+		BOOST_TEST_REQUIRE(::chown(seek.c_str(), 0, 0) == 0);
+		BOOST_TEST(cache->load(digest).has_value());
+	}
 }
 
 BOOST_AUTO_TEST_CASE(a_changed_file_or_shape_gets_nothing)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tlog/base/clock.hpp"
+#include "tlog/base/unique_fd.hpp"
 #include "tlog/play/snapshot_store.hpp"
 
 namespace tlog::play {
@@ -74,13 +75,17 @@ public:
 private:
 	SnapshotCache(std::string recording, std::string directory, std::string key,
 		      std::uint64_t maxBytes);
-	/// Removes the least recently used entries while the directory holds
-	/// more than maxBytes_.
-	void trim() const noexcept;
+	/// The entries' directory, checked to be this user's alone (made, with
+	/// the missing ones above it, when @p create); none when it is not.
+	base::UniqueFd openDirectory(bool create) const;
+	/// Removes the least recently used entries while the directory
+	/// (@p dir, from openDirectory()) holds more than maxBytes_.
+	void trim(int dir) const noexcept;
 
 	std::string recording_; // the recording file
 	std::string directory_;
 	std::string key_; // the file's path and the shape, in full
+	std::string entryName_;
 	std::string entryPath_;
 	std::uint64_t maxBytes_;
 };
