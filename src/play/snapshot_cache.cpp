@@ -388,8 +388,8 @@ void SnapshotCache::trim(int dir) const noexcept
 			    ::fstatat(dir, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 			    !S_ISREG(st.st_mode))
 				continue;
-			kept.push_back(Kept{std::string(name), static_cast<std::uint64_t>(st.st_size),
-					    st.st_mtim});
+			kept.push_back(Kept{std::string(name),
+					    static_cast<std::uint64_t>(st.st_size), st.st_mtim});
 			total += kept.back().bytes;
 		}
 	} catch (...) {
