@@ -14,8 +14,8 @@
 #include <vector>
 
 #include <poll.h>
-#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "play_util.hpp"
 #include "support/files.hpp"
