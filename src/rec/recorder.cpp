@@ -631,15 +631,14 @@ void Session::drain(Relay &relay)
 	// everything; EAGAIN means someone else (a background job) still
 	// holds the other end, and we do not wait for it.
 	while (relay.sourceOpen) {
-		auto n = base::readSome(relay.from, relay.buf.get(), kBufferSize);
-		if (n <= 0) {
-			if (n == 0)
-				relay.sourceOpen = false;
+		auto data = readInto(relay);
+		if (!data) {
+			relay.sourceOpen = false;
 			break;
 		}
-		relay.begin = 0;
-		relay.end = static_cast<std::size_t>(n);
-		record(relay, std::string_view(relay.buf.get(), relay.end));
+		if (data->empty())
+			break;
+		record(relay, *data);
 		flushToTerminal(relay);
 	}
 	recordHeld(relay);
