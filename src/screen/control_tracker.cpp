@@ -200,6 +200,8 @@ void ControlTracker::onSetMode(bool set) noexcept
 		modes_.autowrap = set; // DECAWM
 	else if (csiLeader_ == '?' && param == "6")
 		modes_.origin = set; // DECOM
+	else if (csiLeader_ == '?' && param == "69")
+		modes_.leftRightMargins = set; // DECLRMM
 	else if (csiLeader_ == 0 && param == "4")
 		modes_.insert = set; // IRM
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <new>
+#include <optional>
 
 #include <vterm.h>
 
@@ -90,6 +91,137 @@ std::string sgrFor(const VTermScreenCell &cell)
 	params += colorParams(cell.fg, 30);
 	params += colorParams(cell.bg, 40);
 	return "\x1b[" + params + "m";
+}
+
+// Where a feed can pass over lines that scroll off unseen (see
+// VirtualScreen::passOverScrolledOff()).
+struct PassOver {
+	std::size_t from = 0; // after the first line's CR LF
+	std::size_t to = 0;   // the start of the lines fed again
+	std::string sgr;      // the SGR sequences in between, in order
+};
+
+// The length of the SGR sequence ESC [ [0-9;:]* m at @p at, or 0.
+std::size_t sgrLength(std::string_view bytes, std::size_t at) noexcept
+{
+	if (at + 1 >= bytes.size() || bytes[at] != '\x1b' || bytes[at + 1] != '[')
+		return 0;
+	std::size_t i = at + 2;
+	while (i < bytes.size() &&
+	       ((bytes[i] >= '0' && bytes[i] <= '9') || bytes[i] == ';' || bytes[i] == ':'))
+		i++;
+	return i < bytes.size() && bytes[i] == 'm' ? i + 1 - at : 0;
+}
+
+// Past the escape sequence or string at @p at (ESC), roughly as ECMA-48
+// frames it: only where the search for plain lines goes on (the caller
+// checks that the parser is in ground state where it passes over).
+std::size_t pastEscape(std::string_view bytes, std::size_t at) noexcept
+{
+	std::size_t i = at + 1;
+	if (i >= bytes.size())
+		return i;
+	char kind = bytes[i++];
+	if (kind == '[') {
+		while (i < bytes.size() && (bytes[i] < 0x40 || bytes[i] > 0x7e))
+			i++;
+		return i + 1;
+	}
+	if (kind == ']' || kind == 'P' || kind == 'X' || kind == '^' || kind == '_') {
+		for (; i < bytes.size(); i++)
+			if (bytes[i] == '\a' ||
+			    (bytes[i] == '\x1b' && i + 1 < bytes.size() && bytes[i + 1] == '\\'))
+				return i + 1;
+		return i;
+	}
+	while (i - 1 < bytes.size() && bytes[i - 1] >= 0x20 && bytes[i - 1] <= 0x2f)
+		i++; // intermediates, then the final byte
+	return i;
+}
+
+// The next run of plain lines in @p bytes (valid UTF-8) from @p at that
+// is worth passing over on a screen of @p rows: text, CR, LF and SGR
+// only; kept are its first line with a character on it (which takes a
+// pending single shift or combining mark as the full output would) and
+// its last lines, @p rows line feeds at least, starting with printable
+// ASCII (no combining mark joins a character passed over). What comes
+// between has @p rows line feeds at least too, so that the cursor is on
+// the bottom row when the kept lines start, as after the full output.
+std::optional<PassOver> findPassOver(std::string_view bytes, std::size_t at, unsigned rows)
+{
+	const std::size_t n = bytes.size();
+	while (at < n) {
+		// One run: from @p at to @p end.
+		std::size_t firstLineEnd = 0;
+		bool printed = false;
+		std::size_t end = at;
+		while (end < n) {
+			auto c = static_cast<unsigned char>(bytes[end]);
+			if (c >= 0x20 && c < 0x7f) {
+				printed = true;
+				end++;
+			} else if (c == '\r') {
+				end++;
+			} else if (c == '\n') {
+				end++;
+				if (firstLineEnd == 0 && printed && end - at >= 2 &&
+				    bytes[end - 2] == '\r')
+					firstLineEnd = end;
+			} else if (c == 0x1b) {
+				std::size_t sgr = sgrLength(bytes, end);
+				if (sgr == 0)
+					break;
+				end += sgr;
+			} else if (c >= 0xc0) {
+				// A C1 control (U+0080 to U+009F) is a sequence.
+				if (c == 0xc2 && end + 1 < n &&
+				    static_cast<unsigned char>(bytes[end + 1]) < 0xa0)
+					break;
+				printed = true;
+				end++;
+				while (end < n &&
+				       (static_cast<unsigned char>(bytes[end]) & 0xc0) == 0x80)
+					end++;
+			} else {
+				break; // other controls, DEL
+			}
+		}
+		if (firstLineEnd != 0) {
+			// The latest line start with @p rows line feeds after it.
+			std::size_t feeds = 0, to = end;
+			while (to > firstLineEnd && feeds < rows)
+				if (bytes[--to] == '\n')
+					feeds++;
+			if (feeds == rows) {
+				// to is at that line feed: look for a line start at or before it.
+				while (to > firstLineEnd &&
+				       !(bytes[to - 1] == '\n' && bytes[to - 2] == '\r' &&
+					 static_cast<unsigned char>(bytes[to]) >= 0x20 &&
+					 static_cast<unsigned char>(bytes[to]) < 0x7f))
+					to--;
+				PassOver over{firstLineEnd, to, {}};
+				std::size_t between = 0;
+				for (std::size_t i = firstLineEnd; i < to; i++) {
+					if (bytes[i] == '\n') {
+						between++;
+					} else if (bytes[i] == 0x1b) {
+						std::size_t sgr = sgrLength(bytes, i);
+						over.sgr.append(bytes.substr(i, sgr));
+						i += sgr - 1;
+					}
+				}
+				// Worth it: more bytes passed over than line feeds put
+				// in their place.
+				if (to > firstLineEnd && between >= rows &&
+				    to - firstLineEnd > 2 * rows)
+					return over;
+			}
+		}
+		if (end >= n)
+			break;
+		at = bytes[end] == 0x1b ? pastEscape(bytes, end) : end + 1;
+	}
+	return std::nullopt;
 }
 
 } // namespace
@@ -208,6 +340,29 @@ void VirtualScreen::feed(std::string_view input)
 {
 	std::string buffer;
 	std::string_view bytes = utf8_.take(input, buffer);
+	if (!passOver_ || scrollbackLines_ > 0) {
+		feedValid(bytes);
+		return;
+	}
+	std::size_t at = 0;
+	while (auto over = findPassOver(bytes, at, rows_)) {
+		feedValid(bytes.substr(at, over->from - at));
+		// Where the run starts, the parser must be in ground state and
+		// a line feed on the bottom row must scroll the whole screen.
+		if (tracker_.inGround() && !region_ && !tracker_.modes().leftRightMargins) {
+			feedValid(over->sgr);
+			feedValid(std::string(rows_, '\n'));
+			passedOver_ += over->to - over->from;
+		} else {
+			feedValid(bytes.substr(over->from, over->to - over->from));
+		}
+		at = over->to;
+	}
+	feedValid(bytes.substr(at));
+}
+
+void VirtualScreen::feedValid(std::string_view bytes)
+{
 	// libvterm keeps to itself some state a paint() must carry: the
 	// scroll region (DECSTBM), the saved cursor (DECSC) and the normal
 	// screen while the alternate one shows. The tracker finds the bytes

@@ -8,9 +8,12 @@
 // text, on the same (normal or alternate) screen, and keeps doing so for
 // output that follows (the snapshot must carry the cursor, the pen, the
 // scroll region and the normal screen under the alternate one), whenever
-// the screen is settled (not inside a control sequence).
+// the screen is settled (not inside a control sequence). And a screen
+// that passes over lines scrolling off unseen (the snapshot index's) must
+// show exactly what one fed every line shows.
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -34,6 +37,10 @@ constexpr std::string_view kAfter =
     "\r\nx\r\ny z\r\n\r\nw\r\nlqqk mxj tuvw 0123456789 abcdefghijklmnopqrstuvwxyz "
     "abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz";
 
+// Pieces of text: wide characters, a combining mark.
+constexpr std::string_view kText[] = {
+    "a", "ab", "word ", "caf\xc3\xa9", "\xe4\xb8\xad", "e\xcc\x81", "\xf0\x9f\x98\x80", "-"};
+
 // Terminal output made of what paint() claims to carry (see
 // virtual_screen.hpp: not tab stops or double-width lines): text with
 // wide and combining characters, C0 controls, SGR, cursor movement,
@@ -42,9 +49,6 @@ constexpr std::string_view kAfter =
 // input byte picks a piece, the next one its parameter.
 std::string terminalOutput(const std::uint8_t *data, std::size_t size)
 {
-	static constexpr std::string_view kText[] = {
-	    "a", "ab", "word ", "caf\xc3\xa9", "\xe4\xb8\xad", "e\xcc\x81", "\xf0\x9f\x98\x80",
-	    "-"};
 	std::string out;
 	for (std::size_t i = 0; i < size; i++) {
 		unsigned p = i + 1 < size ? data[i + 1] % 30 : 1;
@@ -124,6 +128,11 @@ std::string terminalOutput(const std::uint8_t *data, std::size_t size)
 			out += "\x1b[" + n + (p % 2 ? "L" : "M");
 			i++;
 			break;
+		case 23: // left and right margins (DECLRMM, DECSLRM)
+			out += "\x1b[?69" + std::string(p % 3 ? "h" : "l") + "\x1b[" + n + ";" +
+			       std::to_string(p + 2) + "s";
+			i++;
+			break;
 		case 24:
 			out += p % 2 ? "\x1b[?7l" : "\x1b[?7h";
 			i++;
@@ -198,6 +207,37 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	search.update(screen);
 	screen.feed(out.substr(cut));
 	search.update(screen);
+	// A screen that passes over lines scrolling off unseen shows what one
+	// fed every line shows, whatever came before and after: the output,
+	// then plain lines made of the input, then the output again.
+	std::string lines;
+	for (std::size_t k = 0; k < 2 * rows + 6; k++) {
+		unsigned b = size > 3 ? data[3 + k % (size - 3)] : 0;
+		lines += std::string(kText[b % 8]);
+		if (b & 8)
+			lines += "\x1b[3" + std::to_string(b % 8) + "m";
+		if (b & 16)
+			lines += std::string(b % 64, 'x');
+		lines += (b & 32) && k % 3 == 0 ? "\n" : "\r\n";
+	}
+	{
+		VirtualScreen fast(cols, rows), plain(cols, rows);
+		fast.passOverScrolledOff(true);
+		std::string_view pieces[] = {out.substr(0, cut), out.substr(cut), lines,
+					     out.substr(0, cut), out.substr(cut)};
+		for (std::size_t k = 0; k < std::size(pieces); k++) {
+			fast.feed(pieces[k]);
+			plain.feed(pieces[k]);
+			if (k != 2 && k != 4)
+				continue; // compared after the lines and at the end
+			require(fast.paint() == plain.paint() &&
+				    fast.cursorAndPen() == plain.cursorAndPen(),
+				"passing over scrolled-off lines changed the screen:\n" +
+				    plain.text() + "--- but ---\n" + fast.text() + "--- output: " +
+				    visible(out) + "\n--- lines: " + visible(lines) + "\n");
+		}
+	}
+
 	// These must not fail for any screen.
 	(void)screen.rowText(rows - 1);
 	(void)screen.paintRow(rows);
@@ -213,7 +253,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	bool wide = out.find("\xe4\xb8\xad") != std::string_view::npos ||
 		    out.find("\xf0\x9f\x98\x80") != std::string_view::npos ||
 		    out.find("\xcc\x81") != std::string_view::npos;
-	if (raw || wide || !screen.settled())
+	// Nor does paint() carry left and right margins.
+	bool margins = out.find("\x1b[?69h") != std::string_view::npos;
+	if (raw || wide || margins || !screen.settled())
 		return 0;
 	VirtualScreen copy(cols, rows);
 	std::string paint = screen.paint();

@@ -2,6 +2,7 @@
 #define BOOST_TEST_MODULE virtual_screen
 #include <boost/test/unit_test.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -312,6 +313,94 @@ BOOST_AUTO_TEST_CASE(resize_keeps_what_fits)
 	screen.clear();
 	BOOST_TEST(screen.text().empty());
 	BOOST_TEST(screen.rows() == 4u);
+}
+
+namespace {
+
+// Lines of text to scroll a screen many times over, in changing colours,
+// with wide characters and combining marks, a line longer than the
+// screen, and lines starting with a combining mark (kept from joining a
+// character passed over only if the run is cut elsewhere).
+std::string scrollingLines(int count)
+{
+	std::string out;
+	for (int i = 0; i < count; i++) {
+		if (i % 7 == 3)
+			out +=
+			    "\x1b[3" + std::to_string(i % 8) + ";4" + std::to_string(i % 5) + "m";
+		if (i % 11 == 5)
+			out += "\xcc\x81";
+		out += "line " + std::to_string(i) + " caf\xc3\xa9 \xe4\xb8\xad";
+		if (i % 13 == 0)
+			out += std::string(45, 'w');
+		if (i % 9 == 4)
+			out += "\x1b[0m";
+		out += "\r\n";
+	}
+	return out;
+}
+
+// Feeds @p pieces to a screen that passes over scrolled-off lines and to
+// one that does not, and checks that both show the same after each;
+// returns how many bytes the first passed over.
+std::uint64_t passOverMatches(unsigned cols, unsigned rows, const std::vector<std::string> &pieces)
+{
+	VirtualScreen fast(cols, rows), plain(cols, rows);
+	fast.passOverScrolledOff(true);
+	for (const auto &piece : pieces) {
+		fast.feed(piece);
+		plain.feed(piece);
+		BOOST_TEST(fast.paint() == plain.paint());
+		BOOST_TEST(fast.text() == plain.text());
+		BOOST_TEST(fast.cursorAndPen() == plain.cursorAndPen());
+	}
+	return fast.passedOver();
+}
+
+// What follows in each case: output that lands where the cursor and the
+// pen were left, and moves about the screen.
+const std::string kAfter = "tail\x1b[2Ax\x1b[1;3Hy\x1b[J\x1b[44mz\r\n\x1b[K";
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(lines_scrolled_off_are_passed_over_to_the_same_screen)
+{
+	// The cursor starts mid-screen, the pen coloured.
+	std::uint64_t passed = passOverMatches(
+	    20, 6, {"\x1b[2;5H\x1b[1;31mstart", "x\r\n" + scrollingLines(200) + "last", kAfter});
+	BOOST_TEST(passed > 4000u);
+	// In newline mode, and run after run between other sequences.
+	VirtualScreen fast(30, 4), plain(30, 4);
+	fast.passOverScrolledOff(true);
+	fast.setNewlineMode(true);
+	plain.setNewlineMode(true);
+	std::string out = scrollingLines(50) + "\x1b[H\x1b[2J\x1b]0;title\a" + scrollingLines(60) +
+			  "\x1b[?1049h" + scrollingLines(70) + "\x1b[?1049l" + scrollingLines(10);
+	fast.feed(out);
+	plain.feed(out);
+	BOOST_TEST(fast.passedOver() > 3000u);
+	BOOST_TEST(fast.paint() == plain.paint());
+	BOOST_TEST(fast.cursorAndPen() == plain.cursorAndPen());
+}
+
+BOOST_AUTO_TEST_CASE(lines_are_not_passed_over_where_they_would_not_scroll_off)
+{
+	std::string lines = scrollingLines(100);
+	// A scroll region: the rows outside it stay.
+	BOOST_TEST(passOverMatches(20, 6, {"top\x1b[3;5r\x1b[5;1H" + lines, kAfter}) == 0u);
+	// Left and right margins: the columns outside them stay.
+	BOOST_TEST(passOverMatches(20, 6, {"abcdefghij\x1b[?69h\x1b[3;6s" + lines, kAfter}) == 0u);
+	// Inside a string, opened in an earlier piece: the lines are the
+	// title's, nothing scrolls.
+	BOOST_TEST(passOverMatches(20, 6, {"\x1b]0;", lines + "\a", kAfter}) == 0u);
+	// Too few lines for the screen.
+	BOOST_TEST(passOverMatches(20, 60, {lines, kAfter}) == 0u);
+	// With scrollback, the lines would be missing from it.
+	VirtualScreen kept(20, 6, 100);
+	kept.passOverScrolledOff(true);
+	kept.feed(lines);
+	BOOST_TEST(kept.passedOver() == 0u);
+	BOOST_TEST(kept.scrollback().size() == 100u); // the bound: all went there
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -21,9 +21,12 @@ class ControlTracker {
 public:
 	/// The modes that decide how later output lands (paint() carries them).
 	struct Modes {
-		bool autowrap = true;		 ///< DECAWM
-		bool insert = false;		 ///< IRM
-		bool origin = false;		 ///< DECOM: the cursor moves within the region
+		bool autowrap = true; ///< DECAWM
+		bool insert = false;  ///< IRM
+		bool origin = false;  ///< DECOM: the cursor moves within the region
+		/// DECLRMM: left and right margins (DECSLRM) may be set;
+		/// paint() does not carry them.
+		bool leftRightMargins = false;
 		char charsets[4] = {0, 0, 0, 0}; ///< G0-G3 as designated, 0: not
 		int shifted = 0;		 ///< which of them is in GL
 	};

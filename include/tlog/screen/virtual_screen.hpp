@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -37,6 +38,18 @@ public:
 	/// UTF-8 shows as U+FFFD; a character cut at the end waits for the
 	/// rest.
 	void feed(std::string_view bytes);
+	/// From now on feed() passes over lines that scroll off the screen
+	/// before anything could show them: within one feed, a run of plain
+	/// lines (text, CR LF, SGR) longer than the screen goes to libvterm
+	/// as its first line, its SGR sequences and a screen of line feeds,
+	/// then its last screen of lines. The screen, the cursor and the pen
+	/// end as with the whole run, for far less work (libvterm moves the
+	/// screen for every line that scrolls). Only on a screen without
+	/// scrollback (the lines passed over would be missing there), and
+	/// not where the scroll region or left and right margins are set.
+	void passOverScrolledOff(bool on) noexcept { passOver_ = on; }
+	/// The bytes passed over so far (see passOverScrolledOff()).
+	std::uint64_t passedOver() const noexcept { return passedOver_; }
 	/// Changes the size as a window change does; text is kept where it fits.
 	void resize(unsigned cols, unsigned rows);
 	/// Forgets everything shown: an empty screen of the same size (and
@@ -94,6 +107,8 @@ public:
 private:
 	friend struct VirtualScreenCallbacks; // libvterm's callbacks, in the .cpp
 	void setUp();
+	/// feed() of valid UTF-8, all of it.
+	void feedValid(std::string_view bytes);
 	void onScrollRegion();
 	void saveCursor();
 	void repeatLastCharacter(); // REP, for libvterm (see ControlTracker)
@@ -116,6 +131,8 @@ private:
 	unsigned cols_, rows_;
 	std::size_t scrollbackLines_;
 	bool newlineMode_ = false;
+	bool passOver_ = false;
+	std::uint64_t passedOver_ = 0;
 	bool altScreen_ = false;
 	bool cursorVisible_ = true;
 	Utf8Sanitizer utf8_;	 // whole, valid characters for libvterm
