@@ -2,7 +2,9 @@
 #include "tlog/play/snapshot_index.hpp"
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <system_error>
 
 #include <sys/eventfd.h>
@@ -14,6 +16,13 @@
 #include "tlog/term/event_loop.hpp"
 
 namespace tlog::play {
+
+namespace {
+
+// The most output held back from the index's screen between snapshots.
+constexpr std::size_t kMaxPending = 256 * 1024;
+
+} // namespace
 
 SnapshotIndex::SnapshotIndex(ReaderFactory makeReader, StreamOptions options, base::Timestamp every,
 			     std::optional<SnapshotCache> cache)
@@ -64,6 +73,17 @@ void SnapshotIndex::index(std::stop_token stop)
 	term::EventLoop loop;
 	RecordingStream stream(*reader, options_, loop);
 	RecordingScreen screen;
+	// Output goes to the screen in pieces as large as the snapshots
+	// allow, so that it passes over lines that scroll off unseen.
+	screen.screen().passOverScrolledOff(true);
+	std::string pending;
+	bool sized = false; // a window size came
+	auto show = [&] {
+		if (pending.empty())
+			return; // an empty output would still count as output
+		screen.output(pending);
+		pending.clear();
+	};
 	auto start = stream.mark();
 	if (!start)
 		return;
@@ -77,8 +97,10 @@ void SnapshotIndex::index(std::stop_token stop)
 			// As the player takes them: at a message boundary, on a
 			// settled screen (see Player::playDue()). Only this
 			// thread changes the store: reading it needs no lock.
-			if (stream.start() && store_->due(stream.reached()) &&
-			    screen.screen().settled()) {
+			bool due = stream.start() && store_->due(stream.reached());
+			if (due || pending.size() >= kMaxPending)
+				show();
+			if (due && screen.screen().settled()) {
 				auto mark = stream.mark();
 				if (!mark)
 					return;
@@ -97,10 +119,17 @@ void SnapshotIndex::index(std::stop_token stop)
 			continue;
 		}
 		const auto &packet = stream.front();
-		if (packet.type == codec::PacketType::Output)
-			screen.output(packet.data);
-		else if (packet.type == codec::PacketType::Window)
+		if (packet.type == codec::PacketType::Output) {
+			pending.append(packet.data);
+		} else if (packet.type == codec::PacketType::Window) {
+			// Every message repeats the size: only a new one, or the
+			// first (output before it was a pipe's), comes between.
+			const auto &shown = screen.screen();
+			if (!sized || packet.cols != shown.cols() || packet.rows != shown.rows())
+				show();
+			sized = true;
 			screen.window(packet.cols, packet.rows);
+		}
 		stream.pop();
 	}
 	if (stop.stop_requested())

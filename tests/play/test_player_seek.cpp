@@ -258,9 +258,92 @@ completeIndex(std::function<std::vector<std::string>()> make)
 	return index;
 }
 
+// Line @p i of a recording that scrolls the screen many times over
+// between two snapshots, in changing colours; @p word in capitals for
+// the index's copy; ending in LF alone when recorded from a @p pipe. 66
+// columns: wider than the 60 the recording ends in.
+std::string denseLine(int i, const std::string &word, bool pipe)
+{
+	std::string line =
+	    i % 3 == 0 ? "\x1b[3" + std::to_string(i % 7) + ";4" + std::to_string(i % 5) + "m" : "";
+	char number[8];
+	std::snprintf(number, sizeof(number), " %04d ", i % 10000);
+	line += word + number + std::string(55, '-') + (i % 3 == 0 ? "\x1b[0m" : "");
+	return line + (pipe ? "\n" : "\r\n");
+}
+
+// Its times: a message each second (repeating the window size, as
+// recorders do, unless from a @p pipe), 30 lines a second up to second 43,
+// which turns the window to 60x20; from there on, a line a second: the
+// lines before the resize still show at the snapshot of 46 s, the first
+// after it.
+constexpr int kDenseSeconds = 60, kDenseStepMs = 33, kDenseResizedAt = 43;
+
+int denseLinesIn(int second)
+{
+	return second < kDenseResizedAt ? 30 : 1;
+}
+
+std::vector<std::string> denseRecording(const std::string &word, bool pipe)
+{
+	std::vector<std::string> messages;
+	for (int second = 0, i = 0; second < kDenseSeconds; second++) {
+		std::string timing = pipe ? "" : second < kDenseResizedAt ? "=80x24" : "=60x20";
+		std::string text;
+		for (int k = 0; k < denseLinesIn(second); k++) {
+			auto line = denseLine(i++, word, pipe);
+			timing += (k > 0 ? "+" + std::to_string(kDenseStepMs) : "") + ">" +
+				  std::to_string(line.size());
+			text += line;
+		}
+		messages.push_back(tlog::test::message("r1", static_cast<std::uint64_t>(second + 1),
+						       static_cast<std::uint64_t>(second * 1000),
+						       timing, text));
+	}
+	return messages;
+}
+
+// The screen of the index's copy (capitals) up to @p indexedMs, then of
+// the recording up to @p ms.
+std::string denseScreenAt(int indexedMs, int ms, bool pipe)
+{
+	VirtualScreen screen(80, 24);
+	screen.setNewlineMode(pipe);
+	for (int second = 0, i = 0; second < kDenseSeconds; second++) {
+		if (second == kDenseResizedAt && !pipe && second * 1000 <= ms)
+			screen.resize(60, 20);
+		for (int k = 0; k < denseLinesIn(second); k++, i++) {
+			int at = second * 1000 + k * kDenseStepMs;
+			if (at <= ms)
+				screen.feed(
+				    denseLine(i, at <= indexedMs ? "DENSE" : "dense", pipe));
+		}
+	}
+	return screen.text();
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(seek)
+
+BOOST_AUTO_TEST_CASE(the_index_passes_over_lines_that_scroll_off_unseen)
+{
+	// 150 lines between two snapshots: the index feeds its screen a
+	// snapshot's worth at a time, passing over what scrolls off (see
+	// VirtualScreen::passOverScrolledOff()), but a new window size comes
+	// between. Its snapshot of 46 s (the end of the message of second 46)
+	// shows what a replay shows: capitals above the lines the player
+	// replayed itself. Recorded from a pipe (newline mode) too.
+	for (bool pipe : {false, true}) {
+		auto index = completeIndex([pipe] { return denseRecording("DENSE", pipe); });
+		auto run = playWithKeys(10s, {"47.05G"}, {}, 24, 80, denseRecording("dense", pipe),
+					index.get());
+		BOOST_TEST(run.error == "");
+		BOOST_TEST(run.screen == denseScreenAt(46000, 47050, pipe), "pipe " << pipe);
+		BOOST_TEST(run.screen.find("DENSE") != std::string::npos);
+		BOOST_TEST(run.screen.find("dense") != std::string::npos);
+	}
+}
 
 BOOST_AUTO_TEST_CASE(a_seek_ahead_starts_from_the_index_snapshot)
 {
