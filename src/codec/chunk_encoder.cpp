@@ -26,8 +26,18 @@ constexpr std::size_t digits(std::uint64_t v) noexcept
 	return n;
 }
 
+// Whether the count @p v gains a digit when it grows by one.
+constexpr bool gainsDigit(std::uint64_t v) noexcept
+{
+	return digits(v + 1) != digits(v);
+}
+
 void appendNumber(std::string &out, std::uint64_t v)
 {
+	if (v < 10) { // most runs of random bytes
+		out += static_cast<char>('0' + v);
+		return;
+	}
 	char buf[24];
 	char *end = buf + sizeof(buf);
 	char *p = end;
@@ -344,6 +354,96 @@ void ChunkEncoder::addBinary(base::Timestamp ts, bool output, std::string_view b
 	runBytes_ += bytes.size();
 }
 
+std::size_t ChunkEncoder::addUnits(bool output, const unsigned char *p, std::size_t n)
+{
+	// What fits() and the add functions count, unit by unit, for the
+	// same time as the last record: a unit in the open run adds its
+	// bytes and the digits its count (and byte count) gain; one that
+	// starts a run adds the record (">1", "]1/N") too.
+	const Run textRun = output ? Run::OutText : Run::InText;
+	const Run binRun = output ? Run::OutBinary : Run::InBinary;
+	std::string &txt = output ? outTxt_ : inTxt_;
+	std::string &bin = output ? outBin_ : inBin_;
+	std::size_t total = size();
+	std::size_t k = 0;
+	auto open = [&](Run run) {
+		if (run_ != run) {
+			closeRun();
+			run_ = run;
+		}
+	};
+	while (k < n) {
+		if (p[k] < 0x80 && run_ == textRun) {
+			// The hot path of text: ASCII copied in stretches.
+			std::size_t plain = k;
+			std::uint64_t count = runChars_;
+			std::uint64_t nextPower = 10; // the count that gains a digit
+			while (nextPower <= count)
+				nextPower *= 10;
+			for (; k < n && p[k] < 0x80; k++) {
+				std::size_t escaped = json::escapedSize(p[k]);
+				std::size_t cost = escaped + (count + 1 == nextPower ? 1 : 0);
+				if (total + cost > payload_)
+					break;
+				total += cost;
+				if (++count == nextPower)
+					nextPower *= 10;
+				if (escaped != 1) {
+					txt.append(reinterpret_cast<const char *>(p) + plain,
+						   k - plain);
+					json::appendEscaped(
+					    txt, std::string_view(
+						     reinterpret_cast<const char *>(p) + k, 1));
+					plain = k + 1;
+				}
+			}
+			txt.append(reinterpret_cast<const char *>(p) + plain, k - plain);
+			runChars_ = count;
+			if (k < n && p[k] < 0x80)
+				break; // full
+			continue;
+		}
+		base::utf8::Unit u = base::utf8::next(p + k, n - k);
+		if (u.kind == base::utf8::Kind::Incomplete)
+			break;
+		if (u.kind == base::utf8::Kind::Valid) {
+			std::size_t cost = (u.length == 1 ? json::escapedSize(p[k]) : u.length) +
+					   (run_ == textRun ? (gainsDigit(runChars_) ? 1 : 0) : 2);
+			if (total + cost > payload_)
+				break;
+			open(textRun);
+			if (u.length > 1) // bytes past ASCII are not escaped
+				txt.append(reinterpret_cast<const char *>(p) + k, u.length);
+			else
+				json::appendEscaped(
+				    txt,
+				    std::string_view(reinterpret_cast<const char *>(p) + k, 1));
+			runChars_++;
+			total += cost;
+			k += u.length;
+			continue;
+		}
+		std::string_view unit(reinterpret_cast<const char *>(p) + k, u.length);
+		std::size_t cost = base::utf8::kReplacement.size() + binSize(bin, unit);
+		if (run_ == binRun)
+			cost += (gainsDigit(runChars_) ? 1 : 0) + digits(runBytes_ + u.length) -
+				digits(runBytes_);
+		else
+			cost += 3 + digits(u.length);
+		if (total + cost > payload_)
+			break;
+		open(binRun);
+		txt += base::utf8::kReplacement;
+		appendBytes(bin, unit);
+		runChars_++;
+		runBytes_ += u.length;
+		total += cost;
+		k += u.length;
+	}
+	assert(total == size());
+	return k;
+}
+
 void ChunkEncoder::writeBytes(base::Timestamp ts, bool output, std::string_view bytes)
 {
 	auto p = reinterpret_cast<const unsigned char *>(bytes.data());
@@ -374,6 +474,14 @@ void ChunkEncoder::writeBytes(base::Timestamp ts, bool output, std::string_view 
 	}
 
 	while (i < n) {
+		// A message open at this time takes what fits in one pass; the
+		// rest (a new message or time, a character cut short) goes unit
+		// by unit below.
+		if (!empty_ && msOf(ts) == lastMs_) {
+			i += addUnits(output, p + i, n - i);
+			if (i == n)
+				break;
+		}
 		if (p[i] < 0x80) {
 			i += addAscii(ts, output, std::string_view(bytes.data() + i, n - i));
 			continue;

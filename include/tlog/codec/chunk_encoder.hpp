@@ -97,6 +97,11 @@ private:
 	/// Adds the ASCII at the start of @p text; returns how many bytes it took.
 	std::size_t addAscii(base::Timestamp ts, bool output, std::string_view text);
 	void addBinary(base::Timestamp ts, bool output, std::string_view bytes);
+	/// Adds the units of @p p (@p n bytes) at the open message's time,
+	/// text and binary alike, in one pass with the size kept as it goes;
+	/// returns the bytes taken. Stops before a unit that does not fit or
+	/// is cut short at the end (those take the paths above).
+	std::size_t addUnits(bool output, const unsigned char *p, std::size_t n);
 	void writeBytes(base::Timestamp ts, bool output, std::string_view bytes);
 	std::uint64_t msOf(base::Timestamp ts) const noexcept;
 	std::size_t openRunSize() const noexcept;
