@@ -329,7 +329,9 @@ namespace {
 
 /// Seeking is for a person at a terminal, in a recording file that has
 /// ended: the index reads it ahead beside the player's reader (or comes
-/// from the cache, with seek_cache). Not with --goto=end: the player
+/// from the cache, with seek_cache). A regular file only: from a FIFO or
+/// a device the index would take part of what the player has to read (or
+/// wait for ever for a writer to open it). Not with --goto=end: the player
 /// itself then passes everything first, taking its own snapshots, and the
 /// index would only compete with it. Not the journal: its reader says on
 /// stderr what it passes over (entries of other writers), which a second
@@ -341,6 +343,9 @@ std::unique_ptr<SnapshotIndex> makeIndex(const conf::PlayConfig &config,
 	bool file = spec.type == "file" || spec.type == "asciicast";
 	if (keyFd < 0 || !::isatty(outFd) || spec.follow || options.goTo.end ||
 	    source::readsStandardInput(spec) || !file)
+		return nullptr;
+	struct stat st {};
+	if (::stat(spec.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
 		return nullptr;
 	std::optional<SnapshotCache> cache;
 	if (config.seekCache) {
