@@ -140,8 +140,8 @@ std::size_t pastEscape(std::string_view bytes, std::size_t at) noexcept
 }
 
 // The next run of plain lines in @p bytes (valid UTF-8) from @p at that
-// is worth passing over on a screen of @p rows: text, CR, LF and SGR
-// only; kept are its first line with a character on it (which takes a
+// is worth passing over on a screen of @p rows: text, tabs, CR, LF and
+// SGR only; kept are its first line with a character on it (which takes a
 // pending single shift or combining mark as the full output would) and
 // its last lines, @p rows line feeds at least, starting with printable
 // ASCII (no combining mark joins a character passed over). What comes
@@ -160,7 +160,7 @@ std::optional<PassOver> findPassOver(std::string_view bytes, std::size_t at, uns
 			if (c >= 0x20 && c < 0x7f) {
 				printed = true;
 				end++;
-			} else if (c == '\r') {
+			} else if (c == '\r' || c == '\t') {
 				end++;
 			} else if (c == '\n') {
 				end++;

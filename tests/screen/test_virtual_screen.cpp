@@ -330,7 +330,7 @@ std::string scrollingLines(int count)
 			    "\x1b[3" + std::to_string(i % 8) + ";4" + std::to_string(i % 5) + "m";
 		if (i % 11 == 5)
 			out += "\xcc\x81";
-		out += "line " + std::to_string(i) + " caf\xc3\xa9 \xe4\xb8\xad";
+		out += "line " + std::to_string(i) + "\tcaf\xc3\xa9 \xe4\xb8\xad";
 		if (i % 13 == 0)
 			out += std::string(45, 'w');
 		if (i % 9 == 4)

@@ -40,7 +40,7 @@ public:
 	void feed(std::string_view bytes);
 	/// From now on feed() passes over lines that scroll off the screen
 	/// before anything could show them: within one feed, a run of plain
-	/// lines (text, CR LF, SGR) longer than the screen goes to libvterm
+	/// lines (text, tabs, CR LF, SGR) longer than the screen goes to libvterm
 	/// as its first line, its SGR sequences and a screen of line feeds,
 	/// then its last screen of lines. The screen, the cursor and the pen
 	/// end as with the whole run, for far less work (libvterm moves the
