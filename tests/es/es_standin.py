@@ -49,14 +49,19 @@ MetadataCreateIndexService and dynamic mapping):
   - the compatibility headers (application/vnd.elasticsearch+json;
     compatible-with=7), under which Elasticsearch 8 takes "_type", are
     not implemented: refused with 406 (stricter).
+  - a search resolves its index names as Elasticsearch does: a wildcard
+    pattern (tlog-*) matches the indices there are, none being no error;
+    a concrete name of an index that does not exist is 404
+    index_not_found_exception ("no such index [NAME]"), as tlog-play -r es
+    meets it before rsyslog has made the index, unless the query says
+    ignore_unavailable=true.
 Still more lenient than Elasticsearch 8, on what rsyslog does not send:
-the /TYPE path forms (gone in 8), and a search of an index that does not
-exist (no hits here; Elasticsearch answers 404 index_not_found_exception,
-as tlog-play -r es would meet before rsyslog has made the index).
+the /TYPE path forms (gone in 8).
 
 Usage: es_standin.py PORT_FILE   (binds 127.0.0.1 on a free port, writes it to PORT_FILE)
 """
 import datetime
+import fnmatch
 import json
 import re
 import sys
@@ -249,6 +254,21 @@ def sort_spec(sort):
     return out
 
 
+def resolve(index_names, url_query):
+    """The indices a search names, as Elasticsearch resolves them (under
+    LOCK): see the module's doc."""
+    ignore = url_query.get("ignore_unavailable", ["false"])[0] == "true"
+    names = []
+    for name in index_names:
+        if "*" in name:
+            names += sorted(n for n in INDICES if fnmatch.fnmatchcase(n, name))
+        elif name in INDICES:
+            names.append(name)
+        elif not ignore:
+            raise RequestError(404, "index_not_found_exception", "no such index [%s]" % name)
+    return names
+
+
 def search(index_names, body, url_query):
     query_text = "*"
     q = body.get("query")
@@ -269,7 +289,7 @@ def search(index_names, body, url_query):
                                          % (MAX_WINDOW, start + size)}, "status": 400}
     docs = []
     with LOCK:
-        for name in index_names:
+        for name in resolve(index_names, url_query):
             for doc_id, doc in INDICES.get(name, []):
                 if query.matches(doc):
                     docs.append((name, doc_id, doc))

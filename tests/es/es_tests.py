@@ -139,6 +139,19 @@ def case_faults(tlog_rec, tlog_play):
                 f"malformed answer: {r.returncode} {r.stderr!r} {r.stdout[:40]!r}")
         r = play(tlog_play, es, ["--es-query=rec:\"unterminated"], check_ok=False)
         t.check(r.returncode == 1 and b"HTTP 400" in r.stderr, f"400: {r.stderr!r}")
+        # An index rsyslog has not made yet (Elasticsearch answers 404
+        # index_not_found_exception): said once, with the server's words,
+        # not retried; a pattern that matches nothing is no recording.
+        r = t.run([tlog_play, "-r", "es", f"--es-baseurl={es.url}/nosuch/_search",
+                   f"--rec={rec}"], env=t.test_env(), timeout=60)
+        t.check(r.returncode == 1 and r.stdout == b"" and b"retrying" not in r.stderr and
+                b"HTTP 404: no such index [nosuch]" in r.stderr,
+                f"missing index: {r.returncode} {r.stderr!r}")
+        r = t.run([tlog_play, "-r", "es", f"--es-baseurl={es.url}/nosuch-*/_search",
+                   f"--rec={rec}"], env=t.test_env(), timeout=60)
+        t.check(r.returncode == 1 and r.stdout == b"" and b"HTTP 404" not in r.stderr and
+                b"retrying" not in r.stderr, f"pattern matching no index: {r.returncode} "
+                f"{r.stderr!r}")
         es.fault({"status": 500, "count": 10})
         r = play(tlog_play, es, [f"--rec={rec}"], check_ok=False)
         t.check(r.returncode == 1 and b"giving up after 5 attempts" in r.stderr,
