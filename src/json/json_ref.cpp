@@ -2,7 +2,9 @@
 #include "tlog/json/json_ref.hpp"
 
 #include <cctype>
+#include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -116,6 +118,8 @@ JsonRef::~JsonRef()
 
 JsonRef JsonRef::parse(std::string_view text)
 {
+	// json-c takes the length as an int: past INT_MAX the cast is
+	// negative, which it refuses as json_tokener_error_size (tested).
 	TokenerPtr tok(json_tokener_new());
 	if (!tok)
 		throw std::bad_alloc();
@@ -158,6 +162,9 @@ JsonRef JsonRef::makeArray()
 
 JsonRef JsonRef::makeString(std::string_view value)
 {
+	if (value.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+		throw std::length_error("a JSON string of " + std::to_string(value.size()) +
+					" bytes is too long for json-c");
 	return JsonRef(json_object_new_string_len(value.data(), static_cast<int>(value.size())));
 }
 
