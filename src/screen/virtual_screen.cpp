@@ -99,7 +99,18 @@ struct PassOver {
 	std::size_t from = 0; // after the first line's CR LF
 	std::size_t to = 0;   // the start of the lines fed again
 	std::string sgr;      // the SGR sequences in between, in order
+	bool erased = false;  // the whole screen is erased right after the run
 };
+
+// Whether @p bytes start by erasing the whole screen (ED 2, or the cursor
+// home and ED 0), as full-screen programs and clear(1) do.
+bool erasesScreen(std::string_view bytes) noexcept
+{
+	for (std::string_view clear : {"\x1b[2J", "\x1b[H\x1b[2J", "\x1b[H\x1b[J"})
+		if (bytes.substr(0, clear.size()) == clear)
+			return true;
+	return false;
+}
 
 // The length of the SGR sequence ESC [ [0-9;:]* m at @p at, or 0.
 std::size_t sgrLength(std::string_view bytes, std::size_t at) noexcept
@@ -187,19 +198,23 @@ std::optional<PassOver> findPassOver(std::string_view bytes, std::size_t at, uns
 			}
 		}
 		if (firstLineEnd != 0) {
-			// The latest line start with @p rows line feeds after it.
+			// The latest line start with @p rows line feeds after it;
+			// with the screen erased right after the run, the last
+			// line's start (the rows above it are erased anyway).
+			bool erased = end < n && erasesScreen(bytes.substr(end));
+			std::size_t need = erased ? 0 : rows;
 			std::size_t feeds = 0, to = end;
-			while (to > firstLineEnd && feeds < rows)
+			while (to > firstLineEnd && feeds < need)
 				if (bytes[--to] == '\n')
 					feeds++;
-			if (feeds == rows) {
+			if (feeds == need) {
 				// to is at that line feed: look for a line start at or before it.
 				while (to > firstLineEnd &&
 				       !(bytes[to - 1] == '\n' && bytes[to - 2] == '\r' &&
 					 static_cast<unsigned char>(bytes[to]) >= 0x20 &&
 					 static_cast<unsigned char>(bytes[to]) < 0x7f))
 					to--;
-				PassOver over{firstLineEnd, to, {}};
+				PassOver over{firstLineEnd, to, {}, erased};
 				std::size_t between = 0;
 				for (std::size_t i = firstLineEnd; i < to; i++) {
 					if (bytes[i] == '\n') {
@@ -351,7 +366,16 @@ void VirtualScreen::feed(std::string_view input)
 		// a line feed on the bottom row must scroll the whole screen.
 		if (tracker_.inGround() && !region_ && !tracker_.modes().leftRightMargins) {
 			feedValid(over->sgr);
-			feedValid(std::string(rows_, '\n'));
+			if (over->erased && plainRows()) {
+				// Only the cursor must be as after the line feeds: on the
+				// bottom row (the erase takes the rest). With a double
+				// width row, the line feeds: a libvterm newer than 0.1.4
+				// moves the width with the lines, so the full run leaves
+				// plain rows only.
+				feedValid("\x1b[" + std::to_string(rows_) + "H");
+			} else {
+				feedValid(std::string(rows_, '\n'));
+			}
 			passedOver_ += over->to - over->from;
 		} else {
 			feedValid(bytes.substr(over->from, over->to - over->from));
@@ -359,6 +383,17 @@ void VirtualScreen::feed(std::string_view input)
 		at = over->to;
 	}
 	feedValid(bytes.substr(at));
+}
+
+bool VirtualScreen::plainRows() const noexcept
+{
+	VTermState *state = vterm_obtain_state(vt_.get());
+	for (unsigned row = 0; row < rows_; row++) {
+		const VTermLineInfo *info = vterm_state_get_lineinfo(state, static_cast<int>(row));
+		if (info->doublewidth || info->doubleheight)
+			return false;
+	}
+	return true;
 }
 
 void VirtualScreen::feedValid(std::string_view bytes)

@@ -220,6 +220,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 			lines += std::string(b % 64, 'x');
 		lines += (b & 32) && k % 3 == 0 ? "\n" : "\r\n";
 	}
+	// Often a partial line and the screen erased right after them (as
+	// a full-screen program redraws), then text where the cursor is.
+	if (unsigned last = data[size - 1]; last & 1) {
+		static constexpr std::string_view kErase[] = {"\x1b[2J", "\x1b[H\x1b[2J",
+							      "\x1b[H\x1b[J"};
+		lines +=
+		    std::string(kText[last / 2 % 8]) + std::string(kErase[last / 16 % 3]) + "after";
+	}
 	{
 		VirtualScreen fast(cols, rows), plain(cols, rows);
 		fast.passOverScrolledOff(true);

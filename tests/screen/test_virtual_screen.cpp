@@ -383,6 +383,30 @@ BOOST_AUTO_TEST_CASE(lines_scrolled_off_are_passed_over_to_the_same_screen)
 	BOOST_TEST(fast.cursorAndPen() == plain.cursorAndPen());
 }
 
+BOOST_AUTO_TEST_CASE(lines_before_the_screen_is_erased_are_passed_over_but_the_last)
+{
+	// Full-screen redraws after runs of lines shorter than two screens:
+	// each run but its first and last lines is passed over, the erase
+	// taking what the line feeds would have.
+	std::string redraw = "\x1b[1;33mcoloured\x1b[3;5Hredrawn \x1b[7mstatus\x1b[K";
+	std::vector<std::string> pieces;
+	for (std::string clear : {"\x1b[2J", "\x1b[H\x1b[2J", "\x1b[H\x1b[J"}) {
+		// Compared after each: the redraw starts where the cursor was.
+		pieces.push_back(scrollingLines(30) + "partial" + clear + redraw);
+		pieces.push_back(scrollingLines(40) + clear + "\x1b[5;5Hx");
+	}
+	BOOST_TEST(passOverMatches(20, 24, pieces) > 2000u);
+	// A double-width bottom row before a run that starts at the top, its
+	// last line longer than half the row: the screens agree. (libvterm
+	// 0.1.4 keeps a row's double width where the row is when the screen
+	// scrolls; for a libvterm that moves it with the lines, the cursor is
+	// not put on such a row in place of the line feeds: plainRows().)
+	BOOST_TEST(passOverMatches(20, 6,
+				   {"\x1b[6;1H\x1b#6wide\x1b[1;1H" + scrollingLines(20) +
+					"last: 123456789\x1b[2Jnarrow",
+				    kAfter}) > 0u);
+}
+
 BOOST_AUTO_TEST_CASE(lines_are_not_passed_over_where_they_would_not_scroll_off)
 {
 	std::string lines = scrollingLines(100);

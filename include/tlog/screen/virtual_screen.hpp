@@ -40,11 +40,13 @@ public:
 	void feed(std::string_view bytes);
 	/// From now on feed() passes over lines that scroll off the screen
 	/// before anything could show them: within one feed, a run of plain
-	/// lines (text, tabs, CR LF, SGR) longer than the screen goes to libvterm
-	/// as its first line, its SGR sequences and a screen of line feeds,
-	/// then its last screen of lines. The screen, the cursor and the pen
-	/// end as with the whole run, for far less work (libvterm moves the
-	/// screen for every line that scrolls). Only on a screen without
+	/// lines (text, tabs, CR LF, SGR) longer than the screen goes to
+	/// libvterm as its first line, its SGR sequences and a screen of line
+	/// feeds, then its last screen of lines; or, when the whole screen is
+	/// erased right after the run, the cursor put on the bottom row (that
+	/// row erased) and the last line only. The screen, the cursor and the
+	/// pen end as with the whole run, for far less work (libvterm moves
+	/// the screen for every line that scrolls). Only on a screen without
 	/// scrollback (the lines passed over would be missing there), and
 	/// not where the scroll region or left and right margins are set.
 	void passOverScrolledOff(bool on) noexcept { passOver_ = on; }
@@ -109,6 +111,8 @@ private:
 	void setUp();
 	/// feed() of valid UTF-8, all of it.
 	void feedValid(std::string_view bytes);
+	/// No row is double-width or double-height (DECDWL, DECDHL).
+	bool plainRows() const noexcept;
 	void onScrollRegion();
 	void saveCursor();
 	void repeatLastCharacter(); // REP, for libvterm (see ControlTracker)
