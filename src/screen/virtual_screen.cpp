@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <optional>
 
@@ -169,8 +170,14 @@ std::optional<PassOver> findPassOver(std::string_view bytes, std::size_t at, uns
 		while (end < n) {
 			auto c = static_cast<unsigned char>(bytes[end]);
 			if (c >= 0x20 && c < 0x7f) {
+				// Most of it: printable ASCII, in one go.
 				printed = true;
-				end++;
+				const char *p = bytes.data() + end;
+				const char *stop = bytes.data() + n;
+				while (++p < stop &&
+				       static_cast<unsigned char>(*p) - 0x20u < 0x5fu) {
+				}
+				end = static_cast<std::size_t>(p - bytes.data());
 			} else if (c == '\r' || c == '\t') {
 				end++;
 			} else if (c == '\n') {
@@ -215,15 +222,19 @@ std::optional<PassOver> findPassOver(std::string_view bytes, std::size_t at, uns
 					 static_cast<unsigned char>(bytes[to]) < 0x7f))
 					to--;
 				PassOver over{firstLineEnd, to, {}, erased};
-				std::size_t between = 0;
-				for (std::size_t i = firstLineEnd; i < to; i++) {
-					if (bytes[i] == '\n') {
-						between++;
-					} else if (bytes[i] == 0x1b) {
-						std::size_t sgr = sgrLength(bytes, i);
-						over.sgr.append(bytes.substr(i, sgr));
-						i += sgr - 1;
-					}
+				// Only SGR sequences start with ESC in a run.
+				const char *data = bytes.data();
+				auto between = static_cast<std::size_t>(
+				    std::count(data + firstLineEnd, data + to, '\n'));
+				for (std::size_t i = firstLineEnd; i < to;) {
+					const void *esc = std::memchr(data + i, 0x1b, to - i);
+					if (!esc)
+						break;
+					i = static_cast<std::size_t>(
+					    static_cast<const char *>(esc) - data);
+					std::size_t sgr = sgrLength(bytes, i);
+					over.sgr.append(bytes.substr(i, sgr));
+					i += sgr;
 				}
 				// Worth it: more bytes passed over than line feeds put
 				// in their place.
