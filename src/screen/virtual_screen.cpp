@@ -101,7 +101,25 @@ struct PassOver {
 	std::size_t to = 0;   // the start of the lines fed again
 	std::string sgr;      // the SGR sequences in between, in order
 	bool erased = false;  // the whole screen is erased right after the run
+	bool drawing = false; // to is a cursor position: nothing to put instead
 };
+
+// The length of a control sequence at @p at that only moves the cursor to
+// a place (CUP, HVP) or erases (EL, ED): ESC [ [0-9;]* H|f|K|J; 0 if it is
+// not one. Whether it is a cursor position: @p position.
+std::size_t drawLength(std::string_view bytes, std::size_t at, bool &position) noexcept
+{
+	if (at + 1 >= bytes.size() || bytes[at] != '\x1b' || bytes[at + 1] != '[')
+		return 0;
+	std::size_t i = at + 2;
+	while (i < bytes.size() && ((bytes[i] >= '0' && bytes[i] <= '9') || bytes[i] == ';'))
+		i++;
+	if (i == bytes.size())
+		return 0;
+	char final = bytes[i];
+	position = final == 'H' || final == 'f';
+	return position || final == 'K' || final == 'J' ? i + 1 - at : 0;
+}
 
 // Whether @p bytes start by erasing the whole screen (ED 2, or the cursor
 // home and ED 0), as full-screen programs and clear(1) do.
@@ -151,6 +169,95 @@ std::size_t pastEscape(std::string_view bytes, std::size_t at) noexcept
 	return i;
 }
 
+// A drawing erased before anything shows it, in @p bytes (valid UTF-8)
+// from @p at, up to @p end when nothing is found: text, tabs, CR, LF,
+// SGR, cursor positions and erases only, with the whole screen erased
+// right after. Kept are what comes up to its first character (which
+// takes a pending single shift as the full output would), and what
+// comes from its last cursor position on, which must print ASCII before
+// any other character (no combining mark joins a character passed over):
+// the cursor, the pen and the last character printed end as with the
+// whole drawing, and the erase takes the rest. In between, nothing but
+// its SGR sequences is needed.
+std::optional<PassOver> findErasedDrawing(std::string_view bytes, std::size_t at, std::size_t &end)
+{
+	const std::size_t n = bytes.size();
+	std::size_t firstGlyphEnd = 0, lastPosition = 0;
+	end = at;
+	while (end < n) {
+		auto c = static_cast<unsigned char>(bytes[end]);
+		if (c >= 0x20 && c < 0x7f) {
+			if (firstGlyphEnd == 0)
+				firstGlyphEnd = end + 1;
+			const char *p = bytes.data() + end;
+			const char *stop = bytes.data() + n;
+			while (++p < stop && static_cast<unsigned char>(*p) - 0x20u < 0x5fu) {
+			}
+			end = static_cast<std::size_t>(p - bytes.data());
+		} else if (c == '\r' || c == '\t' || c == '\n') {
+			end++;
+		} else if (c == 0x1b) {
+			if (erasesScreen(bytes.substr(end)))
+				break;
+			bool position = false;
+			std::size_t length = sgrLength(bytes, end);
+			if (length == 0)
+				length = drawLength(bytes, end, position);
+			if (length == 0)
+				break;
+			if (position)
+				lastPosition = end;
+			end += length;
+		} else if (c >= 0xc0) {
+			if (c == 0xc2 && end + 1 < n &&
+			    static_cast<unsigned char>(bytes[end + 1]) < 0xa0)
+				break; // a C1 control
+			end++;
+			while (end < n && (static_cast<unsigned char>(bytes[end]) & 0xc0) == 0x80)
+				end++;
+			if (firstGlyphEnd == 0)
+				firstGlyphEnd = end;
+		} else {
+			break;
+		}
+	}
+	if (end >= n || !erasesScreen(bytes.substr(end)) || firstGlyphEnd == 0 ||
+	    lastPosition < firstGlyphEnd || lastPosition - firstGlyphEnd < 64)
+		return std::nullopt;
+	// From the last cursor position: ASCII printed before anything else.
+	bool ascii = false;
+	for (std::size_t i = lastPosition; i < end;) {
+		auto c = static_cast<unsigned char>(bytes[i]);
+		if (c == 0x1b) {
+			bool position = false;
+			std::size_t length = sgrLength(bytes, i);
+			i += length != 0 ? length : drawLength(bytes, i, position);
+		} else if (c == '\r' || c == '\t' || c == '\n') {
+			i++;
+		} else {
+			ascii = c >= 0x20 && c < 0x7f;
+			break;
+		}
+	}
+	if (!ascii)
+		return std::nullopt;
+	PassOver over{firstGlyphEnd, lastPosition, {}, true, true};
+	for (std::size_t i = firstGlyphEnd; i < lastPosition;) {
+		const void *esc = std::memchr(bytes.data() + i, 0x1b, lastPosition - i);
+		if (!esc)
+			break;
+		i = static_cast<std::size_t>(static_cast<const char *>(esc) - bytes.data());
+		bool position = false;
+		std::size_t length = sgrLength(bytes, i);
+		if (length != 0)
+			over.sgr.append(bytes.substr(i, length));
+		else
+			length = drawLength(bytes, i, position);
+		i += length;
+	}
+	return over;
+}
+
 // The next run of plain lines in @p bytes (valid UTF-8) from @p at that
 // is worth passing over on a screen of @p rows: text, tabs, CR, LF and
 // SGR only; kept are its first line with a character on it (which takes a
@@ -159,10 +266,17 @@ std::size_t pastEscape(std::string_view bytes, std::size_t at) noexcept
 // ASCII (no combining mark joins a character passed over). What comes
 // between has @p rows line feeds at least too, so that the cursor is on
 // the bottom row when the kept lines start, as after the full output.
-std::optional<PassOver> findPassOver(std::string_view bytes, std::size_t at, unsigned rows)
+std::optional<PassOver> findPassOver(std::string_view bytes, std::size_t at, unsigned rows,
+				     std::size_t &noDrawingBefore)
 {
 	const std::size_t n = bytes.size();
 	while (at < n) {
+		// A drawing that an erase follows, first. None found from @p at
+		// means none from later in the same stretch either.
+		if (at >= noDrawingBefore) {
+			if (auto drawing = findErasedDrawing(bytes, at, noDrawingBefore))
+				return drawing;
+		}
 		// One run: from @p at to @p end.
 		std::size_t firstLineEnd = 0;
 		bool printed = false;
@@ -370,14 +484,20 @@ void VirtualScreen::feed(std::string_view input)
 		feedValid(bytes);
 		return;
 	}
-	std::size_t at = 0;
-	while (auto over = findPassOver(bytes, at, rows_)) {
+	std::size_t at = 0, noDrawingBefore = 0;
+	while (auto over = findPassOver(bytes, at, rows_, noDrawingBefore)) {
 		feedValid(bytes.substr(at, over->from - at));
-		// Where the run starts, the parser must be in ground state and
-		// a line feed on the bottom row must scroll the whole screen.
-		if (tracker_.inGround() && !region_ && !tracker_.modes().leftRightMargins) {
+		// Where the run starts, the parser must be in ground state, a
+		// line feed on the bottom row must scroll the whole screen and a
+		// cursor position mean the same row and column as in the run
+		// (not on a double-width row).
+		bool plain = plainRows();
+		if (tracker_.inGround() && !region_ && !tracker_.modes().leftRightMargins &&
+		    (plain || !over->drawing)) {
 			feedValid(over->sgr);
-			if (over->erased && plainRows()) {
+			if (over->drawing) {
+				// Nothing more: what is kept starts with a cursor position.
+			} else if (over->erased && plain) {
 				// Only the cursor must be as after the line feeds: on the
 				// bottom row (the erase takes the rest). With a double
 				// width row, the line feeds: a libvterm newer than 0.1.4

@@ -207,12 +207,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	search.update(screen);
 	screen.feed(out.substr(cut));
 	search.update(screen);
-	// A screen that passes over lines scrolling off unseen shows what one
-	// fed every line shows, whatever came before and after: the output,
-	// then plain lines made of the input, then the output again.
+	// A screen that passes over lines scrolling off unseen (and drawings
+	// erased unseen) shows what one fed every line shows, whatever came
+	// before and after: the output, then plain lines made of the input
+	// (cursor positions and erases between them, sometimes), then the
+	// output again.
 	std::string lines;
 	for (std::size_t k = 0; k < 2 * rows + 6; k++) {
 		unsigned b = size > 3 ? data[3 + k % (size - 3)] : 0;
+		// Cursor positions and erases between the lines: a drawing.
+		if (b & 64)
+			lines += "\x1b[" + std::to_string(b % (rows + 2) + 1) + ";" +
+				 std::to_string(b / 4 % (cols + 2) + 1) + (b & 128 ? "H" : "f") +
+				 (b % 3 == 0   ? "\x1b[K"
+				  : b % 3 == 1 ? "\x1b[1J"
+					       : "");
 		lines += std::string(kText[b % 8]);
 		if (b & 8)
 			lines += "\x1b[3" + std::to_string(b % 8) + "m";

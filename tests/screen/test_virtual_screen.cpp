@@ -407,6 +407,37 @@ BOOST_AUTO_TEST_CASE(lines_before_the_screen_is_erased_are_passed_over_but_the_l
 				    kAfter}) > 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_drawing_erased_before_it_shows_is_passed_over)
+{
+	// Full-screen redraws, each erased by the next: of each, what comes
+	// before its first character and from its last cursor position on is
+	// drawn; the rest gives only its colour changes.
+	std::string redraws;
+	for (int k = 0; k < 6; k++) {
+		redraws += "\x1b[H\x1b[2J\x1b[1;37;44m redraw " + std::to_string(k) + " \x1b[0m";
+		for (int row = 2; row <= 12; row++)
+			redraws += "\x1b[" + std::to_string(row) + ";3H\x1b[3" +
+				   std::to_string(row % 7) + "mrow " + std::to_string(row) +
+				   " of " + std::to_string(k) +
+				   (row % 4 == 0 ? "\x1b[K\tcaf\xc3\xa9" : "");
+		redraws += "\x1b[14;1H\x1b[7mstatus " + std::to_string(k) + "\x1b[K";
+	}
+	// Compared after text printed where the last left the cursor, in the
+	// pen it left.
+	BOOST_TEST(passOverMatches(30, 14, {redraws + "\x1b[2Jafter", kAfter}) > 1500u);
+	// Where the last cursor position is followed by a character that is
+	// not ASCII (it could join one passed over), or a row is double
+	// width (cursor positions land elsewhere), it is drawn.
+	BOOST_TEST(passOverMatches(
+		       30, 14,
+		       {"\x1b[H\x1b[2Jx" + std::string(100, 'y') + "\x1b[5;5H\xcc\x81z\x1b[2Jafter",
+			kAfter}) == 0u);
+	BOOST_TEST(passOverMatches(30, 14,
+				   {"\x1b[3;1H\x1b#6\x1b[Hx" + std::string(100, 'y') +
+					"\x1b[3;5Hzzzzzzzzzzzzzzzzzz\x1b[2Jafter",
+				    kAfter}) == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(lines_are_not_passed_over_where_they_would_not_scroll_off)
 {
 	std::string lines = scrollingLines(100);

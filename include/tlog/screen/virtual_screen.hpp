@@ -38,17 +38,20 @@ public:
 	/// UTF-8 shows as U+FFFD; a character cut at the end waits for the
 	/// rest.
 	void feed(std::string_view bytes);
-	/// From now on feed() passes over lines that scroll off the screen
-	/// before anything could show them: within one feed, a run of plain
-	/// lines (text, tabs, CR LF, SGR) longer than the screen goes to
-	/// libvterm as its first line, its SGR sequences and a screen of line
-	/// feeds, then its last screen of lines; or, when the whole screen is
-	/// erased right after the run, the cursor put on the bottom row (that
-	/// row erased) and the last line only. The screen, the cursor and the
-	/// pen end as with the whole run, for far less work (libvterm moves
-	/// the screen for every line that scrolls). Only on a screen without
-	/// scrollback (the lines passed over would be missing there), and
-	/// not where the scroll region or left and right margins are set.
+	/// From now on feed() passes over output that nothing could show:
+	/// within one feed, a run of plain lines (text, tabs, CR LF, SGR)
+	/// longer than the screen goes to libvterm as its first line, its SGR
+	/// sequences and a screen of line feeds, then its last screen of
+	/// lines; or, when the whole screen is erased right after the run,
+	/// the cursor put on the bottom row and the last line only. Likewise a
+	/// drawing (text, cursor positions, erases, SGR) that the whole
+	/// screen's erase follows: what comes before its first character and
+	/// from its last cursor position on, and its SGR sequences. The
+	/// screen, the cursor and the pen end as with the whole output, for
+	/// far less work (libvterm moves the screen for every line that
+	/// scrolls). Only on a screen without scrollback (the lines passed
+	/// over would be missing there), and not where the scroll region or
+	/// left and right margins are set.
 	void passOverScrolledOff(bool on) noexcept { passOver_ = on; }
 	/// The bytes passed over so far (see passOverScrolledOff()).
 	std::uint64_t passedOver() const noexcept { return passedOver_; }
