@@ -115,11 +115,13 @@ def sigkill_flood(rec, play, tmp):
     print(f"ok: exit {code}; {what}")
 
 
-def signal_case(rec, play, tmp, sig, body, argv_prefix=(), last_words=None):
+def signal_case(rec, play, tmp, sig, body, argv_prefix=(), last_words=None, setup=""):
     """tlog-rec is sent @sig while the program waits: it logs all so far
     (nothing was logged before: --latency=3600 and one message's worth),
-    ends the program, restores the terminal and dies of @sig."""
-    s = Session(rec, tmp, SOME_LINES + "echo waiting; " + body, argv_prefix=argv_prefix)
+    ends the program, restores the terminal and dies of @sig. @setup runs
+    before the program says it is waiting (a trap set after that could
+    come too late for the signal)."""
+    s = Session(rec, tmp, SOME_LINES + setup + "echo waiting; " + body, argv_prefix=argv_prefix)
     s.go()
     s.p.read_until(b"waiting\r\n")
     t.check(os.path.getsize(s.log) == 0, f"{s.log}: logged before the signal")
@@ -149,8 +151,8 @@ def sighup(rec, play, tmp):
 def sigterm_last_words(rec, play, tmp):
     """A program that says something as the signal ends it (ping's
     statistics): that is shown and recorded too."""
-    signal_case(rec, play, tmp, signal.SIGTERM,
-                "trap 'echo goodbye-from-the-trap; exit 3' TERM; sleep 60 & wait",
+    signal_case(rec, play, tmp, signal.SIGTERM, "sleep 60 & wait",
+                setup="trap 'echo goodbye-from-the-trap; exit 3' TERM; ",
                 last_words=b"goodbye-from-the-trap")
 
 
@@ -207,7 +209,7 @@ def sigterm_stalled(rec, play, tmp):
 def sigterm_ignored(rec, play, tmp):
     """A program that ignores SIGTERM (as an interactive shell does) is
     still ended."""
-    signal_case(rec, play, tmp, signal.SIGTERM, "trap '' TERM; exec sleep 60")
+    signal_case(rec, play, tmp, signal.SIGTERM, "exec sleep 60", setup="trap '' TERM; ")
 
 
 def wait_hangup_end(pid, wait, describe):
