@@ -230,6 +230,7 @@ void Player::playDue()
 	// not finished but offers nothing to wait on would hang: it ends too.
 	// Paused with keys to seek with, the player stays (until resumed or q).
 	if (stream_.empty() && !holdsAtEnd() && stream_.ended()) {
+		stream_.sayWhyEnded(); // after the last output
 		done_ = true;
 		loop_.stop();
 	}

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <stdexcept>
+#include <utility>
 
 #include <poll.h>
 #include <sys/syscall.h>
@@ -35,8 +36,8 @@ RecordingStream::RecordingStream(source::Reader &reader, StreamOptions options,
       retry_(loop, [this] { setAtReaderEnd(false); }),
       recorderWatch_(loop, [this](short) { onRecorderGone("ended"); }),
       recorderGrace_(loop, [this] {
-	      // Said only now: the marked end usually arrives after the exit.
-	      say(recorderGoneText_);
+	      // Known only now: the marked end usually arrives after the exit.
+	      whyEnded_ = recorderGoneText_;
 	      recorderGone_ = true;
 	      setAtReaderEnd(atReaderEnd_);
       })
@@ -151,9 +152,8 @@ bool RecordingStream::readMessage()
 		recorderWatch_.unwatch();
 		recorderGrace_.cancel();
 		if (following())
-			say("the recording " + rec +
-			    " ended: its recorder marked its last "
-			    "message");
+			whyEnded_ =
+			    "the recording " + rec + " ended: its recorder marked its last message";
 	}
 
 	std::vector<codec::Packet> packets;
@@ -257,6 +257,12 @@ void RecordingStream::finish() const
 			text += (i == 0 ? " " : ", ") + others_[i];
 		say(text + (options_.match.empty() ? " (choose with -m)" : ""));
 	}
+}
+
+void RecordingStream::sayWhyEnded()
+{
+	if (!whyEnded_.empty())
+		say(std::exchange(whyEnded_, {}));
 }
 
 void RecordingStream::say(const std::string &text) const

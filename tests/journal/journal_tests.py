@@ -488,19 +488,21 @@ class LiveGroup:
         self.proc.wait()
 
 
-def follow_until_exit(tlog_play, rec, during, timeout=60.0):
+def follow_until_exit(tlog_play, rec, during, timeout=60.0, merged=False):
     """Follows @rec, calls @during once the player runs, and waits for the
-    player to end by itself: (exit status, stdout, stderr)."""
+    player to end by itself: (exit status, stdout, stderr); @merged: stderr
+    in stdout, in the order written (then stderr is "")."""
     player = subprocess.Popen([tlog_play, "-r", "journal", f"--rec={rec}", "--follow"],
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=t.test_env())
+                              stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+                              env=t.test_env())
     try:
         during()
         try:
             out, err = player.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             raise t.Failure(f"--follow still waiting {timeout:.0f}s after the recording ended")
-        return player.returncode, out, err.decode(errors="replace")
+        return player.returncode, out, (err or b"").decode(errors="replace")
     finally:
         if player.poll() is None:
             player.kill()
@@ -515,11 +517,14 @@ def case_follow_end(tlog_rec, tlog_play):
     live = Recording(tlog_rec, ["sh", "-c", "echo end-tick-1; sleep 1; echo end-tick-2"],
                      ["--latency=1"])
     wait_entries(live.rec, 1)
-    code, out, err = follow_until_exit(tlog_play, live.rec, lambda: live.finish())
+    code, out, _ = follow_until_exit(tlog_play, live.rec, lambda: live.finish(), merged=True)
     t.check(code == 0 and b"end-tick-1" in out and b"end-tick-2" in out,
-            f"follow to the marked end: exit {code}, {out!r}, {err!r}")
-    t.check("ended: its recorder marked its last message" in err and "without marking" not in err,
-            f"not said, or the exit taken for an unmarked end: {err!r}")
+            f"follow to the marked end: exit {code}, {out!r}")
+    said = out.find(b"ended: its recorder marked its last message")
+    t.check(said >= 0 and b"without marking" not in out,
+            f"not said, or the exit taken for an unmarked end: {out!r}")
+    # Said once everything was played: after the last output.
+    t.check(said > out.find(b"end-tick-2"), f"the end said before the last output: {out!r}")
     last = entries(live.rec)[-1]
     t.check(last.get("TLOG_END") == "1", f"the last entry is not marked: {last}")
     t.check(all("TLOG_END" not in e for e in entries(live.rec)[:-1]), "a middle entry marked")

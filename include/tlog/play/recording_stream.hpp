@@ -85,6 +85,11 @@ public:
 	/// "time" and the loop clock's; nullopt before a message.
 	std::optional<base::Timestamp> liveEdge() const;
 
+	/// Says (once) why following ended, when it did: the recorder marked
+	/// the end, or is gone without marking it. The player calls it once
+	/// everything was played, so that it comes after the last output.
+	void sayWhyEnded();
+
 	/// Where a later run should resume after (see Player::resumePosition()).
 	std::string resumePosition() const;
 
@@ -150,6 +155,7 @@ private:
 	term::Timer recorderGrace_;
 	bool recorderGone_ = false;
 	std::string recorderGoneText_; // said when the grace ends unmarked
+	std::string whyEnded_;	       // for sayWhyEnded(), while following
 };
 
 } // namespace tlog::play
