@@ -83,6 +83,44 @@ struct ByteNumbers {
 };
 constexpr ByteNumbers kByteNumbers;
 
+// Appends the ASCII of @p p from @p k on (up to @p n) to @p txt, escaped,
+// while it fits in @p room bytes with the digits that @p count, the open
+// run's character count, gains on the way; updates both. Returns where
+// it stopped: past the ASCII, at the end, or at a character that does
+// not fit. One pass per byte: the encoder's hot path.
+std::size_t appendAscii(std::string &txt, const char *p, std::size_t k, std::size_t n,
+			std::size_t &roomLeft, std::uint64_t &runCount)
+{
+	// Locals in the loop: the references may alias what txt writes.
+	std::size_t room = roomLeft;
+	std::uint64_t count = runCount;
+	std::uint64_t nextPower = 10; // the count that gains a digit
+	while (nextPower <= count)
+		nextPower *= 10;
+	std::size_t plain = k; // start of bytes to copy as they are
+	for (; k < n; k++) {
+		auto c = static_cast<unsigned char>(p[k]);
+		if (c >= 0x80)
+			break;
+		std::size_t escaped = json::escapedSize(c);
+		std::size_t cost = escaped + (count + 1 == nextPower ? 1 : 0);
+		if (cost > room)
+			break;
+		room -= cost;
+		if (++count == nextPower)
+			nextPower *= 10;
+		if (escaped != 1) {
+			txt.append(p + plain, k - plain);
+			json::appendEscaped(txt, std::string_view(p + k, 1));
+			plain = k + 1;
+		}
+	}
+	txt.append(p + plain, k - plain);
+	roomLeft = room;
+	runCount = count;
+	return k;
+}
+
 // Bytes @p bytes add to an "in_bin"/"out_bin" array now holding @p array.
 std::size_t binSize(const std::string &array, std::string_view bytes) noexcept
 {
@@ -287,38 +325,10 @@ std::size_t ChunkEncoder::addAscii(base::Timestamp ts, bool output, std::string_
 		if (empty_)
 			firstTs_ = ts;
 		beginEvent(ms, 0, run);
-		// The run is open at this time: take as many characters as fit,
-		// counting the digits the run's count gains on the way.
-		std::size_t budget = payload_ - size();
-		std::size_t used = 0;
-		std::uint64_t count = runChars_;
-		std::uint64_t nextPower = 10;
-		while (nextPower <= count)
-			nextPower *= 10;
-		std::size_t plain = k; // start of bytes to copy as they are
-		bool full = false;
-		for (; k < n; k++) {
-			auto c = static_cast<unsigned char>(p[k]);
-			if (c >= 0x80)
-				break;
-			std::size_t cost = json::escapedSize(c);
-			std::size_t grow = count + 1 >= nextPower ? 1 : 0;
-			if (used + cost + grow > budget) {
-				full = true;
-				break;
-			}
-			used += cost + grow;
-			count++;
-			if (grow)
-				nextPower *= 10;
-			if (cost != 1) {
-				txt.append(p + plain, k - plain);
-				json::appendEscaped(txt, std::string_view(p + k, 1));
-				plain = k + 1;
-			}
-		}
-		txt.append(p + plain, k - plain);
-		runChars_ = count;
+		// The run is open at this time: take as many characters as fit.
+		std::size_t room = payload_ - size();
+		k = appendAscii(txt, p, k, n, room, runChars_);
+		bool full = k < n && static_cast<unsigned char>(p[k]) < 0x80;
 		if (full)
 			finishMessage();
 	}
@@ -375,30 +385,10 @@ std::size_t ChunkEncoder::addUnits(bool output, const unsigned char *p, std::siz
 	while (k < n) {
 		if (p[k] < 0x80 && run_ == textRun) {
 			// The hot path of text: ASCII copied in stretches.
-			std::size_t plain = k;
-			std::uint64_t count = runChars_;
-			std::uint64_t nextPower = 10; // the count that gains a digit
-			while (nextPower <= count)
-				nextPower *= 10;
-			for (; k < n && p[k] < 0x80; k++) {
-				std::size_t escaped = json::escapedSize(p[k]);
-				std::size_t cost = escaped + (count + 1 == nextPower ? 1 : 0);
-				if (total + cost > payload_)
-					break;
-				total += cost;
-				if (++count == nextPower)
-					nextPower *= 10;
-				if (escaped != 1) {
-					txt.append(reinterpret_cast<const char *>(p) + plain,
-						   k - plain);
-					json::appendEscaped(
-					    txt, std::string_view(
-						     reinterpret_cast<const char *>(p) + k, 1));
-					plain = k + 1;
-				}
-			}
-			txt.append(reinterpret_cast<const char *>(p) + plain, k - plain);
-			runChars_ = count;
+			std::size_t room = payload_ - total;
+			k = appendAscii(txt, reinterpret_cast<const char *>(p), k, n, room,
+					runChars_);
+			total = payload_ - room;
 			if (k < n && p[k] < 0x80)
 				break; // full
 			continue;
