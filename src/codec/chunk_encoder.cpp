@@ -326,7 +326,7 @@ std::size_t ChunkEncoder::addAscii(base::Timestamp ts, bool output, std::string_
 			firstTs_ = ts;
 		beginEvent(ms, 0, run);
 		// The run is open at this time: take as many characters as fit.
-		std::size_t room = payload_ - size();
+		std::size_t room = size() < payload_ ? payload_ - size() : 0;
 		k = appendAscii(txt, p, k, n, room, runChars_);
 		bool full = k < n && static_cast<unsigned char>(p[k]) < 0x80;
 		if (full)
@@ -385,10 +385,13 @@ std::size_t ChunkEncoder::addUnits(bool output, const unsigned char *p, std::siz
 	while (k < n) {
 		if (p[k] < 0x80 && run_ == textRun) {
 			// The hot path of text: ASCII copied in stretches.
-			std::size_t room = payload_ - total;
+			// A message may be over the payload already (a unit too big
+			// for an empty one is taken whole): then nothing fits.
+			const std::size_t start = total < payload_ ? payload_ - total : 0;
+			std::size_t room = start;
 			k = appendAscii(txt, reinterpret_cast<const char *>(p), k, n, room,
 					runChars_);
-			total = payload_ - room;
+			total += start - room;
 			if (k < n && p[k] < 0x80)
 				break; // full
 			continue;
